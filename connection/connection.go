@@ -1,0 +1,39 @@
+// Package connection runs commands on one host: over SSH (one TCP connection per
+// host for the whole run, one session per command) or locally.
+package connection
+
+import "context"
+
+// Conn is one open connection to one host.
+type Conn interface {
+	// Exec runs cmd.Script with /bin/sh -c on the host. The error is only for
+	// transport failures (the host is unreachable); a command that ran and
+	// failed returns a Result with a non-zero RC and a nil error.
+	Exec(ctx context.Context, cmd Command) (Result, error)
+	Close() error
+}
+
+// Command is one shell script to run on the host.
+type Command struct {
+	Script string
+	Stdin  []byte
+	// Env is exported before Script runs (the play/task `environment`).
+	Env map[string]string
+	// Become, when set, runs the script as another user (sudo).
+	Become *Become
+}
+
+// Become says how to run a command as another user.
+type Become struct {
+	User     string // default root
+	Method   string // sudo (default) or su
+	Flags    string // extra flags for the method
+	Password string // for sudo -S; empty means passwordless
+}
+
+// Result is what a command printed and its exit status.
+type Result struct {
+	Stdout []byte
+	Stderr []byte
+	RC     int
+}
