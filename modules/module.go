@@ -7,6 +7,7 @@ package modules
 import (
 	"context"
 	"fmt"
+	"io/fs"
 	"sort"
 	"strings"
 
@@ -76,13 +77,24 @@ type Plan struct {
 	// that exits non-zero stops the others. Without Finish, a non-zero exit
 	// fails the task with the step's stderr.
 	Finish func(out []connection.Result) (map[string]any, error)
+	// LocalWrites are controller files written when applying (fetch).
+	LocalWrites []LocalWrite
 	// Unchanged forces changed=false even with steps (e.g. a probe-like
 	// step whose output is the result).
 	Unchanged bool
 }
 
-// Changed says whether applying the plan changes the host.
-func (p *Plan) Changed() bool { return len(p.Steps) > 0 && !p.Unchanged }
+// Changed says whether applying the plan changes the host or the controller.
+func (p *Plan) Changed() bool {
+	return (len(p.Steps) > 0 || len(p.LocalWrites) > 0) && !p.Unchanged
+}
+
+// LocalWrite is a file written on the controller, atomically.
+type LocalWrite struct {
+	Path string
+	Data []byte
+	Mode fs.FileMode
+}
 
 // Step is one shell script run on the host when applying.
 type Step struct {
