@@ -1,0 +1,45 @@
+# play: build, test and lint. `make test` is what CI runs (see .ci/run).
+GO        ?= go
+BIN       ?= bin/play
+STATICCHECK := $(shell $(GO) env GOPATH)/bin/staticcheck
+STATICCHECK_VERSION ?= v0.8.2
+
+.PHONY: all build test lint deps fmt bench-pertask
+
+all: build
+
+build:
+	$(GO) build -o $(BIN) .
+
+# deps installs what the tests need on a fresh Debian 12 machine (as root):
+# OpenSSH's sshd for the integration tests, sudo for become, staticcheck.
+deps:
+	@missing=""; \
+	for p in openssh-server openssh-client sudo; do \
+		dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "ok installed" || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+		echo "installing:$$missing"; \
+		DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+	fi
+	@test -x $(STATICCHECK) || (cd /tmp && $(GO) install honnef.co/go/tools/cmd/staticcheck@$(STATICCHECK_VERSION))
+
+lint: deps
+	@unformatted=$$(gofmt -l $$(git ls-files '*.go')); \
+	if [ -n "$$unformatted" ]; then echo "gofmt needed:"; echo "$$unformatted"; exit 1; fi
+	$(GO) vet ./...
+	$(STATICCHECK) ./...
+
+test: lint
+	$(GO) test -race -timeout 10m ./...
+
+fmt:
+	gofmt -w $$(git ls-files '*.go')
+
+# Per-task overhead against one loopback sshd, compared with one bare SSH
+# session round trip on an open connection (prints the ratio).
+bench-pertask: deps
+	$(GO) test -run '^$$' -bench 'PerTask' -benchtime 3x ./runner/
+
+-include lab/lab.mk
