@@ -40,6 +40,6 @@ fmt:
 # Per-task overhead against one loopback sshd, compared with one bare SSH
 # session round trip on an open connection (prints the ratio).
 bench-pertask: deps
-	$(GO) test -run '^$$' -bench 'PerTask' -benchtime 3x ./runner/
+	$(GO) test -run '^$$' -bench 'PerTask' -benchtime 3x .
 
 -include lab/lab.mk

@@ -1,0 +1,133 @@
+package runner
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"maps"
+	"strings"
+	"sync"
+
+	"play/connection"
+	"play/inventory"
+	"play/jinja"
+)
+
+// hostState is what the run knows about one host across plays.
+type hostState struct {
+	inv *inventory.Host
+
+	mu sync.Mutex
+	// facts are ansible_facts (gathered or set_fact cacheable).
+	facts map[string]any
+	// setFacts holds set_fact and register results (precedence level 19).
+	setFacts map[string]any
+	stats    HostStats
+	// failed and unreachable hosts are removed from the rest of the run.
+	failed      bool
+	unreachable bool
+	// notified handlers (by handler index in the play) waiting for a flush.
+	notified map[int]bool
+	// endPlay is set by meta: end_host / end_play for this host.
+	endPlay bool
+}
+
+func newHostState(h *inventory.Host) *hostState {
+	return &hostState{inv: h, facts: map[string]any{}, setFacts: map[string]any{}, notified: map[int]bool{}}
+}
+
+func (h *hostState) name() string { return h.inv.Name }
+
+// active says whether the host still takes part in the play.
+func (h *hostState) active() bool {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return !h.failed && !h.unreachable && !h.endPlay
+}
+
+func (h *hostState) count(f func(s *HostStats)) {
+	h.mu.Lock()
+	f(&h.stats)
+	h.mu.Unlock()
+}
+
+// hostVarsView is what hostvars[h] shows: inventory vars, facts, set_fact
+// and registered values.
+func (h *hostState) hostVarsView() map[string]any {
+	v := h.inv.Vars()
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	injectFacts(v, h.facts)
+	maps.Copy(v, h.setFacts)
+	v["inventory_hostname"] = h.inv.Name
+	v["inventory_hostname_short"], _, _ = strings.Cut(h.inv.Name, ".")
+	v["group_names"] = groupNames(h.inv)
+	return v
+}
+
+// injectFacts adds ansible_facts and every fact as ansible_<name>, as
+// Ansible's INJECT_FACTS_AS_VARS does.
+func injectFacts(v map[string]any, facts map[string]any) {
+	if len(facts) == 0 {
+		v["ansible_facts"] = map[string]any{}
+		return
+	}
+	v["ansible_facts"] = maps.Clone(facts)
+	for k, val := range facts {
+		if strings.HasPrefix(k, "ansible_") {
+			v[k] = val
+		} else {
+			v["ansible_"+k] = val
+		}
+	}
+}
+
+// groupNames is the group_names magic variable: the host's groups without
+// "all" and "ungrouped", sorted.
+func groupNames(h *inventory.Host) []any {
+	var out []any
+	for _, g := range h.Groups {
+		if g != "all" && g != "ungrouped" {
+			out = append(out, g)
+		}
+	}
+	return out
+}
+
+// conn returns the host's connection, dialled once per run with its
+// connection variables templated against vars.
+func (r *Runner) conn(ctx context.Context, h *hostState, vars map[string]any) (connection.Conn, error) {
+	connVars := map[string]any{}
+	for k, v := range vars {
+		if strings.HasPrefix(k, "ansible_") {
+			connVars[k] = v
+		}
+	}
+	rendered, err := jinja.RenderValue(connVars, vars)
+	if err != nil {
+		return nil, fmt.Errorf("connection variables: %w", err)
+	}
+	cfg, err := connection.ConfigFor(h.name(), rendered.(map[string]any), r.opts.Connection)
+	if err != nil {
+		return nil, err
+	}
+	return r.connect(ctx, h.name(), cfg)
+}
+
+// boundHost is a modules.Host: the connection with the task's become and
+// environment applied to every script.
+type boundHost struct {
+	conn   connection.Conn
+	become *connection.Become
+	env    map[string]string
+}
+
+func (b *boundHost) Run(ctx context.Context, script string, stdin []byte) (connection.Result, error) {
+	return b.conn.Exec(ctx, connection.Command{Script: script, Stdin: stdin, Env: b.env, Become: b.become})
+}
+
+// isUnreachable tells a transport failure from a module failure.
+func isUnreachable(err error) bool {
+	var u *connection.UnreachableError
+	return errors.As(err, &u)
+}

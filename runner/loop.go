@@ -1,0 +1,208 @@
+package runner
+
+import (
+	"context"
+	"fmt"
+	"maps"
+	"sort"
+	"strings"
+
+	"play/jinja"
+	"play/playbooks"
+)
+
+// loopItems evaluates the task's loop into its items.
+func (ex *execution) loopItems(vars map[string]any) ([]any, error) {
+	v, err := jinja.RenderValue(ex.t.Loop, vars)
+	if err != nil {
+		return nil, err
+	}
+	switch ex.t.LoopKind {
+	case "with_dict":
+		m, ok := v.(map[string]any)
+		if !ok {
+			return nil, fmt.Errorf("with_dict expects a dict")
+		}
+		var items []any
+		for _, k := range sortedKeys(m) {
+			items = append(items, map[string]any{"key": k, "value": m[k]})
+		}
+		return items, nil
+	case "with_items":
+		list, ok := v.([]any)
+		if !ok {
+			return []any{v}, nil
+		}
+		var items []any
+		for _, e := range list {
+			if sub, ok := e.([]any); ok {
+				items = append(items, sub...)
+			} else {
+				items = append(items, e)
+			}
+		}
+		return items, nil
+	}
+	switch x := v.(type) {
+	case []any:
+		return x, nil
+	case nil:
+		return nil, nil
+	case string:
+		if ex.t.LoopKind == "with_list" || ex.t.LoopKind == "with_items" {
+			return []any{x}, nil
+		}
+	}
+	return nil, fmt.Errorf("Invalid data passed to 'loop', it requires a list, got this instead: %v. Hint: If you passed a list/dict of just one element, try adding wantlist=True to your lookup invocation or use q/query instead of lookup.", v)
+}
+
+// runLoop runs the task once per item, printing each item's result, and
+// returns the task's combined result.
+func (ex *execution) runLoop(ctx context.Context, vars map[string]any) *taskResult {
+	res := &taskResult{host: ex.h.name()}
+	items, err := ex.loopItems(vars)
+	if err != nil {
+		res = ex.fail(res, err)
+		ex.r.out.hostResult(res)
+		return res
+	}
+	if len(items) == 0 {
+		res.skipped = true
+		res.result = map[string]any{"changed": false, "skipped": true, "skipped_reason": "No items in the list", "results": []any{}}
+		ex.r.out.hostResult(res)
+		return res
+	}
+	lc := ex.t.LoopControl
+	loopVar, indexVar, label := "item", "", ""
+	if lc != nil {
+		loopVar = firstNonEmpty(lc.LoopVar, "item")
+		indexVar, label = lc.IndexVar, lc.Label
+	}
+	var results []any
+	allSkipped := true
+	for i, item := range items {
+		iv := maps.Clone(vars)
+		iv[loopVar] = item
+		iv["ansible_loop_var"] = loopVar
+		if indexVar != "" {
+			iv[indexVar] = i
+			iv["ansible_index_var"] = indexVar
+		}
+		if lc != nil && lc.Extended {
+			iv["ansible_loop"] = map[string]any{"index": i + 1, "index0": i, "first": i == 0, "last": i == len(items)-1, "length": len(items), "revindex": len(items) - i, "revindex0": len(items) - i - 1}
+		}
+		r := ex.runOnce(ctx, iv, true)
+		r.isItem = true
+		r.itemLabel = pyRepr(item)
+		if label != "" {
+			if l, err := jinja.RenderString(label, iv); err == nil {
+				r.itemLabel = l
+			}
+		}
+		if r.result == nil {
+			r.result = map[string]any{}
+		}
+		r.result[loopVar] = item
+		r.result["ansible_loop_var"] = loopVar
+		if indexVar != "" {
+			r.result[indexVar] = i
+			r.result["ansible_index_var"] = indexVar
+		}
+		ex.r.out.hostResult(r)
+		results = append(results, r.result)
+		res.changed = res.changed || r.changed
+		res.failed = res.failed || r.failed
+		res.unreachable = res.unreachable || r.unreachable
+		allSkipped = allSkipped && r.skipped
+	}
+	res.skipped = allSkipped
+	res.result = map[string]any{"changed": res.changed, "results": results, "msg": "All items completed"}
+	if res.failed {
+		res.result["msg"] = "One or more items failed"
+	}
+	if allSkipped {
+		res.result = map[string]any{"changed": false, "results": results, "skipped": true, "msg": "All items skipped"}
+	}
+	if res.unreachable {
+		res.failed = false
+	}
+	return res
+}
+
+// pyRepr prints a value as Python's str() would (Ansible's item labels).
+func pyRepr(v any) string {
+	return repr(v, false)
+}
+
+func repr(v any, nested bool) string {
+	switch x := v.(type) {
+	case nil:
+		return "None"
+	case bool:
+		if x {
+			return "True"
+		}
+		return "False"
+	case string:
+		if nested {
+			if strings.Contains(x, "'") && !strings.Contains(x, `"`) {
+				return `"` + x + `"`
+			}
+			return "'" + strings.ReplaceAll(strings.ReplaceAll(x, `\`, `\\`), "'", `\'`) + "'"
+		}
+		return x
+	case []any:
+		parts := make([]string, len(x))
+		for i, e := range x {
+			parts[i] = repr(e, true)
+		}
+		return "[" + strings.Join(parts, ", ") + "]"
+	case map[string]any:
+		keys := make([]string, 0, len(x))
+		for k := range x {
+			keys = append(keys, k)
+		}
+		sort.Strings(keys)
+		parts := make([]string, len(keys))
+		for i, k := range keys {
+			parts[i] = repr(k, true) + ": " + repr(x[k], true)
+		}
+		return "{" + strings.Join(parts, ", ") + "}"
+	}
+	return fmt.Sprint(v)
+}
+
+// effectiveTags are the task's tags plus those of its blocks.
+func effectiveTags(pc *playCtx, sc *scope, t *playbooks.Task) []string {
+	tags := append(append([]string(nil), t.Tags...), pc.play.Tags...)
+	if sc != nil {
+		for _, b := range sc.chain() {
+			tags = append(tags, b.Tags...)
+		}
+	}
+	return tags
+}
+
+// tagsSelected applies -t/--skip-tags with Ansible's special tags
+// (always, never, tagged, untagged, all).
+func (r *Runner) tagsSelected(tags []string) bool {
+	has := func(list []string, s string) bool { return containsString(list, s) }
+	for _, s := range r.opts.SkipTags {
+		if has(tags, s) || (s == "tagged" && len(tags) > 0) || (s == "untagged" && len(tags) == 0) || s == "all" && !has(tags, "always") {
+			return false
+		}
+	}
+	if has(tags, "always") {
+		return true
+	}
+	only := r.opts.Tags
+	if len(only) == 0 || has(only, "all") {
+		return !has(tags, "never")
+	}
+	for _, s := range only {
+		if has(tags, s) || (s == "tagged" && len(tags) > 0) || (s == "untagged" && len(tags) == 0) {
+			return true
+		}
+	}
+	return false
+}

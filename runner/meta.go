@@ -1,0 +1,50 @@
+package runner
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"play/playbooks"
+)
+
+// runMeta carries out `meta:` actions that change the flow of the play. It
+// returns false for actions that run as an ordinary task.
+func (r *Runner) runMeta(ctx context.Context, pc *playCtx, sc *scope, t *playbooks.Task, hosts []*hostState) bool {
+	action := strings.TrimSpace(fmt.Sprint(t.Args["_raw_params"]))
+	switch action {
+	case "flush_handlers":
+		r.flushHandlers(ctx, pc)
+	case "noop", "refresh_inventory", "reset_connection":
+	case "end_play", "end_host", "end_batch", "clear_host_errors", "clear_facts":
+		for _, h := range hosts {
+			ex := &execution{r: r, pc: pc, sc: sc, t: t, h: h}
+			ok, err := ex.when(r.taskVars(pc, sc, t, h))
+			if err != nil || !ok {
+				continue
+			}
+			h.mu.Lock()
+			switch action {
+			case "end_play", "end_batch":
+				for _, other := range pc.hosts {
+					if other != h {
+						other.mu.Lock()
+						other.endPlay = true
+						other.mu.Unlock()
+					}
+				}
+				h.endPlay = true
+			case "end_host":
+				h.endPlay = true
+			case "clear_host_errors":
+				h.failed = false
+			case "clear_facts":
+				h.facts = map[string]any{}
+			}
+			h.mu.Unlock()
+		}
+	default:
+		return false
+	}
+	return true
+}

@@ -1,0 +1,373 @@
+package runner
+
+import (
+	"context"
+	"fmt"
+	"maps"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"play/connection"
+	"play/jinja"
+	"play/modules"
+	"play/playbooks"
+)
+
+// rawArgs are arguments that hold expressions, not templates: the module
+// evaluates them itself (debug's var, assert's that).
+var rawArgs = map[string][]string{"debug": {"var"}, "assert": {"that"}}
+
+// runModule templates the task's arguments, plans the module on the host,
+// applies the plan unless in check mode, then applies changed_when and
+// failed_when. It fills res.
+func (ex *execution) runModule(ctx context.Context, vars map[string]any, res *taskResult) {
+	info, ok := modules.Lookup(ex.t.Module)
+	if !ok {
+		ex.fail(res, fmt.Errorf("couldn't resolve module/action '%s'", ex.t.Module))
+		return
+	}
+	args, err := ex.renderArgs(info.Name, vars)
+	if err != nil {
+		ex.fail(res, err)
+		return
+	}
+	m, err := modules.New(ex.t.Module, args)
+	if err != nil {
+		ex.fail(res, err)
+		return
+	}
+	check := ex.r.opts.Check
+	if v, set, err := ex.boolKeyword(func(t *playbooks.Task) any { return t.CheckMode }, ex.pc.play.CheckMode, vars); err != nil {
+		ex.fail(res, err)
+		return
+	} else if set {
+		check = v
+	}
+	wantDiff := ex.r.opts.Diff
+	if v, set, err := ex.boolKeyword(func(t *playbooks.Task) any { return t.Diff }, ex.pc.play.Diff, vars); err == nil && set {
+		wantDiff = v
+	}
+	env := &modules.Env{HostName: ex.h.name(), WantDiff: wantDiff, Ctl: &controller{ex: ex, vars: vars}}
+	var host modules.Host
+	if !info.Local {
+		conn, err := ex.r.conn(ctx, ex.h, vars)
+		if err != nil {
+			if !isUnreachable(err) {
+				err = &connection.UnreachableError{Host: ex.h.name(), Err: err}
+			}
+			ex.fail(res, err)
+			return
+		}
+		b, err := ex.binding(conn, vars)
+		if err != nil {
+			ex.fail(res, err)
+			return
+		}
+		host = b
+		env.Host = b
+	}
+	plan, err := m.Plan(ctx, env)
+	if err != nil {
+		ex.fail(res, err)
+		return
+	}
+	result := map[string]any{}
+	maps.Copy(result, plan.Result)
+	if plan.Msg != "" {
+		result["msg"] = plan.Msg
+	}
+	if check && plan.SkipInCheck {
+		res.skipped = true
+		res.result = map[string]any{"changed": false, "msg": "Command would have run if not in check mode", "skipped": true}
+		return
+	}
+	if !check {
+		applied, err := apply(ctx, host, plan)
+		if err != nil {
+			ex.fail(res, err)
+			return
+		}
+		maps.Copy(result, applied)
+	}
+	changed := plan.Changed()
+	if c, ok := result["changed"].(bool); ok && plan.Finish != nil {
+		changed = c
+	}
+	result["changed"] = changed
+	if wantDiff && changed {
+		var diffs []any
+		for _, d := range plan.Diffs {
+			res.diffText += formatDiff(d)
+			diffs = append(diffs, map[string]any{"before": d.Before, "after": d.After, "before_header": d.BeforeHeader, "after_header": d.AfterHeader})
+		}
+		if diffs != nil {
+			result["diff"] = diffs
+		}
+	}
+	res.result = result
+	res.changed = changed
+	if v, ok := result["_verbose_always"].(bool); ok && v {
+		res.verboseAlways = true
+		delete(result, "_verbose_always")
+	}
+	ex.applyConditions(res, vars)
+	if !res.failed {
+		ex.storeFacts(info.Name, result)
+	}
+}
+
+// apply runs the plan's steps and controller writes. A step exiting
+// non-zero stops the rest; Finish (if any) interprets the outputs.
+func apply(ctx context.Context, host modules.Host, plan *modules.Plan) (map[string]any, error) {
+	var outs []connection.Result
+	for _, st := range plan.Steps {
+		out, err := host.Run(ctx, st.Script, st.Stdin)
+		if err != nil {
+			return nil, err
+		}
+		outs = append(outs, out)
+		if out.RC != 0 {
+			if plan.Finish == nil {
+				msg := strings.TrimSpace(string(out.Stderr))
+				if msg == "" {
+					msg = strings.TrimSpace(string(out.Stdout))
+				}
+				return nil, &modules.Failure{Msg: msg, Result: map[string]any{"rc": out.RC}}
+			}
+			break
+		}
+	}
+	for _, w := range plan.LocalWrites {
+		if err := writeLocal(w); err != nil {
+			return nil, err
+		}
+	}
+	if plan.Finish != nil {
+		return plan.Finish(outs)
+	}
+	return nil, nil
+}
+
+// writeLocal writes a controller file atomically (temp file + rename).
+func writeLocal(w modules.LocalWrite) error {
+	if err := os.MkdirAll(filepath.Dir(w.Path), 0o755); err != nil {
+		return err
+	}
+	f, err := os.CreateTemp(filepath.Dir(w.Path), ".play.*")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(f.Name())
+	if err := f.Chmod(w.Mode); err != nil {
+		f.Close()
+		return err
+	}
+	if _, err := f.Write(w.Data); err != nil {
+		f.Close()
+		return err
+	}
+	if err := f.Sync(); err != nil {
+		f.Close()
+		return err
+	}
+	if err := f.Close(); err != nil {
+		return err
+	}
+	return os.Rename(f.Name(), w.Path)
+}
+
+// renderArgs templates the task's arguments for this host, drops arguments
+// rendered to omit, and leaves expression arguments raw.
+func (ex *execution) renderArgs(module string, vars map[string]any) (map[string]any, error) {
+	out := make(map[string]any, len(ex.t.Args))
+	for k, v := range ex.t.Args {
+		if containsString(rawArgs[module], k) {
+			out[k] = v
+			continue
+		}
+		rendered, err := jinja.RenderValue(v, vars)
+		if err != nil {
+			return nil, err
+		}
+		if s, ok := rendered.(string); ok && s == omitToken {
+			continue
+		}
+		out[k] = rendered
+	}
+	return out, nil
+}
+
+// binding applies the task's become and environment to the connection.
+func (ex *execution) binding(conn connection.Conn, vars map[string]any) (*boundHost, error) {
+	b := &boundHost{conn: conn}
+	become, set, err := ex.boolKeyword(func(t *playbooks.Task) any { return t.Become }, ex.pc.play.Become, vars)
+	if err != nil {
+		return nil, err
+	}
+	if !set {
+		become = ex.r.opts.Become
+		if v, ok := vars["ansible_become"]; ok {
+			become, _ = modules.ToBool(v)
+		}
+	}
+	if become {
+		user := firstNonEmpty(ex.t.BecomeUser, ex.blockString(func(t *playbooks.Task) string { return t.BecomeUser }), ex.pc.play.BecomeUser, varString(vars, "ansible_become_user"), ex.r.opts.BecomeUser, "root")
+		method := firstNonEmpty(ex.t.BecomeMethod, ex.pc.play.BecomeMethod, varString(vars, "ansible_become_method"), ex.r.opts.BecomeMethod, "sudo")
+		pass := firstNonEmpty(varString(vars, "ansible_become_password"), varString(vars, "ansible_become_pass"), ex.r.opts.BecomePassword)
+		u, err := jinja.RenderString(user, vars)
+		if err != nil {
+			return nil, err
+		}
+		b.become = &connection.Become{User: u, Method: method, Password: pass, Flags: varString(vars, "ansible_become_flags")}
+	}
+	envVal := ex.keyword(func(t *playbooks.Task) any { return t.Environment })
+	var envs []any
+	if ex.pc.play.Environment != nil {
+		envs = append(envs, ex.pc.play.Environment)
+	}
+	if envVal != nil {
+		envs = append(envs, envVal)
+	}
+	for _, e := range envs {
+		rendered, err := jinja.RenderValue(e, vars)
+		if err != nil {
+			return nil, err
+		}
+		m, ok := rendered.(map[string]any)
+		if !ok {
+			return nil, fmt.Errorf("environment must be a dictionary, got %T", rendered)
+		}
+		if b.env == nil {
+			b.env = map[string]string{}
+		}
+		for k, v := range m {
+			b.env[k], _ = modules.ToString(v)
+		}
+	}
+	return b, nil
+}
+
+func (ex *execution) blockString(get func(*playbooks.Task) string) string {
+	if ex.sc == nil {
+		return ""
+	}
+	chain := ex.sc.chain()
+	for i := len(chain) - 1; i >= 0; i-- {
+		if s := get(chain[i]); s != "" {
+			return s
+		}
+	}
+	return ""
+}
+
+func varString(vars map[string]any, name string) string {
+	s, _ := modules.ToString(vars[name])
+	return s
+}
+
+func firstNonEmpty(s ...string) string {
+	for _, x := range s {
+		if x != "" {
+			return x
+		}
+	}
+	return ""
+}
+
+// applyConditions evaluates changed_when and failed_when, with the result
+// visible under the register name as Ansible does.
+func (ex *execution) applyConditions(res *taskResult, vars map[string]any) {
+	if ex.t.ChangedWhen == nil && ex.t.FailedWhen == nil {
+		return
+	}
+	cv := maps.Clone(vars)
+	if ex.t.Register != "" {
+		cv[ex.t.Register] = res.result
+	}
+	for k, v := range res.result {
+		if _, shadow := cv[k]; !shadow {
+			cv[k] = v
+		}
+	}
+	if ex.t.ChangedWhen != nil && !res.failed {
+		ok, err := evalAll(ex.t.ChangedWhen, cv)
+		if err != nil {
+			ex.fail(res, err)
+			return
+		}
+		res.changed = ok
+		res.result["changed"] = ok
+	}
+	if ex.t.FailedWhen != nil {
+		ok, err := evalAll(ex.t.FailedWhen, cv)
+		if err != nil {
+			ex.fail(res, err)
+			return
+		}
+		res.failed = ok
+		res.result["failed_when_result"] = ok
+		if !ok {
+			delete(res.result, "failed")
+		}
+		if ok {
+			res.result["failed"] = true
+		}
+	}
+}
+
+// storeFacts keeps facts returned by setup (ansible_facts) and set_fact.
+func (ex *execution) storeFacts(module string, result map[string]any) {
+	facts, ok := result["ansible_facts"].(map[string]any)
+	if !ok {
+		return
+	}
+	h := ex.h
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if module == "set_fact" {
+		maps.Copy(h.setFacts, facts)
+		if c, _ := modules.ToBool(result["_cacheable"]); c {
+			maps.Copy(h.facts, facts)
+		}
+		return
+	}
+	maps.Copy(h.facts, facts)
+}
+
+// controller is the modules.Controller for one task on one host.
+type controller struct {
+	ex   *execution
+	vars map[string]any
+}
+
+func (c *controller) ReadFile(kind, path string) ([]byte, string, error) {
+	var candidates []string
+	if filepath.IsAbs(path) {
+		candidates = []string{path}
+	} else {
+		for _, dir := range []string{c.ex.t.Dir, c.ex.pc.play.Dir, c.ex.pc.pb.Dir} {
+			if dir == "" {
+				continue
+			}
+			candidates = append(candidates, filepath.Join(dir, kind, path), filepath.Join(dir, path))
+		}
+	}
+	for _, p := range candidates {
+		data, err := os.ReadFile(p)
+		if err == nil {
+			return data, p, nil
+		}
+	}
+	return nil, "", fmt.Errorf("could not find or access '%s'\nSearched in:\n\t%s", path, strings.Join(candidates, "\n\t"))
+}
+
+func (c *controller) Render(text string) (string, error) { return jinja.RenderString(text, c.vars) }
+func (c *controller) Eval(expr string) (any, error)     { return jinja.Eval(expr, c.vars) }
+func (c *controller) EvalBool(expr string) (bool, error) {
+	return jinja.EvalBool(expr, c.vars)
+}
+func (c *controller) Var(name string) (any, bool) {
+	v, ok := c.vars[name]
+	return v, ok
+}

@@ -1,0 +1,324 @@
+package runner
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"sort"
+	"strings"
+	"sync"
+
+	udiff "github.com/aymanbagabas/go-udiff"
+
+	"play/modules"
+)
+
+// output prints Ansible's default stdout callback format.
+type output struct {
+	mu        sync.Mutex
+	w         io.Writer
+	verbosity int
+	color     bool
+	diff      bool
+	lastTask  string // banner already printed for this task
+}
+
+const (
+	colorOK      = "\x1b[0;32m"
+	colorChanged = "\x1b[0;33m"
+	colorSkip    = "\x1b[0;36m"
+	colorError   = "\x1b[0;31m"
+	colorUnreach = "\x1b[1;31m"
+	colorWarn    = "\x1b[1;35m"
+	colorDiffAdd = "\x1b[0;32m"
+	colorDiffDel = "\x1b[0;31m"
+	colorDiffHdr = "\x1b[0;36m"
+	colorReset   = "\x1b[0m"
+)
+
+func (o *output) paint(color, s string) string {
+	if !o.color || color == "" {
+		return s
+	}
+	return color + s + colorReset
+}
+
+// banner prints "\nPLAY [name] *****" padded to 80 columns like Ansible.
+func (o *output) banner(msg string) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	o.bannerLocked(msg)
+}
+
+func (o *output) bannerLocked(msg string) {
+	msg = strings.TrimSpace(msg)
+	stars := max(79-len(msg), 3)
+	fmt.Fprintf(o.w, "\n%s %s\n", msg, strings.Repeat("*", stars))
+}
+
+func (o *output) line(color, s string) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	fmt.Fprintln(o.w, o.paint(color, s))
+}
+
+func (o *output) warn(msg string) {
+	o.line(colorWarn, "[WARNING]: "+msg)
+}
+
+// taskBanner prints the TASK banner once per task, lazily (Ansible prints it
+// when the first host result arrives, so skipped-only tasks still show it).
+func (o *output) taskBanner(id, title string) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	if o.lastTask == id {
+		return
+	}
+	o.lastTask = id
+	o.bannerLocked(title)
+}
+
+// hostResult prints one host's result for a task (or one loop item).
+func (o *output) hostResult(r *taskResult) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	w := o.w
+	if r.diffText != "" && o.diff {
+		fmt.Fprint(w, o.colorDiff(r.diffText))
+	}
+	label := "[" + r.host + "]"
+	if r.delegatedTo != "" {
+		label = "[" + r.host + " -> " + r.delegatedTo + "]"
+	}
+	item := ""
+	if r.isItem {
+		item = " => (item=" + r.itemLabel + ")"
+	}
+	res := r.printable(o.verbosity)
+	switch {
+	case r.unreachable:
+		fmt.Fprintln(w, o.paint(colorUnreach, fmt.Sprintf("fatal: %s: UNREACHABLE! => %s", label, dumpJSON(res, o.verbosity > 2))))
+	case r.failed:
+		if r.isItem {
+			fmt.Fprintln(w, o.paint(colorError, fmt.Sprintf("failed: %s (item=%s) => %s", label, r.itemLabel, dumpJSON(res, o.verbosity > 2))))
+		} else {
+			fmt.Fprintln(w, o.paint(colorError, fmt.Sprintf("fatal: %s: FAILED! => %s", label, dumpJSON(res, o.verbosity > 2))))
+		}
+		if r.ignored {
+			fmt.Fprintln(w, o.paint(colorSkip, "...ignoring"))
+		}
+	case r.skipped:
+		s := "skipping: " + label + item
+		if o.verbosity > 0 && !r.isItem {
+			s += " => " + dumpJSON(res, o.verbosity > 2)
+		}
+		fmt.Fprintln(w, o.paint(colorSkip, s))
+	default:
+		status, color := "ok", colorOK
+		if r.changed {
+			status, color = "changed", colorChanged
+		}
+		s := status + ": " + label + item
+		if r.verboseAlways || o.verbosity > 0 {
+			s += " => " + dumpJSON(res, r.verboseAlways || o.verbosity > 2)
+		}
+		fmt.Fprintln(w, o.paint(color, s))
+	}
+	for _, wmsg := range r.warnings {
+		fmt.Fprintln(w, o.paint(colorWarn, "[WARNING]: "+wmsg))
+	}
+}
+
+func (o *output) colorDiff(text string) string {
+	if !o.color {
+		return text
+	}
+	var b strings.Builder
+	for _, l := range strings.SplitAfter(text, "\n") {
+		switch {
+		case strings.HasPrefix(l, "+++"), strings.HasPrefix(l, "---"):
+			b.WriteString(o.paint(colorDiffHdr, strings.TrimSuffix(l, "\n")))
+		case strings.HasPrefix(l, "+"):
+			b.WriteString(o.paint(colorDiffAdd, strings.TrimSuffix(l, "\n")))
+		case strings.HasPrefix(l, "-"):
+			b.WriteString(o.paint(colorDiffDel, strings.TrimSuffix(l, "\n")))
+		case strings.HasPrefix(l, "@@"):
+			b.WriteString(o.paint(colorDiffHdr, strings.TrimSuffix(l, "\n")))
+		default:
+			b.WriteString(strings.TrimSuffix(l, "\n"))
+		}
+		if strings.HasSuffix(l, "\n") {
+			b.WriteString("\n")
+		}
+	}
+	return b.String()
+}
+
+// recap prints PLAY RECAP in Ansible's exact column layout.
+func (o *output) recap(order []string, stats map[string]*HostStats) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	o.bannerLocked("PLAY RECAP")
+	names := append([]string(nil), order...)
+	sort.Strings(names)
+	for _, h := range names {
+		s := stats[h]
+		color := colorOK
+		switch {
+		case s.Failures > 0:
+			color = colorError
+		case s.Unreachable > 0:
+			color = colorUnreach
+		case s.Changed > 0:
+			color = colorChanged
+		}
+		host := fmt.Sprintf("%-26s", h)
+		if o.color {
+			host = fmt.Sprintf("%-37s", o.paint(color, h))
+		}
+		field := func(name string, n int, c string) string {
+			s := fmt.Sprintf("%s=%-4d", name, n)
+			if n != 0 {
+				return o.paint(c, s)
+			}
+			return s
+		}
+		fmt.Fprintf(o.w, "%s : %s %s %s %s %s %s %s\n", host,
+			field("ok", s.OK, colorOK), field("changed", s.Changed, colorChanged),
+			field("unreachable", s.Unreachable, colorUnreach), field("failed", s.Failures, colorError),
+			field("skipped", s.Skipped, colorSkip), field("rescued", s.Rescued, colorOK),
+			field("ignored", s.Ignored, colorWarn))
+	}
+	fmt.Fprintln(o.w)
+}
+
+// dumpJSON serialises a result like Ansible's callback: sorted keys,
+// Python's separators, indented by 4 when verbose.
+func dumpJSON(v any, indent bool) string {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if indent {
+		enc.SetIndent("", "    ")
+	}
+	if err := enc.Encode(v); err != nil {
+		return fmt.Sprintf("%q", fmt.Sprint(v))
+	}
+	s := strings.TrimRight(buf.String(), "\n")
+	if indent {
+		return s
+	}
+	return pythonSeparators(s)
+}
+
+// pythonSeparators turns Go's compact JSON into Python's json.dumps spacing
+// (", " and ": ") outside strings.
+func pythonSeparators(s string) string {
+	var b strings.Builder
+	inStr, esc := false, false
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		b.WriteByte(c)
+		switch {
+		case esc:
+			esc = false
+		case c == '\\' && inStr:
+			esc = true
+		case c == '"':
+			inStr = !inStr
+		case !inStr && (c == ',' || c == ':'):
+			b.WriteByte(' ')
+		}
+	}
+	return b.String()
+}
+
+// formatDiff renders a module diff as Ansible's callback does (difflib's
+// unified format, 3 lines of context, "\ No newline at end of file").
+func formatDiff(d modules.Diff) string {
+	before, after := d.Before, d.After
+	bh := header(d.BeforeHeader, "before")
+	ah := header(d.AfterHeader, "after")
+	before = markNoNewline(before)
+	after = markNoNewline(after)
+	if before == after {
+		return ""
+	}
+	edits := udiff.Lines(before, after)
+	u, err := udiff.ToUnifiedDiff(bh, ah, before, edits, 3)
+	if err != nil || len(u.Hunks) == 0 {
+		return ""
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, "--- %s\n+++ %s\n", bh, ah)
+	for _, h := range u.Hunks {
+		from, to := 0, 0
+		for _, l := range h.Lines {
+			switch l.Kind {
+			case udiff.Delete:
+				from++
+			case udiff.Insert:
+				to++
+			default:
+				from++
+				to++
+			}
+		}
+		fmt.Fprintf(&b, "@@ -%s +%s @@\n", difflibRange(h.FromLine, from), difflibRange(h.ToLine, to))
+		for _, l := range h.Lines {
+			prefix := " "
+			switch l.Kind {
+			case udiff.Delete:
+				prefix = "-"
+			case udiff.Insert:
+				prefix = "+"
+			}
+			b.WriteString(prefix + l.Content)
+		}
+	}
+	b.WriteString("\n")
+	return b.String()
+}
+
+func header(h, word string) string {
+	switch {
+	case h == "":
+		return word
+	case strings.HasPrefix(h, word):
+		return h
+	}
+	return word + ": " + h
+}
+
+func markNoNewline(s string) string {
+	if s != "" && !strings.HasSuffix(s, "\n") {
+		return s + "\n\\ No newline at end of file\n"
+	}
+	return s
+}
+
+// difflibRange is Python difflib's _format_range_unified.
+func difflibRange(start, length int) string {
+	switch length {
+	case 1:
+		return fmt.Sprint(start)
+	case 0:
+		if start > 0 {
+			start--
+		}
+		return fmt.Sprintf("%d,0", start)
+	}
+	return fmt.Sprintf("%d,%d", start, length)
+}
+
+// isTerminal reports whether f is a terminal (for colour and the live line).
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	if !ok {
+		return false
+	}
+	fi, err := f.Stat()
+	return err == nil && fi.Mode()&os.ModeCharDevice != 0
+}

@@ -1,0 +1,315 @@
+package runner
+
+import (
+	"context"
+	"fmt"
+	"path/filepath"
+	"sync"
+
+	"play/jinja"
+	"play/modules"
+	"play/playbooks"
+)
+
+// playCtx is the state of one play being run.
+type playCtx struct {
+	pb           *playbooks.Playbook
+	play         *playbooks.Play
+	hosts        []*hostState // hosts of the play, in inventory order
+	allHostNames []any
+	groups       map[string]any
+	varsFiles    []map[string]any
+
+	hvMu    sync.Mutex
+	hvCache map[string]any
+	// all are every host the runner knows, for hostvars.
+	all func() []*hostState
+}
+
+// hostNames lists the play's hosts that are still active.
+func (pc *playCtx) hostNames() []any {
+	var out []any
+	for _, h := range pc.hosts {
+		if h.active() {
+			out = append(out, h.name())
+		}
+	}
+	return out
+}
+
+// hostvars is built once per task (resetHostvars) and shared by all hosts.
+func (pc *playCtx) hostvars() map[string]any {
+	pc.hvMu.Lock()
+	defer pc.hvMu.Unlock()
+	if pc.hvCache == nil {
+		pc.hvCache = map[string]any{}
+		for _, h := range pc.all() {
+			pc.hvCache[h.name()] = h.hostVarsView()
+		}
+	}
+	return pc.hvCache
+}
+
+func (pc *playCtx) resetHostvars() {
+	pc.hvMu.Lock()
+	pc.hvCache = nil
+	pc.hvMu.Unlock()
+}
+
+func (r *Runner) runPlay(ctx context.Context, pb *playbooks.Playbook, play *playbooks.Play) error {
+	name := play.Name
+	if name == "" {
+		name = play.Hosts
+	}
+	r.out.banner("PLAY [" + name + "]")
+
+	selected, err := r.opts.Inventory.Select(play.Hosts)
+	if err != nil {
+		return err
+	}
+	if r.opts.Limit != "" {
+		if selected, err = r.opts.Inventory.Limit(selected, r.opts.Limit); err != nil {
+			return err
+		}
+	}
+	pc := &playCtx{pb: pb, play: play, groups: map[string]any{}, all: r.allHosts}
+	for _, ih := range selected {
+		h := r.host(ih)
+		h.mu.Lock()
+		h.endPlay = false
+		h.notified = map[int]bool{}
+		h.mu.Unlock()
+		pc.allHostNames = append(pc.allHostNames, h.name())
+		if h.active() {
+			pc.hosts = append(pc.hosts, h)
+		}
+	}
+	for _, g := range r.opts.Inventory.GroupNames() {
+		pc.groups[g] = stringsToAny(r.opts.Inventory.GroupHosts(g))
+	}
+	if len(pc.hosts) == 0 {
+		r.out.line(colorSkip, "skipping: no hosts matched")
+		return nil
+	}
+	if err := r.loadVarsFiles(pc); err != nil {
+		return err
+	}
+	if len(play.When) > 0 {
+		// import_playbook's when: evaluated per host before anything runs.
+		var keep []*hostState
+		for _, h := range pc.hosts {
+			ok, err := evalAll(play.When, r.taskVars(pc, nil, nil, h))
+			if err == nil && ok {
+				keep = append(keep, h)
+			}
+		}
+		pc.hosts = keep
+	}
+
+	if play.GatherFacts == nil || *play.GatherFacts {
+		r.gatherFacts(ctx, pc)
+	}
+	sections := [][]*playbooks.Task{play.PreTasks, play.Tasks, play.PostTasks}
+	for _, tasks := range sections {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		r.runTasks(ctx, pc, nil, tasks)
+		r.flushHandlers(ctx, pc)
+	}
+	return nil
+}
+
+func (r *Runner) allHosts() []*hostState {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	out := make([]*hostState, 0, len(r.order))
+	for _, n := range r.order {
+		out = append(out, r.hosts[n])
+	}
+	return out
+}
+
+// loadVarsFiles reads the play's vars_files; a list entry is a set of
+// candidates, the first that exists wins.
+func (r *Runner) loadVarsFiles(pc *playCtx) error {
+	base := map[string]any{}
+	for k, v := range pc.play.Vars {
+		base[k] = v
+	}
+	for k, v := range r.opts.ExtraVars {
+		base[k] = v
+	}
+	dir := pc.play.Dir
+	if dir == "" {
+		dir = pc.pb.Dir
+	}
+	for _, entry := range pc.play.VarsFiles {
+		candidates, _ := entry.([]any)
+		if candidates == nil {
+			candidates = []any{entry}
+		}
+		var loaded map[string]any
+		var lastErr error
+		for _, c := range candidates {
+			path, err := jinja.RenderString(fmt.Sprint(c), base)
+			if err != nil {
+				return fmt.Errorf("vars_files %v: %w", c, err)
+			}
+			if !filepath.IsAbs(path) {
+				path = filepath.Join(dir, path)
+			}
+			vars, err := playbooks.ReadVarsFile(path)
+			if err != nil {
+				lastErr = err
+				continue
+			}
+			loaded = vars
+			break
+		}
+		if loaded == nil {
+			return fmt.Errorf("vars_files: %w", lastErr)
+		}
+		pc.varsFiles = append(pc.varsFiles, loaded)
+	}
+	return nil
+}
+
+// gatherFacts runs the setup module on every host, as Ansible's implicit
+// "Gathering Facts" task.
+func (r *Runner) gatherFacts(ctx context.Context, pc *playCtx) {
+	t := &playbooks.Task{Name: "Gathering Facts", Module: "setup", Args: map[string]any{}, Tags: []string{"always"}}
+	r.runTask(ctx, pc, nil, t, "TASK", pc.activeHosts())
+}
+
+func (pc *playCtx) activeHosts() []*hostState {
+	var out []*hostState
+	for _, h := range pc.hosts {
+		if h.active() {
+			out = append(out, h)
+		}
+	}
+	return out
+}
+
+// runTasks runs tasks in order on the play's active hosts.
+func (r *Runner) runTasks(ctx context.Context, pc *playCtx, sc *scope, tasks []*playbooks.Task) {
+	for _, t := range tasks {
+		if ctx.Err() != nil {
+			return
+		}
+		hosts := pc.activeHosts()
+		if len(hosts) == 0 {
+			return
+		}
+		if t.IsBlock() {
+			r.runBlock(ctx, pc, sc, t, hosts)
+			continue
+		}
+		if !r.tagsSelected(effectiveTags(pc, sc, t)) {
+			continue
+		}
+		if isMeta(t) && r.runMeta(ctx, pc, sc, t, hosts) {
+			continue
+		}
+		r.runTask(ctx, pc, sc, t, "TASK", hosts)
+	}
+}
+
+// runBlock runs block, then rescue for hosts that failed in it, then always.
+func (r *Runner) runBlock(ctx context.Context, pc *playCtx, sc *scope, b *playbooks.Task, hosts []*hostState) {
+	inner := sc.push(b)
+	r.runTasks(ctx, pc, inner, b.Block)
+	var failed []*hostState
+	for _, h := range hosts {
+		h.mu.Lock()
+		if h.failed && !h.unreachable {
+			failed = append(failed, h)
+		}
+		h.mu.Unlock()
+	}
+	if len(b.Rescue) > 0 && len(failed) > 0 {
+		for _, h := range failed {
+			h.mu.Lock()
+			h.failed = false
+			h.stats.Failures--
+			h.stats.Rescued++
+			h.mu.Unlock()
+		}
+		r.runTasks(ctx, pc, inner, b.Rescue)
+	}
+	if len(b.Always) > 0 {
+		// always runs for the block's hosts even when they failed.
+		var rerun []*hostState
+		for _, h := range hosts {
+			h.mu.Lock()
+			wasFailed := h.failed && !h.unreachable
+			h.failed = false
+			h.mu.Unlock()
+			if wasFailed {
+				rerun = append(rerun, h)
+			}
+		}
+		r.runTasks(ctx, pc, inner, b.Always)
+		for _, h := range rerun {
+			h.mu.Lock()
+			h.failed = true
+			h.mu.Unlock()
+		}
+	}
+}
+
+// flushHandlers runs notified handlers in definition order.
+func (r *Runner) flushHandlers(ctx context.Context, pc *playCtx) {
+	for i, hd := range pc.play.Handlers {
+		var hosts []*hostState
+		for _, h := range pc.activeHosts() {
+			h.mu.Lock()
+			if h.notified[i] {
+				delete(h.notified, i)
+				hosts = append(hosts, h)
+			}
+			h.mu.Unlock()
+		}
+		if len(hosts) > 0 {
+			r.runTask(ctx, pc, nil, hd, "RUNNING HANDLER", hosts)
+		}
+	}
+}
+
+// notify marks the handlers a changed task names (by name or listen topic).
+func (pc *playCtx) notify(h *hostState, names []string, vars map[string]any) []string {
+	var unknown []string
+	for _, n := range names {
+		if rendered, err := jinja.RenderString(n, vars); err == nil {
+			n = rendered
+		}
+		found := false
+		for i, hd := range pc.play.Handlers {
+			if hd.Name == n || containsString(hd.Listen, n) || hd.Module+" : "+hd.Name == n {
+				h.mu.Lock()
+				h.notified[i] = true
+				h.mu.Unlock()
+				found = true
+			}
+		}
+		if !found {
+			unknown = append(unknown, n)
+		}
+	}
+	return unknown
+}
+
+func containsString(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+func isMeta(t *playbooks.Task) bool {
+	info, ok := modules.Lookup(t.Module)
+	return ok && info.Name == "meta"
+}

@@ -1,0 +1,199 @@
+// Package runner runs playbooks against an inventory: plays in order, tasks in
+// order with Ansible's linear strategy (every host finishes a task before the
+// next starts), hosts in parallel up to --forks, one connection per host for
+// the whole run.
+package runner
+
+import (
+	"context"
+	"errors"
+	"io"
+	"sort"
+	"sync"
+
+	"play/connection"
+	"play/inventory"
+	"play/playbooks"
+)
+
+// Exit codes of ansible-playbook.
+const (
+	ExitOK          = 0
+	ExitError       = 1
+	ExitFailed      = 2
+	ExitUnreachable = 4
+	ExitParseError  = 4
+	ExitBadOptions  = 5
+	ExitInterrupted = 99
+	ExitInternal    = 250
+)
+
+// Options are the run's settings (mostly command-line flags).
+type Options struct {
+	Inventory *inventory.Inventory
+	Limit     string
+	ExtraVars map[string]any
+	Forks     int
+	Check     bool
+	Diff      bool
+	Tags      []string
+	SkipTags  []string
+	Verbosity int
+	// Connection holds -u, --private-key, -T.
+	Connection connection.Options
+	// ConnectionType is -c: the default ansible_connection.
+	ConnectionType string
+	// Become settings from the command line (-b, --become-user, -K).
+	Become         bool
+	BecomeUser     string
+	BecomeMethod   string
+	BecomePassword string
+	Out            io.Writer
+	Color          bool
+}
+
+// HostStats are one host's recap counters.
+type HostStats struct {
+	OK, Changed, Unreachable, Failures, Skipped, Rescued, Ignored int
+}
+
+// Runner runs one or more playbooks with shared connections and stats.
+type Runner struct {
+	opts  Options
+	out   *output
+	hosts map[string]*hostState // by inventory name
+	order []string              // hosts seen, for the recap
+	mu    sync.Mutex
+	dials sync.Map // name -> *dialOnce
+	warnedUnmatched map[string]bool
+}
+
+// New prepares a runner; connections are opened lazily, once per host.
+func New(opts Options) *Runner {
+	if opts.Forks <= 0 {
+		opts.Forks = 5
+	}
+	if opts.Out == nil {
+		opts.Out = io.Discard
+	}
+	return &Runner{
+		opts:            opts,
+		out:             &output{w: opts.Out, verbosity: opts.Verbosity, color: opts.Color, diff: opts.Diff},
+		hosts:           map[string]*hostState{},
+		warnedUnmatched: map[string]bool{},
+	}
+}
+
+// Run runs every play of a playbook.
+func (r *Runner) Run(ctx context.Context, pb *playbooks.Playbook) error {
+	for _, play := range pb.Plays {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		if err := r.runPlay(ctx, pb, play); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Recap prints PLAY RECAP and returns the exit code the results call for.
+func (r *Runner) Recap() int {
+	stats := r.Stats()
+	r.out.recap(r.order, stats)
+	return ExitCode(stats)
+}
+
+// Stats returns a copy of the per-host counters.
+func (r *Runner) Stats() map[string]*HostStats {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	out := map[string]*HostStats{}
+	for name, h := range r.hosts {
+		s := h.stats
+		out[name] = &s
+	}
+	return out
+}
+
+// ExitCode maps recap counters to ansible-playbook's exit code: unreachable
+// (4) wins over failed (2).
+func ExitCode(stats map[string]*HostStats) int {
+	code := ExitOK
+	for _, s := range stats {
+		if s.Unreachable > 0 {
+			return ExitUnreachable
+		}
+		if s.Failures > 0 {
+			code = ExitFailed
+		}
+	}
+	return code
+}
+
+// Close closes every connection.
+func (r *Runner) Close() error {
+	var errs []error
+	r.dials.Range(func(_, v any) bool {
+		d := v.(*dialOnce)
+		if d.conn != nil {
+			errs = append(errs, d.conn.Close())
+		}
+		return true
+	})
+	return errors.Join(errs...)
+}
+
+// host returns the state of an inventory host, creating it on first use.
+func (r *Runner) host(h *inventory.Host) *hostState {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if s, ok := r.hosts[h.Name]; ok {
+		return s
+	}
+	s := newHostState(h)
+	r.hosts[h.Name] = s
+	r.order = append(r.order, h.Name)
+	return s
+}
+
+// dialOnce opens a host's connection once for the whole run.
+type dialOnce struct {
+	once sync.Once
+	conn connection.Conn
+	err  error
+}
+
+func (r *Runner) connect(ctx context.Context, name string, cfg connection.Config) (connection.Conn, error) {
+	v, _ := r.dials.LoadOrStore(name, &dialOnce{})
+	d := v.(*dialOnce)
+	d.once.Do(func() {
+		d.conn, d.err = connection.Dial(ctx, cfg)
+	})
+	return d.conn, d.err
+}
+
+// forEachHost runs fn for every host, at most Forks at a time, and waits.
+func (r *Runner) forEachHost(hosts []*hostState, fn func(h *hostState)) {
+	sem := make(chan struct{}, r.opts.Forks)
+	var wg sync.WaitGroup
+	for _, h := range hosts {
+		wg.Add(1)
+		sem <- struct{}{}
+		go func() {
+			defer wg.Done()
+			defer func() { <-sem }()
+			fn(h)
+		}()
+	}
+	wg.Wait()
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}

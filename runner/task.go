@@ -1,0 +1,259 @@
+package runner
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"maps"
+	"strings"
+
+	"play/jinja"
+	"play/modules"
+	"play/playbooks"
+)
+
+// taskResult is one host's result for a task, or for one loop item.
+type taskResult struct {
+	host        string
+	delegatedTo string
+	result      map[string]any
+	changed     bool
+	failed      bool
+	skipped     bool
+	unreachable bool
+	ignored     bool
+	isItem      bool
+	itemLabel   string
+	diffText    string
+	// verboseAlways prints the result even without -v (debug).
+	verboseAlways bool
+	noLog         bool
+	warnings      []string
+}
+
+// printable is the result as the callback shows it.
+func (r *taskResult) printable(verbosity int) map[string]any {
+	if r.noLog {
+		return map[string]any{"censored": "the output has been hidden due to the fact that 'no_log: true' was specified for this result", "changed": r.changed}
+	}
+	out := map[string]any{}
+	for k, v := range r.result {
+		if strings.HasPrefix(k, "_") || k == "failed" || (k == "diff" && verbosity < 3) || k == "invocation" {
+			continue
+		}
+		out[k] = v
+	}
+	if r.verboseAlways && !r.isItem {
+		delete(out, "changed")
+	}
+	return out
+}
+
+// runTask runs one task on hosts in parallel and waits for all of them
+// (the linear strategy). kind is "TASK" or "RUNNING HANDLER".
+func (r *Runner) runTask(ctx context.Context, pc *playCtx, sc *scope, t *playbooks.Task, kind string, hosts []*hostState) {
+	pc.resetHostvars()
+	r.out.banner(kind + " [" + r.taskTitle(pc, t) + "]")
+	r.forEachHost(hosts, func(h *hostState) {
+		r.runTaskOnHost(ctx, pc, sc, t, h)
+	})
+}
+
+// taskTitle is the task name, templated with play-level variables when it can be.
+func (r *Runner) taskTitle(pc *playCtx, t *playbooks.Task) string {
+	name := t.DisplayName()
+	if t.Name != "" && strings.Contains(name, "{{") {
+		vars := maps.Clone(pc.play.Vars)
+		if vars == nil {
+			vars = map[string]any{}
+		}
+		maps.Copy(vars, r.opts.ExtraVars)
+		if s, err := jinja.RenderString(name, vars); err == nil {
+			name = s
+		}
+	}
+	if t.Role != "" {
+		name = t.Role + " : " + name
+	}
+	return name
+}
+
+// runTaskOnHost runs a task on one host: conditions, loop, module, result
+// handling, register, notify and stats.
+func (r *Runner) runTaskOnHost(ctx context.Context, pc *playCtx, sc *scope, t *playbooks.Task, h *hostState) {
+	vars := r.taskVars(pc, sc, t, h)
+	ex := &execution{r: r, pc: pc, sc: sc, t: t, h: h}
+	var res *taskResult
+	if t.Loop != nil {
+		res = ex.runLoop(ctx, vars)
+	} else {
+		res = ex.runOnce(ctx, vars, true)
+		r.out.hostResult(res)
+	}
+	ex.finish(res, vars)
+}
+
+// execution is one task on one host.
+type execution struct {
+	r  *Runner
+	pc *playCtx
+	sc *scope
+	t  *playbooks.Task
+	h  *hostState
+}
+
+func (ex *execution) keyword(get func(*playbooks.Task) any) any { return ex.sc.keyword(ex.t, get) }
+
+// boolKeyword evaluates a keyword that holds a bool or a template.
+func (ex *execution) boolKeyword(get func(*playbooks.Task) any, playValue any, vars map[string]any) (bool, bool, error) {
+	v := ex.keyword(get)
+	if v == nil {
+		v = playValue
+	}
+	if v == nil {
+		return false, false, nil
+	}
+	rendered, err := jinja.RenderValue(v, vars)
+	if err != nil {
+		return false, true, err
+	}
+	b, err := modules.ToBool(rendered)
+	return b, true, err
+}
+
+// runOnce evaluates `when` and runs the module once with vars.
+func (ex *execution) runOnce(ctx context.Context, vars map[string]any, checkWhen bool) *taskResult {
+	res := &taskResult{host: ex.h.name()}
+	noLog, _, err := ex.boolKeyword(func(t *playbooks.Task) any { return t.NoLog }, ex.pc.play.NoLog, vars)
+	if err != nil {
+		return ex.fail(res, err)
+	}
+	res.noLog = noLog
+	if checkWhen {
+		ok, err := ex.when(vars)
+		if err != nil {
+			return ex.fail(res, err)
+		}
+		if !ok {
+			res.skipped = true
+			res.result = map[string]any{"changed": false, "skip_reason": "Conditional result was False", "skipped": true}
+			return res
+		}
+	}
+	ex.runModule(ctx, vars, res)
+	return res
+}
+
+// when evaluates the task's and its blocks' `when` conditions (all must hold).
+func (ex *execution) when(vars map[string]any) (bool, error) {
+	var conds []string
+	if ex.sc != nil {
+		for _, b := range ex.sc.chain() {
+			conds = append(conds, b.When...)
+		}
+	}
+	conds = append(conds, ex.t.When...)
+	return evalAll(conds, vars)
+}
+
+func evalAll(conds []string, vars map[string]any) (bool, error) {
+	for _, c := range conds {
+		ok, err := jinja.EvalBool(c, vars)
+		if err != nil {
+			return false, fmt.Errorf("The conditional check '%s' failed. The error was: %w", c, err)
+		}
+		if !ok {
+			return false, nil
+		}
+	}
+	return true, nil
+}
+
+// fail turns an error into a failed result with Ansible's message.
+func (ex *execution) fail(res *taskResult, err error) *taskResult {
+	res.failed = true
+	if isUnreachable(err) {
+		res.failed = false
+		res.unreachable = true
+		res.result = map[string]any{"changed": false, "msg": err.Error(), "unreachable": true}
+		return res
+	}
+	var f *modules.Failure
+	if errors.As(err, &f) {
+		res.result = map[string]any{}
+		maps.Copy(res.result, f.Result)
+		res.result["msg"] = f.Msg
+		if _, ok := res.result["changed"]; !ok {
+			res.result["changed"] = false
+		}
+		res.result["failed"] = true
+		res.changed, _ = res.result["changed"].(bool)
+		return res
+	}
+	msg := err.Error()
+	var u *jinja.UndefinedError
+	if errors.As(err, &u) {
+		msg = "The task includes an option with an undefined variable. The error was: " + err.Error() + taskPos(ex.t)
+	}
+	res.result = map[string]any{"changed": false, "failed": true, "msg": msg}
+	return res
+}
+
+func taskPos(t *playbooks.Task) string {
+	if s := t.Pos.String(); s != "" {
+		return "\n\nThe error appears to be in '" + s + "'"
+	}
+	return ""
+}
+
+// finish records a host's task result: register, facts, notify, stats,
+// and failure state.
+func (ex *execution) finish(res *taskResult, vars map[string]any) {
+	h := ex.h
+	ignoreErrors, _, _ := ex.boolKeyword(func(t *playbooks.Task) any { return t.IgnoreErrors }, ex.pc.play.IgnoreErrors, vars)
+	if res.failed && ignoreErrors {
+		res.ignored = true
+	}
+	if ex.t.Register != "" {
+		reg := maps.Clone(res.result)
+		if !res.skipped || res.isItem {
+			reg["failed"] = res.failed
+		}
+		reg["changed"] = res.changed
+		h.mu.Lock()
+		h.setFacts[ex.t.Register] = reg
+		h.mu.Unlock()
+	}
+	if res.changed && len(ex.t.Notify) > 0 && !res.failed {
+		for _, name := range ex.pc.notify(h, ex.t.Notify, vars) {
+			ex.r.out.warn(fmt.Sprintf("handler '%s' was notified but no handler with that name or listen topic exists", name))
+		}
+	}
+	h.count(func(s *HostStats) {
+		switch {
+		case res.unreachable:
+			s.Unreachable++
+		case res.failed && !res.ignored:
+			s.Failures++
+		case res.skipped:
+			s.Skipped++
+		default:
+			s.OK++
+			if res.changed {
+				s.Changed++
+			}
+			if res.ignored {
+				s.Ignored++
+			}
+		}
+	})
+	if res.unreachable || (res.failed && !res.ignored) {
+		h.mu.Lock()
+		if res.unreachable {
+			h.unreachable = true
+		} else {
+			h.failed = true
+		}
+		h.mu.Unlock()
+	}
+}

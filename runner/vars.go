@@ -1,0 +1,119 @@
+package runner
+
+import (
+	"maps"
+	"strings"
+
+	"play/playbooks"
+)
+
+// Version is play's version, shown by --version and as ansible_version.
+var Version = "0.1.0"
+
+// scope is what a task inherits from its play and enclosing blocks
+// (variables, conditions and keywords), innermost first.
+type scope struct {
+	parent *scope
+	block  *playbooks.Task // nil for the play level
+}
+
+func (s *scope) push(block *playbooks.Task) *scope { return &scope{parent: s, block: block} }
+
+// chain lists the enclosing blocks from the outermost to the innermost.
+func (s *scope) chain() []*playbooks.Task {
+	var out []*playbooks.Task
+	for c := s; c != nil; c = c.parent {
+		if c.block != nil {
+			out = append([]*playbooks.Task{c.block}, out...)
+		}
+	}
+	return out
+}
+
+// keyword returns the innermost value a task or its blocks set for a keyword
+// (Ansible's inheritance: task > block > ... > play).
+func (s *scope) keyword(t *playbooks.Task, get func(*playbooks.Task) any) any {
+	if v := get(t); v != nil {
+		return v
+	}
+	for c := s; c != nil; c = c.parent {
+		if c.block != nil {
+			if v := get(c.block); v != nil {
+				return v
+			}
+		}
+	}
+	return nil
+}
+
+// taskVars merges the variables a task sees on a host, lowest precedence
+// first: inventory, facts, play vars, vars_files, block and task vars,
+// set_fact/register, extra vars, then the magic variables.
+func (r *Runner) taskVars(pc *playCtx, sc *scope, t *playbooks.Task, h *hostState) map[string]any {
+	v := h.inv.Vars()
+	h.mu.Lock()
+	injectFacts(v, h.facts)
+	h.mu.Unlock()
+	maps.Copy(v, pc.play.Vars)
+	for _, vf := range pc.varsFiles {
+		maps.Copy(v, vf)
+	}
+	if sc != nil {
+		for _, b := range sc.chain() {
+			maps.Copy(v, b.Vars)
+		}
+	}
+	if t != nil {
+		maps.Copy(v, t.Vars)
+	}
+	h.mu.Lock()
+	maps.Copy(v, h.setFacts)
+	h.mu.Unlock()
+	maps.Copy(v, r.opts.ExtraVars)
+	r.magicVars(v, pc, h)
+	return v
+}
+
+// magicVars sets the variables Ansible itself provides.
+func (r *Runner) magicVars(v map[string]any, pc *playCtx, h *hostState) {
+	v["inventory_hostname"] = h.name()
+	v["inventory_hostname_short"], _, _ = strings.Cut(h.name(), ".")
+	v["group_names"] = groupNames(h.inv)
+	v["groups"] = pc.groups
+	v["hostvars"] = pc.hostvars()
+	v["play_hosts"] = pc.hostNames()
+	v["ansible_play_hosts"] = pc.hostNames()
+	v["ansible_play_hosts_all"] = pc.allHostNames
+	v["ansible_play_batch"] = pc.hostNames()
+	v["ansible_play_name"] = pc.play.Name
+	v["playbook_dir"] = pc.pb.Dir
+	v["ansible_check_mode"] = r.opts.Check
+	v["ansible_diff_mode"] = r.opts.Diff
+	v["ansible_verbosity"] = r.opts.Verbosity
+	v["ansible_forks"] = r.opts.Forks
+	v["ansible_run_tags"] = stringsToAny(orAll(r.opts.Tags))
+	v["ansible_skip_tags"] = stringsToAny(r.opts.SkipTags)
+	v["ansible_version"] = map[string]any{"full": Version, "string": Version, "major": 2, "minor": 14, "revision": 0}
+	v["omit"] = omitToken
+	if _, ok := v["ansible_connection"]; !ok && r.opts.ConnectionType != "" {
+		v["ansible_connection"] = r.opts.ConnectionType
+	}
+}
+
+// omitToken is the value of `omit`: an argument rendered to it is dropped.
+const omitToken = "__omit_place_holder__play__"
+
+func orAll(tags []string) []string {
+	if len(tags) == 0 {
+		return []string{"all"}
+	}
+	return tags
+}
+
+func stringsToAny(s []string) []any {
+	out := make([]any, len(s))
+	for i, x := range s {
+		out[i] = x
+	}
+	return out
+}
