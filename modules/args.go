@@ -30,21 +30,18 @@ import (
 // template is accepted for any type and choices are not checked against it.
 func Decode(args map[string]any, dst any, lenient bool) error {
 	rv := reflect.ValueOf(dst).Elem()
-	rt := rv.Type()
+	fields := argFields(rv.Type(), nil)
 	known := map[string]int{}
 	var names, required []string
-	for i := 0; i < rt.NumField(); i++ {
-		tag, ok := rt.Field(i).Tag.Lookup("arg")
-		if !ok {
-			continue
-		}
+	for i, f := range fields {
+		tag := f.Tag.Get("arg")
 		name, opt, _ := strings.Cut(tag, ",")
 		known[name] = i
 		names = append(names, name)
 		if opt == "required" {
 			required = append(required, name)
 		}
-		if al := rt.Field(i).Tag.Get("aliases"); al != "" {
+		if al := f.Tag.Get("aliases"); al != "" {
 			for _, a := range strings.Split(al, ",") {
 				known[a] = i
 			}
@@ -67,18 +64,19 @@ func Decode(args map[string]any, dst any, lenient bool) error {
 			return &ArgError{Arg: k, Msg: fmt.Sprintf("parameters are mutually exclusive: %s|%s", prev, k)}
 		}
 		seen[i] = k
-		f := rt.Field(i)
+		f := fields[i]
+		fv := rv.FieldByIndex(f.Index)
 		v := args[k]
 		if lenient && hasTemplate(v) {
 			continue
 		}
-		if err := setField(rv.Field(i), v); err != nil {
+		if err := setField(fv, v); err != nil {
 			return &ArgError{Arg: k, Msg: fmt.Sprintf("argument '%s' is of type %s and we were unable to convert to %s: %v", k, typeName(v), kindName(f.Type), err)}
 		}
 		if ch := f.Tag.Get("choices"); ch != "" {
-			s := fmt.Sprint(rv.Field(i).Interface())
-			if rv.Field(i).Kind() == reflect.Pointer && !rv.Field(i).IsNil() {
-				s = fmt.Sprint(rv.Field(i).Elem().Interface())
+			s := fmt.Sprint(fv.Interface())
+			if fv.Kind() == reflect.Pointer && !fv.IsNil() {
+				s = fmt.Sprint(fv.Elem().Interface())
 			}
 			choices := strings.Split(ch, ",")
 			if !slices.Contains(choices, s) {
@@ -101,6 +99,23 @@ func Decode(args map[string]any, dst any, lenient bool) error {
 		return &ArgError{Arg: missing[0], Msg: "missing required arguments: " + strings.Join(missing, ", ")}
 	}
 	return nil
+}
+
+// argFields lists the fields of t with an arg tag, including those of
+// embedded structs without one (shared argument groups like FileAttrs), with
+// Index set to the full path from t.
+func argFields(t reflect.Type, index []int) []reflect.StructField {
+	var out []reflect.StructField
+	for i := 0; i < t.NumField(); i++ {
+		f := t.Field(i)
+		f.Index = append(slices.Clip(index), i)
+		if _, ok := f.Tag.Lookup("arg"); ok {
+			out = append(out, f)
+		} else if f.Anonymous && f.Type.Kind() == reflect.Struct {
+			out = append(out, argFields(f.Type, f.Index)...)
+		}
+	}
+	return out
 }
 
 // ArgDecoder is implemented by argument types that decode themselves (Mode).

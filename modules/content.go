@@ -1,0 +1,139 @@
+package modules
+
+import (
+	"crypto/md5"
+	"crypto/sha1"
+	"encoding/hex"
+	"fmt"
+	"path"
+	"strings"
+
+	"play/connection"
+)
+
+// fileWrite is an atomic replacement of a file's content: the data goes by
+// stdin into a temporary file beside the target, gets its owner and mode,
+// is validated and synced, then renamed onto the target. If anything fails
+// the temporary file is removed and the old file stays.
+type fileWrite struct {
+	Dest         string
+	Data         []byte
+	Mode         uint32
+	Owner, Group string // "" keeps the old file's (or the default) owner
+	Backup       bool   // copy the old file to dest.<pid>.<time>~ first
+	Validate     string // a command with %s for the temporary file
+	MkdirParents bool   // create the parent directories
+	// Source, when set, is a file on the host to copy instead of Data.
+	Source string
+}
+
+// step returns the shell step that performs the write.
+func (w fileWrite) step() Step {
+	dir := path.Dir(w.Dest)
+	var b strings.Builder
+	fmt.Fprintf(&b, "dest=%s\n", Quote(w.Dest))
+	if w.MkdirParents {
+		fmt.Fprintf(&b, "mkdir -p -- %s || exit 1\n", Quote(dir))
+	}
+	fmt.Fprintf(&b, "tmp=$(mktemp %s) || exit 1\n", Quote(dir+"/.play.XXXXXX"))
+	b.WriteString("trap 'rm -f -- \"$tmp\"' EXIT\n")
+	if w.Source != "" {
+		fmt.Fprintf(&b, "cat -- %s > \"$tmp\" || exit 1\n", Quote(w.Source))
+	} else {
+		b.WriteString("cat > \"$tmp\" || exit 1\n")
+	}
+	b.WriteString(`if [ -e "$dest" ]; then chown --reference="$dest" -- "$tmp" 2>/dev/null; fi
+`)
+	if w.Owner != "" {
+		fmt.Fprintf(&b, "chown -- %s \"$tmp\" || exit 1\n", Quote(w.Owner))
+	}
+	if w.Group != "" {
+		fmt.Fprintf(&b, "chgrp -- %s \"$tmp\" || exit 1\n", Quote(w.Group))
+	}
+	fmt.Fprintf(&b, "chmod -- %s \"$tmp\" || exit 1\n", chmodArg(w.Mode))
+	if w.Validate != "" {
+		cmd := strings.ReplaceAll(w.Validate, "%s", `"$tmp"`)
+		fmt.Fprintf(&b, `err=$( { %s ; } 2>&1 >/dev/null ); rc=$?
+if [ $rc -ne 0 ]; then printf 'failed to validate: rc:%%s error:%%s\n' "$rc" "$err" >&2; exit 1; fi
+`, cmd)
+	}
+	b.WriteString("sync -- \"$tmp\" 2>/dev/null\n")
+	if w.Backup {
+		b.WriteString(backupScript)
+	}
+	b.WriteString("mv -f -- \"$tmp\" \"$dest\" || exit 1\n")
+	return Step{Script: b.String(), Stdin: w.Data}
+}
+
+// backupScript copies $dest the way Ansible's backup_local names it and
+// prints the name for finishBackup.
+const backupScript = `if [ -e "$dest" ]; then
+  b="$dest.$$.$(date +%Y-%m-%d@%H:%M:%S)~"
+  cp -p -- "$dest" "$b" || exit 1
+  echo "backup_file=$b"
+fi
+`
+
+// checkValidate rejects a validate command without %s, as Ansible does.
+func checkValidate(v string) error {
+	if v != "" && !strings.Contains(v, "%s") {
+		return fmt.Errorf("validate must contain %%s: %s", v)
+	}
+	return nil
+}
+
+// finishBackup returns a Finish that puts the backup file a step printed
+// under key. It fails like the runner does when a step exits non-zero.
+func finishBackup(key string) func([]connection.Result) (map[string]any, error) {
+	return func(out []connection.Result) (map[string]any, error) {
+		res := map[string]any{}
+		for _, o := range out {
+			if o.RC != 0 {
+				msg := strings.TrimSpace(string(o.Stderr))
+				if msg == "" {
+					msg = strings.TrimSpace(string(o.Stdout))
+				}
+				return nil, &Failure{Msg: msg, Result: map[string]any{"rc": o.RC}}
+			}
+			for _, l := range strings.Split(string(o.Stdout), "\n") {
+				if b, ok := strings.CutPrefix(l, "backup_file="); ok {
+					res[key] = b
+				}
+			}
+		}
+		return res, nil
+	}
+}
+
+// newFileMode is the mode a new file gets: the wanted one, or 0666 less the
+// umask like any file a program creates.
+func newFileMode(attrs FileAttrs, umask uint32) (uint32, error) {
+	base := 0o666 &^ umask
+	if !attrs.Mode.IsSet() {
+		return base, nil
+	}
+	return attrs.Mode.Apply(base, false)
+}
+
+// contentDiff is a before/after text diff with Ansible's headers.
+func contentDiff(beforeHeader, afterHeader, before, after string) Diff {
+	return Diff{BeforeHeader: header("before", beforeHeader), AfterHeader: header("after", afterHeader),
+		Before: before, After: after}
+}
+
+func header(word, h string) string {
+	if h == "" {
+		return word
+	}
+	return word + ": " + h
+}
+
+func sha1Hex(data []byte) string {
+	s := sha1.Sum(data)
+	return hex.EncodeToString(s[:])
+}
+
+func md5Hex(data []byte) string {
+	s := md5.Sum(data)
+	return hex.EncodeToString(s[:])
+}
