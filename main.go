@@ -161,11 +161,12 @@ func action(ctx context.Context, cmd *cli.Command, stdin io.Reader, stdout, stde
 			Timeout:    time.Duration(cmd.Int("timeout")) * time.Second,
 		},
 		ConnectionType: cmd.String("connection"),
-		Become:       cmd.Bool("become"),
-		BecomeUser:   cmd.String("become-user"),
-		BecomeMethod: cmd.String("become-method"),
-		Out:          stdout,
-		Color:        colorWanted(stdout),
+		Become:         cmd.Bool("become"),
+		BecomeUser:     cmd.String("become-user"),
+		BecomeMethod:   cmd.String("become-method"),
+		Out:            stdout,
+		Color:          colorWanted(stdout),
+		Live:           isTerminal(stdout) && os.Getenv("NO_COLOR") == "",
 	}
 	if cmd.Bool("ask-become-pass") {
 		pass, err := askPassword(stdin, stderr, "BECOME password: ")
@@ -260,6 +261,10 @@ func colorWanted(w io.Writer) bool {
 	if os.Getenv("ANSIBLE_FORCE_COLOR") != "" {
 		return true
 	}
+	return isTerminal(w)
+}
+
+func isTerminal(w io.Writer) bool {
 	f, ok := w.(*os.File)
 	return ok && term.IsTerminal(int(f.Fd()))
 }

@@ -363,7 +363,7 @@ func (c *controller) ReadFile(kind, path string) ([]byte, string, error) {
 }
 
 func (c *controller) Render(text string) (string, error) { return jinja.RenderString(text, c.vars) }
-func (c *controller) Eval(expr string) (any, error)     { return jinja.Eval(expr, c.vars) }
+func (c *controller) Eval(expr string) (any, error)      { return jinja.Eval(expr, c.vars) }
 func (c *controller) EvalBool(expr string) (bool, error) {
 	return jinja.EvalBool(expr, c.vars)
 }

@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"os"
 	"sort"
 	"strings"
 	"sync"
@@ -23,6 +22,57 @@ type output struct {
 	color     bool
 	diff      bool
 	lastTask  string // banner already printed for this task
+	// live shows, on a terminal, which hosts are still running the task.
+	live    bool
+	waiting []string
+}
+
+// wait starts the live line for a task's hosts.
+func (o *output) wait(hosts []string) {
+	if !o.live {
+		return
+	}
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	o.waiting = hosts
+	o.drawLive()
+}
+
+// done removes a host from the live line.
+func (o *output) done(host string) {
+	if !o.live {
+		return
+	}
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	for i, h := range o.waiting {
+		if h == host {
+			o.waiting = append(o.waiting[:i:i], o.waiting[i+1:]...)
+			break
+		}
+	}
+	o.clearLive()
+	o.drawLive()
+}
+
+func (o *output) clearLive() {
+	if o.live {
+		fmt.Fprint(o.w, "\r\x1b[K")
+	}
+}
+
+func (o *output) drawLive() {
+	if len(o.waiting) == 0 {
+		return
+	}
+	const maxShown = 8
+	shown := o.waiting
+	more := ""
+	if len(shown) > maxShown {
+		more = fmt.Sprintf(" (+%d)", len(shown)-maxShown)
+		shown = shown[:maxShown]
+	}
+	fmt.Fprint(o.w, o.paint(colorSkip, "running on: "+strings.Join(shown, ", ")+more))
 }
 
 const (
@@ -53,6 +103,7 @@ func (o *output) banner(msg string) {
 }
 
 func (o *output) bannerLocked(msg string) {
+	o.clearLive()
 	msg = strings.TrimSpace(msg)
 	stars := max(79-len(msg), 3)
 	fmt.Fprintf(o.w, "\n%s %s\n", msg, strings.Repeat("*", stars))
@@ -61,6 +112,7 @@ func (o *output) bannerLocked(msg string) {
 func (o *output) line(color, s string) {
 	o.mu.Lock()
 	defer o.mu.Unlock()
+	o.clearLive()
 	fmt.Fprintln(o.w, o.paint(color, s))
 }
 
@@ -84,6 +136,8 @@ func (o *output) taskBanner(id, title string) {
 func (o *output) hostResult(r *taskResult) {
 	o.mu.Lock()
 	defer o.mu.Unlock()
+	o.clearLive()
+	defer o.drawLive()
 	w := o.w
 	if r.diffText != "" && o.diff {
 		fmt.Fprint(w, o.colorDiff(r.diffText))
@@ -311,14 +365,4 @@ func difflibRange(start, length int) string {
 		return fmt.Sprintf("%d,0", start)
 	}
 	return fmt.Sprintf("%d,%d", start, length)
-}
-
-// isTerminal reports whether f is a terminal (for colour and the live line).
-func isTerminal(w io.Writer) bool {
-	f, ok := w.(*os.File)
-	if !ok {
-		return false
-	}
-	fi, err := f.Stat()
-	return err == nil && fi.Mode()&os.ModeCharDevice != 0
 }

@@ -50,6 +50,8 @@ type Options struct {
 	BecomePassword string
 	Out            io.Writer
 	Color          bool
+	// Live shows which hosts are still running the current task (terminals only).
+	Live bool
 }
 
 // HostStats are one host's recap counters.
@@ -59,12 +61,12 @@ type HostStats struct {
 
 // Runner runs one or more playbooks with shared connections and stats.
 type Runner struct {
-	opts  Options
-	out   *output
-	hosts map[string]*hostState // by inventory name
-	order []string              // hosts seen, for the recap
-	mu    sync.Mutex
-	dials sync.Map // name -> *dialOnce
+	opts            Options
+	out             *output
+	hosts           map[string]*hostState // by inventory name
+	order           []string              // hosts seen, for the recap
+	mu              sync.Mutex
+	dials           sync.Map // name -> *dialOnce
 	warnedUnmatched map[string]bool
 }
 
@@ -78,7 +80,7 @@ func New(opts Options) *Runner {
 	}
 	return &Runner{
 		opts:            opts,
-		out:             &output{w: opts.Out, verbosity: opts.Verbosity, color: opts.Color, diff: opts.Diff},
+		out:             &output{w: opts.Out, verbosity: opts.Verbosity, color: opts.Color, diff: opts.Diff, live: opts.Live},
 		hosts:           map[string]*hostState{},
 		warnedUnmatched: map[string]bool{},
 	}

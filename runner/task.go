@@ -54,8 +54,14 @@ func (r *taskResult) printable(verbosity int) map[string]any {
 func (r *Runner) runTask(ctx context.Context, pc *playCtx, sc *scope, t *playbooks.Task, kind string, hosts []*hostState) {
 	pc.resetHostvars()
 	r.out.banner(kind + " [" + r.taskTitle(pc, t) + "]")
+	names := make([]string, len(hosts))
+	for i, h := range hosts {
+		names[i] = h.name()
+	}
+	r.out.wait(names)
 	r.forEachHost(hosts, func(h *hostState) {
 		r.runTaskOnHost(ctx, pc, sc, t, h)
+		r.out.done(h.name())
 	})
 }
 
