@@ -37,7 +37,7 @@ type FileState struct {
 	Checksum     string // sha1, when asked (or when content was read)
 	Content      []byte // when asked
 	// Children are the entries below a directory when Tree was asked, with
-	// Path relative to it and only Type, Mode, Owner and Group set.
+	// Path relative to it and only Type, Mode, Owner, Group, UID and GID set.
 	Children []FileState
 }
 
@@ -68,7 +68,7 @@ const probeFunc = `p() {
     case $3 in *c*) printf '%s H %s\n' "$i" "$(sha1sum < "$f" | cut -c1-40)";; esac
     case $3 in *b*) printf '%s B ' "$i"; base64 -w0 < "$f" || return; echo;; esac
   fi
-  case $3 in *t*) if [ -d "$f" ]; then find "$f" -mindepth 1 -printf "$i T %y|%m|%u|%g|%P\n"; fi;; esac
+  case $3 in *t*) if [ -d "$f" ]; then find "$f" -mindepth 1 -printf "$i T %y|%m|%u|%g|%U|%G|%P\n"; fi;; esac
 }
 echo "- U $(umask)"
 echo "- I $(id -u)|$(id -un)|$(id -g)|$(id -gn)"
@@ -211,19 +211,21 @@ func statType(s string) string {
 	return "other"
 }
 
-// parseTreeEntry reads find's "%y|%m|%u|%g|%P".
+// parseTreeEntry reads find's "%y|%m|%u|%g|%U|%G|%P".
 func parseTreeEntry(val string) (FileState, error) {
-	f := strings.SplitN(val, "|", 5)
-	if len(f) != 5 {
+	f := strings.SplitN(val, "|", 7)
+	if len(f) != 7 {
 		return FileState{}, fmt.Errorf("probe: unexpected find output %q", val)
 	}
-	mode, err := strconv.ParseUint(f[1], 8, 32)
-	if err != nil {
+	mode, err1 := strconv.ParseUint(f[1], 8, 32)
+	uid, err2 := strconv.Atoi(f[4])
+	gid, err3 := strconv.Atoi(f[5])
+	if err1 != nil || err2 != nil || err3 != nil {
 		return FileState{}, fmt.Errorf("probe: unexpected find output %q", val)
 	}
 	typ := map[string]string{"f": "file", "d": "directory", "l": "link"}[f[0]]
 	if typ == "" {
 		typ = "other"
 	}
-	return FileState{Path: f[4], Exists: true, Type: typ, Mode: uint32(mode), Owner: f[2], Group: f[3]}, nil
+	return FileState{Path: f[6], Exists: true, Type: typ, Mode: uint32(mode), Owner: f[2], Group: f[3], UID: uid, GID: gid}, nil
 }
