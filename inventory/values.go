@@ -1,0 +1,180 @@
+package inventory
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"regexp"
+	"strconv"
+
+	"go.yaml.in/yaml/v3"
+
+	"play/diag"
+)
+
+// readYAML parses a YAML file and returns its top node, or nil for an empty
+// file. Syntax errors carry the file and, when the parser reports one, the
+// line.
+func readYAML(path string) (*yaml.Node, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, unreadable(path, err)
+	}
+	var doc yaml.Node
+	if err := yaml.NewDecoder(bytes.NewReader(data)).Decode(&doc); err != nil {
+		if errors.Is(err, io.EOF) {
+			return nil, nil
+		}
+		return nil, yamlSyntaxError(path, err)
+	}
+	if len(doc.Content) == 0 {
+		return nil, nil
+	}
+	top := doc.Content[0]
+	if top.Tag == "!!null" {
+		return nil, nil
+	}
+	return top, nil
+}
+
+var yamlErrorLine = regexp.MustCompile(`^yaml: line (\d+): `)
+
+func yamlSyntaxError(path string, err error) error {
+	msg, pos := err.Error(), diag.Pos{File: path}
+	if m := yamlErrorLine.FindStringSubmatch(msg); m != nil {
+		pos.Line, _ = strconv.Atoi(m[1])
+		msg = msg[len(m[0]):]
+	} else if len(msg) > 6 && msg[:6] == "yaml: " {
+		msg = msg[6:]
+	}
+	e := diag.Errorf(pos, "YAML syntax error: %s", msg).
+		WithHint("check the indentation and quoting around this line (YAML indents with spaces, never tabs)")
+	e.Err = err
+	return e
+}
+
+func unreadable(path string, err error) error {
+	e := diag.Errorf(diag.Pos{File: path}, "cannot read inventory file: %v", err).
+		WithHint("check that the path exists and is readable, or fix the -i argument")
+	e.Err = err
+	return e
+}
+
+func nodePos(file string, n *yaml.Node) diag.Pos {
+	return diag.Pos{File: file, Line: n.Line, Col: n.Column}
+}
+
+// yamlBools are the YAML 1.1 booleans that Ansible's PyYAML loader accepts
+// and that YAML 1.2 (yaml.v3) reads as strings.
+var yamlBools = map[string]bool{
+	"yes": true, "Yes": true, "YES": true, "on": true, "On": true, "ON": true,
+	"no": false, "No": false, "NO": false, "off": false, "Off": false, "OFF": false,
+}
+
+// nodeValue converts a YAML node into plain Go values: map[string]any,
+// []any, string, int, float64, bool and nil. Merge keys (<<) and aliases
+// are resolved; timestamps stay strings.
+func nodeValue(file string, n *yaml.Node) (any, error) {
+	switch n.Kind {
+	case yaml.DocumentNode:
+		if len(n.Content) == 0 {
+			return nil, nil
+		}
+		return nodeValue(file, n.Content[0])
+	case yaml.AliasNode:
+		return nodeValue(file, n.Alias)
+	case yaml.SequenceNode:
+		list := make([]any, 0, len(n.Content))
+		for _, c := range n.Content {
+			v, err := nodeValue(file, c)
+			if err != nil {
+				return nil, err
+			}
+			list = append(list, v)
+		}
+		return list, nil
+	case yaml.MappingNode:
+		return mappingValue(file, n)
+	}
+	return scalarValue(file, n)
+}
+
+func mappingValue(file string, n *yaml.Node) (map[string]any, error) {
+	m := map[string]any{}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		k, v := n.Content[i], n.Content[i+1]
+		if k.Tag == "!!merge" {
+			if err := mergeInto(file, m, v); err != nil {
+				return nil, err
+			}
+			continue
+		}
+		val, err := nodeValue(file, v)
+		if err != nil {
+			return nil, err
+		}
+		m[k.Value] = val
+	}
+	return m, nil
+}
+
+// mergeInto applies a "<<" merge key: keys already set stay.
+func mergeInto(file string, m map[string]any, src *yaml.Node) error {
+	sources := []*yaml.Node{src}
+	if src.Kind == yaml.SequenceNode {
+		sources = src.Content
+	}
+	for _, s := range sources {
+		v, err := nodeValue(file, s)
+		if err != nil {
+			return err
+		}
+		merged, ok := v.(map[string]any)
+		if !ok {
+			return diag.Errorf(nodePos(file, s), "a merge key (<<) needs a mapping or a list of mappings").
+				WithHint("point << at an anchored mapping, e.g. <<: *defaults")
+		}
+		for k, val := range merged {
+			if _, set := m[k]; !set {
+				m[k] = val
+			}
+		}
+	}
+	return nil
+}
+
+func scalarValue(file string, n *yaml.Node) (any, error) {
+	if n.Style&(yaml.DoubleQuotedStyle|yaml.SingleQuotedStyle|yaml.LiteralStyle|yaml.FoldedStyle) != 0 {
+		return n.Value, nil
+	}
+	switch n.ShortTag() {
+	case "!!str":
+		if b, ok := yamlBools[n.Value]; ok && n.Style&yaml.TaggedStyle == 0 {
+			return b, nil
+		}
+		return n.Value, nil
+	case "!!null":
+		return nil, nil
+	case "!!bool", "!!int", "!!float":
+		var v any
+		if err := n.Decode(&v); err != nil {
+			return nil, diag.Errorf(nodePos(file, n), "cannot read value %q: %v", n.Value, err)
+		}
+		switch v.(type) {
+		case int, float64, bool:
+			return v, nil
+		}
+	}
+	return n.Value, nil
+}
+
+// parseInt reads a decimal integer the way Python's int() does.
+func parseInt(s string) (int, error) {
+	n, err := strconv.Atoi(s)
+	if err != nil {
+		return 0, fmt.Errorf("%q is not an integer", s)
+	}
+	return n, nil
+}
