@@ -34,6 +34,25 @@ type Play struct {
 	NoLog        any
 	Serial       any
 	Connection   string
+	// Keywords stored for the runner; those it does not implement yet are
+	// kept as written.
+	AnyErrorsFatal    any
+	MaxFailPercentage any
+	Order             string
+	Strategy          string
+	ForceHandlers     any
+	RunOnce           any
+	Throttle          any
+	Timeout           any
+	Port              any
+	IgnoreUnreachable any
+	BecomeFlags       string
+	FactPath          string
+	GatherSubset      any
+	GatherTimeout     any
+	ModuleDefaults    any
+	Collections       []string
+	VarsPrompt        any
 	// Dir is the directory of the file this play came from (import_playbook
 	// from another directory resolves its paths there).
 	Dir       string
@@ -53,6 +72,8 @@ type Task struct {
 	Args map[string]any
 	// ArgPos is where each argument was written, for errors at run time.
 	ArgPos map[string]diag.Pos
+	// KeyPos is where each keyword's value was written (when, loop, ...).
+	KeyPos map[string]diag.Pos
 
 	When         []string // all must hold (a list is an "and")
 	Loop         any      // loop / with_items / with_list (flattened one level for with_items)
@@ -78,6 +99,22 @@ type Task struct {
 	Until        string
 	Retries      any
 	Delay        any
+	// Keywords stored for the runner; those it does not implement yet are
+	// kept as written.
+	BecomeFlags       string
+	DelegateFacts     any
+	IgnoreUnreachable any
+	AnyErrorsFatal    any
+	Throttle          any
+	Timeout           any
+	Async             any
+	Poll              any
+	Connection        string
+	RemoteUser        string
+	Port              any
+	Debugger          string
+	ModuleDefaults    any
+	Collections       []string
 
 	// Block, Rescue and Always are set for a block (Module is then empty).
 	Block  []*Task

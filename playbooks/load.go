@@ -1,0 +1,196 @@
+package playbooks
+
+import (
+	"path/filepath"
+	"slices"
+
+	"go.yaml.in/yaml/v3"
+
+	"play/diag"
+)
+
+// Load reads a playbook file (import_playbook resolved recursively, relative
+// to the importing file), parses every play and task and validates everything
+// it can statically. All problems found are returned at once, joined, each a
+// *diag.Error with its position.
+func Load(path string) (*Playbook, error) {
+	p := &problems{}
+	ld := &loader{problems: p}
+	src := newSource(p, path)
+	pb := &Playbook{Path: path, Dir: src.dir}
+	pb.Plays = ld.playbook(src, nil)
+	if err := p.err(); err != nil {
+		return nil, err
+	}
+	return pb, nil
+}
+
+// ParseTasksFile reads a tasks file (a YAML list of tasks, as used by
+// include_tasks and import_tasks).
+func ParseTasksFile(path string) ([]*Task, error) {
+	p := &problems{}
+	ld := &loader{problems: p}
+	src := newSource(p, path)
+	tasks := ld.tasksFile(src, nil, taskContext{})
+	if err := p.err(); err != nil {
+		return nil, err
+	}
+	return tasks, nil
+}
+
+// ReadVarsFile reads a YAML or JSON vars file whose top level is a mapping.
+func ReadVarsFile(path string) (map[string]any, error) {
+	p := &problems{}
+	src := newSource(p, path)
+	vars := map[string]any{}
+	if root := src.read(nil); root != nil {
+		vars = src.vars("a vars file", root)
+	}
+	if err := p.err(); err != nil {
+		return nil, err
+	}
+	return vars, nil
+}
+
+// loader reads a playbook and the files it imports.
+type loader struct {
+	*problems
+	// stack holds the absolute paths of the files being imported, to
+	// report import cycles instead of recursing forever.
+	stack []string
+}
+
+// enter pushes file on the import stack; false (after recording the error)
+// when it is already being read.
+func (ld *loader) enter(src *source, ref *diag.Pos) bool {
+	abs, err := filepath.Abs(src.path)
+	if err != nil {
+		abs = src.path
+	}
+	if slices.Contains(ld.stack, abs) {
+		pos := diag.Pos{File: src.path}
+		if ref != nil {
+			pos = *ref
+		}
+		ld.add(diag.Errorf(pos, "recursive import of %s", src.path).WithHint("a file must not import itself, directly or through other imports"))
+		return false
+	}
+	ld.stack = append(ld.stack, abs)
+	return true
+}
+
+func (ld *loader) leave() { ld.stack = ld.stack[:len(ld.stack)-1] }
+
+// playbook reads the plays of one playbook file.
+func (ld *loader) playbook(src *source, ref *diag.Pos) []*Play {
+	if !ld.enter(src, ref) {
+		return nil
+	}
+	defer ld.leave()
+	root := src.read(ref)
+	if root == nil {
+		return nil
+	}
+	if root.Kind != yaml.SequenceNode {
+		src.fail(root, "a playbook must be a list of plays, got a %s instead", kindName(root)).
+			WithHint("start each play with '- ', e.g. '- hosts: all'")
+		return nil
+	}
+	var plays []*Play
+	for _, n := range root.Content {
+		n = deref(n)
+		if n.Kind != yaml.MappingNode {
+			src.fail(n, "a play must be a mapping (hosts:, tasks:, ...), got a %s", kindName(n))
+			continue
+		}
+		if hasKey(n, "import_playbook") {
+			plays = append(plays, ld.importPlaybook(src, n)...)
+			continue
+		}
+		plays = append(plays, ld.play(src, n))
+	}
+	return plays
+}
+
+func hasKey(n *yaml.Node, key string) bool {
+	return slices.ContainsFunc(entries(n), func(e entry) bool { return e.key == key })
+}
+
+// importPlaybookKeywords are the keywords allowed beside import_playbook.
+var importPlaybookKeywords = []string{"import_playbook", "name", "when", "vars", "tags"}
+
+// importPlaybook reads the imported playbook and applies the import's when,
+// vars and tags to each of its plays.
+func (ld *loader) importPlaybook(src *source, n *yaml.Node) []*Play {
+	var file string
+	var fileNode *yaml.Node
+	imp := &Play{}
+	for _, e := range entries(n) {
+		switch e.key {
+		case "import_playbook":
+			file, fileNode = src.text(e.key, e.v), e.v
+		case "name":
+			imp.Name = src.text(e.key, e.v)
+		case "when":
+			imp.When = src.conditions(e.key, e.v)
+		case "vars":
+			imp.Vars = src.vars("import_playbook", e.v)
+		case "tags":
+			imp.Tags = src.tags(e.v)
+		default:
+			src.unknownKeyword(e, "an import_playbook", importPlaybookKeywords)
+		}
+	}
+	if file == "" {
+		src.fail(n, "import_playbook needs the path of a playbook file")
+		return nil
+	}
+	if isTemplate(file) {
+		src.fail(fileNode, "import_playbook cannot use a template in its path: %s", file).
+			WithHint("imports are read before any variable is known; write the path literally")
+		return nil
+	}
+	ref := src.pos(fileNode)
+	plays := ld.playbook(newSource(src.problems, src.resolve(file)), &ref)
+	for _, p := range plays {
+		p.When = append(slices.Clone(imp.When), p.When...)
+		p.Vars = mergeUnder(p.Vars, imp.Vars)
+		p.Tags = union(imp.Tags, p.Tags)
+	}
+	return plays
+}
+
+// mergeUnder returns vars with base's keys added where vars lacks them.
+func mergeUnder(vars, base map[string]any) map[string]any {
+	if len(base) == 0 {
+		return vars
+	}
+	out := make(map[string]any, len(vars)+len(base))
+	for k, v := range base {
+		out[k] = v
+	}
+	for k, v := range vars {
+		out[k] = v
+	}
+	return out
+}
+
+// union appends the strings of b missing from a, keeping order.
+func union(a, b []string) []string {
+	out := slices.Clone(a)
+	for _, s := range b {
+		if !slices.Contains(out, s) {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// unknownKeyword reports a key that is not a keyword of what (a Play, a
+// Block, ...), suggesting the closest keyword.
+func (s *source) unknownKeyword(e entry, what string, keywords []string) {
+	err := s.fail(e.k, "'%s' is not a valid attribute for %s", e.key, what)
+	if sug := diag.Suggest(e.key, keywords); sug != "" {
+		err.WithHint("did you mean `%s`?", sug)
+	}
+}

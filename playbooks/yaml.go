@@ -1,0 +1,323 @@
+package playbooks
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+
+	"go.yaml.in/yaml/v3"
+
+	"play/diag"
+)
+
+// maxErrors caps how many problems one load reports: past that, the rest
+// are usually consequences of the first ones.
+const maxErrors = 20
+
+// problems collects every error found while loading, up to maxErrors.
+type problems struct {
+	errs    []error
+	dropped int
+}
+
+func (p *problems) add(err error) {
+	if len(p.errs) >= maxErrors {
+		p.dropped++
+		return
+	}
+	p.errs = append(p.errs, err)
+}
+
+func (p *problems) err() error {
+	if p.dropped > 0 {
+		return errors.Join(append(p.errs, fmt.Errorf("... and %d more errors (fix the ones above first)", p.dropped))...)
+	}
+	return errors.Join(p.errs...)
+}
+
+// source is one YAML file being read; its errors point into it.
+type source struct {
+	*problems
+	path string // as given or as resolved from the importing file
+	dir  string // absolute directory of path
+}
+
+func newSource(p *problems, path string) *source {
+	dir, err := filepath.Abs(filepath.Dir(path))
+	if err != nil {
+		dir = filepath.Dir(path)
+	}
+	return &source{problems: p, path: path, dir: dir}
+}
+
+func (s *source) pos(n *yaml.Node) diag.Pos {
+	return diag.Pos{File: s.path, Line: n.Line, Col: n.Column}
+}
+
+// fail records an error at n; the caller may add a hint to the result.
+func (s *source) fail(n *yaml.Node, format string, a ...any) *diag.Error {
+	e := diag.Errorf(s.pos(n), format, a...)
+	s.add(e)
+	return e
+}
+
+// resolve makes a path written in this file absolute-or-relative to its dir.
+func (s *source) resolve(p string) string {
+	if filepath.IsAbs(p) {
+		return p
+	}
+	return filepath.Join(filepath.Dir(s.path), p)
+}
+
+var yamlLine = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
+
+// read parses the file into its root node (nil when empty or unreadable;
+// the problem is recorded). ref is where the file was referenced from, for
+// errors about a missing file.
+func (s *source) read(ref *diag.Pos) *yaml.Node {
+	data, err := os.ReadFile(s.path)
+	if err != nil {
+		pos := diag.Pos{File: s.path}
+		if ref != nil {
+			pos = *ref
+		}
+		abs := filepath.Join(s.dir, filepath.Base(s.path))
+		e := &diag.Error{Pos: pos, Msg: fmt.Sprintf("could not read '%s': %v", abs, unwrapPathError(err)), Err: err}
+		if errors.Is(err, os.ErrNotExist) {
+			e.Msg = fmt.Sprintf("Could not find or access '%s'", abs)
+			e.Hint = "a relative path is resolved from the directory of the file that references it"
+		}
+		s.add(e)
+		return nil
+	}
+	var doc yaml.Node
+	if err := yaml.Unmarshal(data, &doc); err != nil {
+		e := &diag.Error{Pos: diag.Pos{File: s.path}, Msg: "syntax error while loading YAML: " + err.Error(), Err: err}
+		if m := yamlLine.FindStringSubmatch(err.Error()); m != nil {
+			e.Pos.Line, _ = strconv.Atoi(m[1])
+			e.Msg = "syntax error while loading YAML: " + m[2]
+		}
+		e.Hint = yamlHint(e.Msg)
+		s.add(e)
+		return nil
+	}
+	if doc.Kind == 0 || len(doc.Content) == 0 {
+		return nil
+	}
+	return doc.Content[0]
+}
+
+func unwrapPathError(err error) error {
+	var pe *os.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
+}
+
+// yamlHint explains the YAML errors users hit most.
+func yamlHint(msg string) string {
+	switch {
+	case strings.Contains(msg, "mapping values are not allowed"):
+		return "a value containing ': ' must be quoted, or a key is indented wrongly"
+	case strings.Contains(msg, "found character that cannot start any token"):
+		return "YAML does not allow tabs for indentation; use spaces"
+	case strings.Contains(msg, "did not find expected key"), strings.Contains(msg, "did not find expected '-'"):
+		return "check the indentation of this line and the one before"
+	case strings.Contains(msg, "found unexpected end of stream"), strings.Contains(msg, "found unknown escape"):
+		return "check the quotes: a value starting with a quote must end with the same quote"
+	case strings.Contains(msg, "found undefined alias"):
+		return "define the anchor (&name) before using the alias (*name)"
+	}
+	return "values starting with {{ must be quoted, e.g. msg: \"{{ x }}\""
+}
+
+// entry is one key of a mapping with its nodes.
+type entry struct {
+	key  string
+	k, v *yaml.Node
+}
+
+// entries lists a mapping's keys in order, following aliases and merge keys
+// (<<); an explicit key wins over a merged one, a repeated key keeps the last.
+func entries(n *yaml.Node) []entry {
+	n = deref(n)
+	var out []entry
+	index := map[string]int{}
+	set := func(e entry, override bool) {
+		if i, ok := index[e.key]; ok {
+			if override {
+				out[i] = e
+			}
+			return
+		}
+		index[e.key] = len(out)
+		out = append(out, e)
+	}
+	var merged []entry
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		k, v := n.Content[i], deref(n.Content[i+1])
+		if k.Tag == "!!merge" || (k.Value == "<<" && k.Style == 0) {
+			for _, m := range mergeSources(v) {
+				merged = append(merged, entries(m)...)
+			}
+			continue
+		}
+		set(entry{key: k.Value, k: k, v: v}, true)
+	}
+	for _, e := range merged {
+		set(e, false)
+	}
+	return out
+}
+
+func mergeSources(v *yaml.Node) []*yaml.Node {
+	if v.Kind == yaml.MappingNode {
+		return []*yaml.Node{v}
+	}
+	var out []*yaml.Node
+	if v.Kind == yaml.SequenceNode {
+		for _, c := range v.Content {
+			if c = deref(c); c.Kind == yaml.MappingNode {
+				out = append(out, c)
+			}
+		}
+	}
+	return out
+}
+
+func deref(n *yaml.Node) *yaml.Node {
+	for n != nil && n.Kind == yaml.AliasNode {
+		n = n.Alias
+	}
+	return n
+}
+
+// isNull says whether n is absent or an explicit null (`tasks:` with nothing).
+func isNull(n *yaml.Node) bool {
+	n = deref(n)
+	return n == nil || (n.Kind == yaml.ScalarNode && n.ShortTag() == "!!null")
+}
+
+// yaml11Bools are the plain scalars PyYAML (YAML 1.1, which Ansible uses)
+// reads as booleans but YAML 1.2 reads as strings.
+var yaml11Bools = map[string]bool{
+	"yes": true, "Yes": true, "YES": true, "on": true, "On": true, "ON": true,
+	"no": false, "No": false, "NO": false, "off": false, "Off": false, "OFF": false,
+}
+
+// value decodes n into plain Go values (string, int, float64, bool, nil,
+// []any, map[string]any) the way Ansible's YAML loader does.
+func (s *source) value(n *yaml.Node) any {
+	n = deref(n)
+	if n == nil {
+		return nil
+	}
+	switch n.Kind {
+	case yaml.DocumentNode:
+		if len(n.Content) == 0 {
+			return nil
+		}
+		return s.value(n.Content[0])
+	case yaml.SequenceNode:
+		out := make([]any, 0, len(n.Content))
+		for _, c := range n.Content {
+			out = append(out, s.value(c))
+		}
+		return out
+	case yaml.MappingNode:
+		out := make(map[string]any, len(n.Content)/2)
+		for _, e := range entries(n) {
+			out[e.key] = s.value(e.v)
+		}
+		return out
+	}
+	return s.scalar(n)
+}
+
+func (s *source) scalar(n *yaml.Node) any {
+	switch n.Tag {
+	case "!vault":
+		s.fail(n, "vault not yet supported: this value is encrypted with ansible-vault").
+			WithHint("decrypt it (ansible-vault decrypt_string) or move the secret to an unencrypted vars file for now")
+		return n.Value
+	case "!unsafe":
+		return n.Value
+	}
+	plain := n.Style&(yaml.TaggedStyle|yaml.SingleQuotedStyle|yaml.DoubleQuotedStyle|yaml.LiteralStyle|yaml.FoldedStyle) == 0
+	if b, ok := yaml11Bools[n.Value]; ok && plain {
+		return b
+	}
+	switch n.ShortTag() {
+	case "!!str", "!!timestamp", "!!binary":
+		return n.Value
+	case "!!null":
+		return nil
+	}
+	var v any
+	if err := n.Decode(&v); err != nil {
+		s.fail(n, "cannot read value %q: %v", n.Value, err)
+		return n.Value
+	}
+	if u, ok := v.(uint64); ok && u <= 1<<63-1 {
+		return int(u)
+	}
+	if i, ok := v.(int64); ok {
+		return int(i)
+	}
+	return v
+}
+
+// text is a scalar keyword's value as a string; a list or mapping is an error.
+func (s *source) text(key string, n *yaml.Node) string {
+	n = deref(n)
+	if isNull(n) {
+		return ""
+	}
+	if n.Kind != yaml.ScalarNode {
+		s.fail(n, "the field '%s' should be a string, got a %s", key, kindName(n))
+		return ""
+	}
+	v, err := toText(s.scalar(n))
+	if err != nil {
+		s.fail(n, "the field '%s' should be a string: %v", key, err)
+	}
+	return v
+}
+
+func toText(v any) (string, error) {
+	switch x := v.(type) {
+	case nil:
+		return "", nil
+	case string:
+		return x, nil
+	case bool:
+		if x {
+			return "True", nil
+		}
+		return "False", nil
+	case int, float64, uint64:
+		return fmt.Sprint(x), nil
+	}
+	return "", fmt.Errorf("%v is not a string", v)
+}
+
+// kindName names a node's type the way users read YAML.
+func kindName(n *yaml.Node) string {
+	switch deref(n).Kind {
+	case yaml.SequenceNode:
+		return "list"
+	case yaml.MappingNode:
+		return "mapping"
+	}
+	return "string"
+}
+
+// isTemplate says whether a string holds Jinja2.
+func isTemplate(s string) bool {
+	return strings.Contains(s, "{{") || strings.Contains(s, "{%")
+}
