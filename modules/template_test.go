@@ -49,3 +49,4 @@ func TestTemplateErrors(t *testing.T) {
 			t.Errorf("error = %q, want %q", got, tt.want)
 		}
 	}
+}
