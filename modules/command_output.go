@@ -1,0 +1,94 @@
+package modules
+
+import (
+	"fmt"
+	"strings"
+	"time"
+)
+
+// outputResult is the rc/stdout/stderr part of a result as command, raw and
+// script return it, with the _lines lists Ansible's action plugins add.
+func outputResult(rc any, stdout, stderr string) map[string]any {
+	return map[string]any{
+		"rc":           rc,
+		"stdout":       stdout,
+		"stderr":       stderr,
+		"stdout_lines": splitLines(stdout),
+		"stderr_lines": splitLines(stderr),
+	}
+}
+
+// rcFailure fails a task whose command ran and exited non-zero, keeping
+// every result key (Ansible reports changed: true for it).
+func rcFailure(result map[string]any) *Failure {
+	result["changed"] = true
+	return &Failure{Msg: "non-zero return code", Result: result}
+}
+
+// splitLines splits like Python's str.splitlines for the line breaks
+// commands print: \n, \r\n and \r; no trailing empty line.
+func splitLines(s string) []string {
+	lines := []string{}
+	for s != "" {
+		i := strings.IndexAny(s, "\r\n")
+		if i < 0 {
+			return append(lines, s)
+		}
+		lines = append(lines, s[:i])
+		if strings.HasPrefix(s[i:], "\r\n") {
+			i++
+		}
+		s = s[i+1:]
+	}
+	return lines
+}
+
+// remoteTimeLayout is what `date '+%Y-%m-%d %H:%M:%S.%N'` prints; a date
+// without %N support prints no digits there and is read to the second.
+const remoteTimeLayout = "2006-01-02 15:04:05"
+
+// parseRemoteTime reads a time printed by the target's date.
+func parseRemoteTime(s string) (time.Time, bool) {
+	s = strings.TrimSpace(s)
+	sec, frac, _ := strings.Cut(s, ".")
+	t, err := time.Parse(remoteTimeLayout, sec)
+	if err != nil {
+		return time.Time{}, false
+	}
+	if frac = strings.TrimRight(frac, "N%"); frac != "" {
+		frac = (frac + "000000000")[:9]
+		var ns int
+		if _, err := fmt.Sscanf(frac, "%d", &ns); err == nil {
+			t = t.Add(time.Duration(ns))
+		}
+	}
+	return t.Truncate(time.Microsecond), true
+}
+
+// pythonTime formats t like str(datetime): microseconds only when non-zero.
+func pythonTime(t time.Time) string {
+	if t.Nanosecond() == 0 {
+		return t.Format(remoteTimeLayout)
+	}
+	return t.Format(remoteTimeLayout + ".000000")
+}
+
+// pythonDelta formats d like str(timedelta): "0:00:00.003285",
+// "1 day, 2:03:04".
+func pythonDelta(d time.Duration) string {
+	var b strings.Builder
+	if days := int(d / (24 * time.Hour)); days != 0 {
+		unit := "days"
+		if days == 1 || days == -1 {
+			unit = "day"
+		}
+		fmt.Fprintf(&b, "%d %s, ", days, unit)
+		d -= time.Duration(days) * 24 * time.Hour
+	}
+	us := int(d / time.Microsecond)
+	fmt.Fprintf(&b, "%d:%02d:%02d", us/3600e6, us/60e6%60, us/1e6%60)
+	if us%1e6 != 0 {
+		fmt.Fprintf(&b, ".%06d", us%1e6)
+	}
+	return b.String()
+}
