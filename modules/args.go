@@ -18,6 +18,8 @@ import (
 //	arg:"name,required"  the argument must be given
 //	aliases:"a,b"        other accepted names
 //	choices:"x,y"        the allowed values
+//	arg:"*"              a map[string]any field that takes every argument
+//	                     no other field names (set_fact's free keys)
 //
 // Values are coerced like Ansible does: strings accept numbers and bools,
 // bools accept yes/no/on/off/true/false/1/0, ints accept numeric strings,
@@ -33,8 +35,13 @@ func Decode(args map[string]any, dst any, lenient bool) error {
 	fields := argFields(rv.Type(), nil)
 	known := map[string]int{}
 	var names, required []string
+	var rest reflect.Value
 	for i, f := range fields {
 		tag := f.Tag.Get("arg")
+		if tag == "*" {
+			rest = rv.FieldByIndex(f.Index)
+			continue
+		}
 		name, opt, _ := strings.Cut(tag, ",")
 		known[name] = i
 		names = append(names, name)
@@ -56,6 +63,14 @@ func Decode(args map[string]any, dst any, lenient bool) error {
 	sort.Strings(keys)
 	for _, k := range keys {
 		i, ok := known[k]
+		if !ok && rest.IsValid() {
+			if rest.IsNil() {
+				rest.Set(reflect.ValueOf(map[string]any{}))
+			}
+			v := args[k] // through a pointer so a nil value stays a key
+			rest.SetMapIndex(reflect.ValueOf(k), reflect.ValueOf(&v).Elem())
+			continue
+		}
 		if !ok {
 			unknown = append(unknown, k)
 			continue

@@ -13,8 +13,8 @@ func outputResult(rc any, stdout, stderr string) map[string]any {
 		"rc":           rc,
 		"stdout":       stdout,
 		"stderr":       stderr,
-		"stdout_lines": splitLines(stdout),
-		"stderr_lines": splitLines(stderr),
+		"stdout_lines": outputLines(stdout),
+		"stderr_lines": outputLines(stderr),
 	}
 }
 
@@ -25,9 +25,9 @@ func rcFailure(result map[string]any) *Failure {
 	return &Failure{Msg: "non-zero return code", Result: result}
 }
 
-// splitLines splits like Python's str.splitlines for the line breaks
+// outputLines splits like Python's str.splitlines for the line breaks
 // commands print: \n, \r\n and \r; no trailing empty line.
-func splitLines(s string) []string {
+func outputLines(s string) []string {
 	lines := []string{}
 	for s != "" {
 		i := strings.IndexAny(s, "\r\n")

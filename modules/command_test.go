@@ -23,8 +23,8 @@ func TestShlexSplit(t *testing.T) {
 		{in: `echo a\ b \'`, want: []string{"echo", "a b", "'"}},
 		{in: `echo '' x`, want: []string{"echo", "", "x"}},
 		{in: `echo $HOME`, want: []string{"echo", "$HOME"}},
-		{in: `echo 'a`, err: "No closing quotation"},
-		{in: `echo a\`, err: "No escaped character"},
+		{in: `echo 'a`, err: "no closing quotation"},
+		{in: `echo a\`, err: "no escaped character"},
 	}
 	for _, tt := range tests {
 		got, err := shlexSplit(tt.in)
@@ -288,7 +288,7 @@ func TestCommandArgErrors(t *testing.T) {
 		}
 	}
 	_, _, err := runCommand(newTestEnv(t), "command", map[string]any{"_raw_params": "echo 'a"})
-	if err == nil || !strings.Contains(err.Error(), "No closing quotation") {
+	if err == nil || !strings.Contains(err.Error(), "no closing quotation") {
 		t.Errorf("unbalanced quote error = %v", err)
 	}
 }

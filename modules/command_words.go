@@ -45,7 +45,7 @@ func shlexSplit(s string) ([]string, error) {
 			inWord = true
 		case r == '\\':
 			if i+1 == len(rs) {
-				return nil, errors.New("No escaped character")
+				return nil, errors.New("no escaped character")
 			}
 			i++
 			word.WriteRune(rs[i])
@@ -56,7 +56,7 @@ func shlexSplit(s string) ([]string, error) {
 		}
 	}
 	if quote != 0 {
-		return nil, errors.New("No closing quotation")
+		return nil, errors.New("no closing quotation")
 	}
 	if inWord {
 		words = append(words, word.String())
