@@ -7,8 +7,10 @@ import "context"
 // Conn is one open connection to one host.
 type Conn interface {
 	// Exec runs cmd.Script with /bin/sh -c on the host. The error is only for
-	// transport failures (the host is unreachable); a command that ran and
-	// failed returns a Result with a non-zero RC and a nil error.
+	// transport failures (*UnreachableError), become failures (*BecomeError),
+	// invalid Env names and ctx's end (ctx.Err()); a command that ran and
+	// failed returns a Result with a non-zero RC and a nil error. A command
+	// killed by signal n has RC 128+n.
 	Exec(ctx context.Context, cmd Command) (Result, error)
 	Close() error
 }

@@ -1,0 +1,341 @@
+package connection
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"os"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"syscall"
+
+	"golang.org/x/crypto/ssh"
+	"golang.org/x/crypto/ssh/agent"
+)
+
+// UnreachableError says the host could not be reached: DNS, TCP, timeout,
+// authentication or host key failures, or a connection lost mid-run.
+type UnreachableError struct {
+	Host string // inventory hostname
+	Err  error
+}
+
+func (e *UnreachableError) Error() string {
+	return "Failed to connect to the host via ssh: " + e.Err.Error()
+}
+
+func (e *UnreachableError) Unwrap() error { return e.Err }
+
+// maxSessions is OpenSSH's default MaxSessions: more concurrent sessions on
+// one connection are refused by a stock sshd, so Exec waits for a free one.
+const maxSessions = 10
+
+// Dial opens the one connection used for the host for the whole run (SSH or
+// local). SSH failures are *UnreachableError.
+func Dial(ctx context.Context, cfg Config) (Conn, error) {
+	if cfg.Connection == "local" {
+		return newLocal()
+	}
+	jumps := cfg.Jumps
+	if len(jumps) == 0 && cfg.ProxyJump != "" {
+		var err error
+		if jumps, err = resolveJumps(cfg, nil); err != nil {
+			return nil, &UnreachableError{Host: cfg.Name, Err: err}
+		}
+	}
+	c := &sshConn{cfg: cfg, sessions: make(chan struct{}, maxSessions)}
+	var via *ssh.Client
+	for _, hop := range append(slices.Clip(jumps), cfg) {
+		client, err := dialSSH(ctx, hop, via)
+		if err != nil {
+			if via != nil {
+				err = fmt.Errorf("via ProxyJump %s: %w", cfg.ProxyJump, err)
+			}
+			_ = c.Close()
+			return nil, &UnreachableError{Host: cfg.Name, Err: err}
+		}
+		c.clients = append(c.clients, client)
+		via = client
+	}
+	return c, nil
+}
+
+// dialSSH connects and authenticates to one host, directly or through via.
+func dialSSH(ctx context.Context, cfg Config, via *ssh.Client) (*ssh.Client, error) {
+	auth, err := newAuth(cfg)
+	if err != nil {
+		return nil, err
+	}
+	defer auth.close()
+	callback, algos, err := hostKeyCheck(cfg)
+	if err != nil {
+		return nil, err
+	}
+	// The callback's error is kept so errors.As finds *HostKeyError whatever
+	// the handshake wraps it in.
+	var hostKeyErr error
+	clientConfig := &ssh.ClientConfig{
+		User: cfg.User,
+		Auth: []ssh.AuthMethod{ssh.PublicKeysCallback(auth.signers)},
+		HostKeyCallback: func(hostname string, remote net.Addr, key ssh.PublicKey) error {
+			hostKeyErr = callback(hostname, remote, key)
+			return hostKeyErr
+		},
+		HostKeyAlgorithms: algos,
+	}
+	addr := net.JoinHostPort(cfg.Host, strconv.Itoa(cfg.Port))
+	ctx, cancel := context.WithTimeout(ctx, cfg.Timeout)
+	defer cancel()
+	var conn net.Conn
+	if via != nil {
+		conn, err = via.DialContext(ctx, "tcp", addr)
+	} else {
+		conn, err = (&net.Dialer{}).DialContext(ctx, "tcp", addr)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("ssh: connect to host %s port %d: %w", cfg.Host, cfg.Port, connectCause(ctx, err))
+	}
+	// The handshake has no context of its own: closing the connection ends it.
+	stop := context.AfterFunc(ctx, func() { conn.Close() })
+	sshConn, chans, reqs, err := ssh.NewClientConn(conn, addr, clientConfig)
+	interrupted := !stop()
+	switch {
+	case hostKeyErr != nil:
+		conn.Close()
+		return nil, hostKeyErr
+	case interrupted:
+		conn.Close()
+		return nil, fmt.Errorf("ssh: connection to %s port %d timed out during the SSH handshake: %w", cfg.Host, cfg.Port, context.Cause(ctx))
+	case err != nil && strings.Contains(err.Error(), "unable to authenticate"):
+		conn.Close()
+		return nil, fmt.Errorf("%s@%s: Permission denied (publickey): %s", cfg.User, cfg.Host, auth.describe())
+	case err != nil:
+		conn.Close()
+		return nil, fmt.Errorf("ssh: %s port %d: %w", cfg.Host, cfg.Port, err)
+	}
+	return ssh.NewClient(sshConn, chans, reqs), nil
+}
+
+// connectCause is the reason a TCP connect failed, without Go's "dial tcp" prefix.
+func connectCause(ctx context.Context, err error) error {
+	if ctx.Err() != nil {
+		return fmt.Errorf("connection timed out (%w)", context.Cause(ctx))
+	}
+	var errno syscall.Errno
+	if errors.As(err, &errno) {
+		return errno
+	}
+	return err
+}
+
+// auth collects the keys to offer: the agent's first, then key files.
+type auth struct {
+	keys  []ssh.Signer
+	agent net.Conn // open during the handshake: the agent signs then
+	notes []string // why keys were skipped, for the error message
+	tried []string // where keys came from
+}
+
+func newAuth(cfg Config) (*auth, error) {
+	a := &auth{}
+	if sock := os.Getenv("SSH_AUTH_SOCK"); sock != "" {
+		conn, err := net.Dial("unix", sock)
+		if err != nil {
+			a.notes = append(a.notes, fmt.Sprintf("ssh-agent at SSH_AUTH_SOCK=%s: %v", sock, err))
+		} else if keys, err := agent.NewClient(conn).Signers(); err != nil {
+			conn.Close()
+			a.notes = append(a.notes, fmt.Sprintf("ssh-agent: %v", err))
+		} else {
+			a.agent, a.keys = conn, keys
+			a.tried = append(a.tried, fmt.Sprintf("%d key(s) from ssh-agent", len(keys)))
+		}
+	}
+	files, explicit := cfg.KeyFiles, true
+	if len(files) == 0 {
+		files, explicit = []string{expandHome("~/.ssh/id_ed25519"), expandHome("~/.ssh/id_ecdsa"), expandHome("~/.ssh/id_rsa")}, false
+	}
+	for _, f := range files {
+		if err := a.addFile(f, explicit); err != nil {
+			a.close()
+			return nil, err
+		}
+	}
+	if len(a.keys) == 0 {
+		a.close()
+		return nil, fmt.Errorf("no private key to log in with as %s@%s: %s", cfg.User, cfg.Host, a.describe())
+	}
+	return a, nil
+}
+
+// addFile adds one private key file. A missing default key is skipped; a
+// missing key that was asked for is an error. An encrypted key is usable only
+// through the agent.
+func (a *auth) addFile(path string, explicit bool) error {
+	pem, err := os.ReadFile(path)
+	if errors.Is(err, os.ErrNotExist) && !explicit {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("private key %s: %w (check ansible_ssh_private_key_file / --private-key / IdentityFile)", path, err)
+	}
+	key, err := ssh.ParsePrivateKey(pem)
+	var encrypted *ssh.PassphraseMissingError
+	switch {
+	case errors.As(err, &encrypted):
+		if !a.agentHolds(encrypted.PublicKey) {
+			a.notes = append(a.notes, fmt.Sprintf("%s is encrypted and ssh-agent does not hold it: load it with `ssh-add %s`", path, path))
+		}
+		return nil
+	case err != nil:
+		return fmt.Errorf("private key %s: %w", path, err)
+	}
+	a.keys = append(a.keys, key)
+	a.tried = append(a.tried, path)
+	return nil
+}
+
+func (a *auth) agentHolds(pub ssh.PublicKey) bool {
+	if pub == nil {
+		return false
+	}
+	for _, k := range a.keys {
+		if string(k.PublicKey().Marshal()) == string(pub.Marshal()) {
+			return true
+		}
+	}
+	return false
+}
+
+func (a *auth) signers() ([]ssh.Signer, error) { return a.keys, nil }
+
+// describe says which keys were offered and which were skipped.
+func (a *auth) describe() string {
+	msg := "no usable key"
+	if len(a.tried) > 0 {
+		msg = "offered " + strings.Join(a.tried, ", ")
+	}
+	if len(a.notes) > 0 {
+		msg += "; " + strings.Join(a.notes, "; ")
+	}
+	return msg + " (check ansible_user, and that the public key is in the user's ~/.ssh/authorized_keys on the host)"
+}
+
+func (a *auth) close() {
+	if a.agent != nil {
+		a.agent.Close()
+	}
+}
+
+// sshConn is one SSH connection (after any jump hosts); every Exec is a new
+// session on it.
+type sshConn struct {
+	cfg      Config
+	clients  []*ssh.Client // jump hosts first, the host itself last
+	sessions chan struct{} // bounds concurrent sessions to maxSessions
+}
+
+func (c *sshConn) Exec(ctx context.Context, cmd Command) (Result, error) {
+	return run(ctx, c.start, cmd, c.cfg.User)
+}
+
+// start runs line with /bin/sh -c in a new session and waits for it.
+func (c *sshConn) start(ctx context.Context, line string, stdin io.Reader, stdout, stderr io.Writer) (int, error) {
+	select {
+	case c.sessions <- struct{}{}:
+		defer func() { <-c.sessions }()
+	case <-ctx.Done():
+		return -1, ctx.Err()
+	}
+	session, err := c.clients[len(c.clients)-1].NewSession()
+	if err != nil {
+		var refused *ssh.OpenChannelError
+		if errors.As(err, &refused) {
+			return -1, fmt.Errorf("%s refused a new SSH session: %w", c.cfg.Name, err)
+		}
+		return -1, c.lost(err)
+	}
+	defer session.Close()
+	// The session may outlive a cancelled Exec (sshd keeps the channel open
+	// while the remote command's children hold its output): the gates stop
+	// it writing into the caller's buffers once we return.
+	outGate, errGate := &gate{w: stdout}, &gate{w: stderr}
+	defer outGate.close()
+	defer errGate.close()
+	session.Stdin, session.Stdout, session.Stderr = stdin, outGate, errGate
+	if err := session.Start("/bin/sh -c " + quote(line)); err != nil {
+		return -1, c.lost(err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- session.Wait() }()
+	select {
+	case err = <-done:
+	case <-ctx.Done():
+		_ = session.Signal(ssh.SIGKILL)
+		return -1, ctx.Err()
+	}
+	var exit *ssh.ExitError
+	switch {
+	case err == nil:
+		return 0, nil
+	case errors.As(err, &exit) && exit.Signal() != "":
+		return signalRC(exit.Signal()), nil
+	case errors.As(err, &exit):
+		return exit.ExitStatus(), nil
+	}
+	return -1, c.lost(err)
+}
+
+// lost reports the connection as gone.
+func (c *sshConn) lost(err error) error {
+	return &UnreachableError{Host: c.cfg.Name, Err: fmt.Errorf("connection to %s port %d lost: %w", c.cfg.Host, c.cfg.Port, err)}
+}
+
+// signalRC is the exit status a shell reports for a command killed by sig:
+// 128 + the signal's number (the signals RFC 4254 names; others give -1).
+func signalRC(sig string) int {
+	numbers := map[string]syscall.Signal{"ABRT": syscall.SIGABRT, "ALRM": syscall.SIGALRM, "FPE": syscall.SIGFPE,
+		"HUP": syscall.SIGHUP, "ILL": syscall.SIGILL, "INT": syscall.SIGINT, "KILL": syscall.SIGKILL,
+		"PIPE": syscall.SIGPIPE, "QUIT": syscall.SIGQUIT, "SEGV": syscall.SIGSEGV, "TERM": syscall.SIGTERM,
+		"USR1": syscall.SIGUSR1, "USR2": syscall.SIGUSR2}
+	if n, ok := numbers[sig]; ok {
+		return 128 + int(n)
+	}
+	return -1
+}
+
+// Close closes the connection to the host, then those to its jump hosts.
+func (c *sshConn) Close() error {
+	var errs []error
+	for i := len(c.clients) - 1; i >= 0; i-- {
+		if err := c.clients[i].Close(); err != nil && !errors.Is(err, net.ErrClosed) {
+			errs = append(errs, err)
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// gate passes writes to w until closed, then drops them.
+type gate struct {
+	mu     sync.Mutex
+	w      io.Writer
+	closed bool
+}
+
+func (g *gate) Write(p []byte) (int, error) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	if g.closed {
+		return len(p), nil
+	}
+	return g.w.Write(p)
+}
+
+func (g *gate) close() {
+	g.mu.Lock()
+	g.closed = true
+	g.mu.Unlock()
+}
