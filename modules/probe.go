@@ -15,8 +15,10 @@ type Probe struct {
 	Path     string
 	Follow   bool // stat what a symlink points to
 	Checksum bool // sha1 of a regular file
-	Content  bool // the bytes of a regular file
-	Tree     bool // every entry below a directory (recurse)
+	// Algorithm names another checksum than sha1 (md5, sha256...).
+	Algorithm string
+	Content   bool // the bytes of a regular file
+	Tree      bool // every entry below a directory (recurse)
 }
 
 // FileState is what the probe saw at one path.
@@ -24,7 +26,9 @@ type FileState struct {
 	Path   string
 	Exists bool
 	// Type is "file", "directory", "link" or "other" (fifo, socket, device).
-	Type         string
+	Type string
+	// RawType is stat's name for it: "fifo", "socket", "block special file"...
+	RawType      string
 	Mode         uint32 // permission bits, 07777
 	UID, GID     int
 	Owner, Group string
@@ -65,7 +69,7 @@ const probeFunc = `p() {
   if [ -L "$f" ]; then printf '%s L %s\n' "$i" "$(readlink -- "$f")"; fi
   printf '%s R %s\n' "$i" "$(readlink -f -- "$f")"
   if [ -f "$f" ]; then
-    case $3 in *c*) printf '%s H %s\n' "$i" "$(sha1sum < "$f" | cut -c1-40)";; esac
+    case $3 in *c*) printf '%s H %s\n' "$i" "$("${4:-sha1}sum" < "$f" | cut -d' ' -f1)";; esac
     case $3 in *b*) printf '%s B ' "$i"; base64 -w0 < "$f" || return; echo;; esac
   fi
   case $3 in *t*) if [ -d "$f" ]; then find "$f" -mindepth 1 -printf "$i T %y|%m|%u|%g|%U|%G|%P\n"; fi;; esac
@@ -88,7 +92,7 @@ func probeScript(probes []Probe) string {
 				flags += f.c
 			}
 		}
-		fmt.Fprintf(&b, "p %d %s %s || exit\n", i, Quote(p.Path), flags)
+		fmt.Fprintf(&b, "p %d %s %s %s || exit\n", i, Quote(p.Path), flags, Quote(p.Algorithm))
 	}
 	return b.String()
 }
@@ -193,7 +197,7 @@ func (s *FileState) parseStat(val string) error {
 			return fmt.Errorf("probe: unexpected stat output %q: %w", val, err)
 		}
 	}
-	*s = FileState{Path: s.Path, Exists: true, Type: statType(f[0]), Mode: uint32(mode),
+	*s = FileState{Path: s.Path, Exists: true, Type: statType(f[0]), RawType: f[0], Mode: uint32(mode),
 		UID: uid, GID: gid, Owner: f[4], Group: f[5], Size: size, Mtime: mtime, Atime: atime,
 		Nlink: nlink, Inode: f[10]}
 	return nil
