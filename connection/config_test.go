@@ -55,7 +55,9 @@ Host bastion
 			}},
 		{name: "vars beat CLI beat args", vars: map[string]any{"ansible_user": "var", "ansible_ssh_common_args": "-l arg -p 99", "ansible_port": 98},
 			opts: Options{User: "cli", PrivateKey: "/cli_key", Timeout: 5 * time.Second},
-			want: func(c *Config) { c.User, c.Port, c.KeyFiles, c.Timeout = "var", 98, []string{"/cli_key"}, 5*time.Second }},
+			want: func(c *Config) {
+				c.User, c.Port, c.KeyFiles, c.Timeout = "var", 98, []string{"/cli_key"}, 5*time.Second
+			}},
 		{name: "CLI beats args", vars: map[string]any{"ansible_ssh_common_args": "-l arg"}, opts: Options{User: "cli"},
 			want: func(c *Config) { c.User = "cli" }},
 		{name: "common args beat extra args", vars: map[string]any{"ansible_ssh_common_args": "-p 1", "ansible_ssh_extra_args": "-p 2"},
