@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"regexp"
 	"strconv"
@@ -56,7 +57,11 @@ func yamlSyntaxError(path string, err error) error {
 }
 
 func unreadable(path string, err error) error {
-	e := diag.Errorf(diag.Pos{File: path}, "cannot read inventory file: %v", err).
+	cause := err
+	if pe, ok := errors.AsType[*fs.PathError](err); ok {
+		cause = pe.Err // the path is already in the position
+	}
+	e := diag.Errorf(diag.Pos{File: path}, "cannot read inventory source: %v", cause).
 		WithHint("check that the path exists and is readable, or fix the -i argument")
 	e.Err = err
 	return e

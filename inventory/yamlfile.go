@@ -21,9 +21,8 @@ func (inv *Inventory) readYAMLInventory(path string, src source) error {
 	if err != nil {
 		return err
 	}
-	if top == nil {
-		return diag.Errorf(diag.Pos{File: path}, "the YAML inventory is empty").
-			WithHint("start it with `all:` and list hosts under `hosts:`, or remove the file")
+	if top == nil { // an empty inventory, as Ansible's ini plugin reads it
+		return nil
 	}
 	if top.Kind != yaml.MappingNode {
 		return diag.Errorf(nodePos(path, top), "a YAML inventory must be a mapping of group names, found %s", describeNode(top)).
