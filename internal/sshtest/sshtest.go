@@ -57,10 +57,15 @@ type Server struct {
 
 // Start starts n sshd daemons on 127.0.0.10, 127.0.0.11, ..., each on a free
 // port with its own ed25519 host key, accepting only the lab's client key for
-// root. On error nothing is left running.
+// root (and any other user with a login shell). On error nothing is left running.
 func Start(n int) (*Lab, error) {
 	dir, err := os.MkdirTemp("", "sshtest-")
 	if err != nil {
+		return nil, err
+	}
+	// sshd reads authorized_keys as the user logging in: let any user
+	// through Dir to it, so tests may log in as users other than root.
+	if err := os.Chmod(dir, 0o755); err != nil {
 		return nil, err
 	}
 	l := &Lab{Dir: dir, KeyFile: filepath.Join(dir, "id_ed25519"), KnownHosts: filepath.Join(dir, "known_hosts")}
@@ -81,7 +86,7 @@ func (l *Lab) start(n int) error {
 	}
 	l.Signer = signer
 	authorized := filepath.Join(l.Dir, "authorized_keys")
-	if err := os.WriteFile(authorized, ssh.MarshalAuthorizedKey(signer.PublicKey()), 0o600); err != nil {
+	if err := os.WriteFile(authorized, ssh.MarshalAuthorizedKey(signer.PublicKey()), 0o644); err != nil {
 		return err
 	}
 	var known bytes.Buffer
