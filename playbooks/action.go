@@ -47,7 +47,7 @@ func isFreeForm(name string) bool {
 func rawParamNames() []string {
 	names := slices.Clone(rawParamActions)
 	for _, n := range modules.Names() {
-		if isFreeForm(n) {
+		if isFreeForm(n) && !slices.Contains(names, n) {
 			names = append(names, n)
 		}
 	}
@@ -74,8 +74,8 @@ func (s *source) action(t *Task, task *yaml.Node, es []entry, candidates []entry
 		}
 	}
 	args, argPos := map[string]any{}, map[string]diag.Pos{}
-	if argsKw != nil {
-		s.complexArgs(argsKw.v, args, argPos)
+	if argsKw != nil && !s.complexArgs(argsKw.v, args, argPos) {
+		ok = false
 	}
 	var name string
 	var thing *yaml.Node
@@ -98,7 +98,9 @@ func (s *source) action(t *Task, task *yaml.Node, es []entry, candidates []entry
 			ok = false
 		default:
 			name, thing = c.key, c.v
-			s.moduleArgs(name, thing, args, argPos)
+			if !s.moduleArgs(name, thing, args, argPos) {
+				ok = false
+			}
 		}
 	}
 	if !ok {
@@ -138,7 +140,9 @@ func (s *source) oldStyleAction(v *yaml.Node, args map[string]any, argPos map[st
 			case "module":
 				line = s.text(e.key, e.v)
 			case "args":
-				s.complexArgs(e.v, args, argPos)
+				if !s.complexArgs(e.v, args, argPos) {
+					return "", nil
+				}
 			default:
 				args[e.key], argPos[e.key] = s.value(e.v), s.pos(e.k)
 			}
@@ -146,7 +150,7 @@ func (s *source) oldStyleAction(v *yaml.Node, args map[string]any, argPos map[st
 	case v.Kind == yaml.ScalarNode && !isNull(v):
 		line = s.text("action", v)
 	default:
-		s.fail(v, "unexpected parameter type in action: %s", kindName(v)).
+		s.fail(v, "unexpected parameter type in action: %s", strings.TrimPrefix(kindName(v), "a ")).
 			WithHint("write `action: copy src=a dest=b` or `action: {module: copy, src: a, dest: b}`")
 		return "", nil
 	}
@@ -164,13 +168,15 @@ func (s *source) oldStyleAction(v *yaml.Node, args map[string]any, argPos map[st
 		s.unknownAction(entry{key: name, k: v, v: v})
 		return "", nil
 	}
-	s.kvArgs(name, strings.Join(words[1:], " "), v, args, argPos)
+	if !s.kvArgs(name, strings.Join(words[1:], " "), v, args, argPos) {
+		return "", nil
+	}
 	return name, v
 }
 
 // moduleArgs reads the value of a module key into args; they override the
-// args keyword, as in Ansible.
-func (s *source) moduleArgs(name string, v *yaml.Node, args map[string]any, argPos map[string]diag.Pos) {
+// args keyword, as in Ansible. False when they cannot be read.
+func (s *source) moduleArgs(name string, v *yaml.Node, args map[string]any, argPos map[string]diag.Pos) bool {
 	v = deref(v)
 	switch {
 	case isNull(v):
@@ -179,33 +185,36 @@ func (s *source) moduleArgs(name string, v *yaml.Node, args map[string]any, argP
 			args[e.key], argPos[e.key] = s.value(e.v), s.pos(e.k)
 		}
 	case v.Kind == yaml.ScalarNode:
-		str, isString := s.scalar(v).(string)
-		if !isString {
-			s.fail(v, "unexpected parameter type in action: %s", v.ShortTag()).
-				WithHint("write the arguments as a mapping or as key=value pairs")
-			return
+		if str, isString := s.scalar(v).(string); isString {
+			return s.kvArgs(name, str, v, args, argPos)
 		}
-		s.kvArgs(name, str, v, args, argPos)
+		s.fail(v, "unexpected parameter type in action: %s", strings.TrimPrefix(v.ShortTag(), "!!")).
+			WithHint("write the arguments as a mapping or as key=value pairs")
+		return false
 	default:
 		s.fail(v, "unexpected parameter type in action: list").
 			WithHint("write the arguments as a mapping or as key=value pairs")
+		return false
 	}
+	return true
 }
 
 // kvArgs parses "k=v ..." text written at v into args.
-func (s *source) kvArgs(name, text string, v *yaml.Node, args map[string]any, argPos map[string]diag.Pos) {
+func (s *source) kvArgs(name, text string, v *yaml.Node, args map[string]any, argPos map[string]diag.Pos) bool {
 	kv, err := SplitKV(text, isFreeForm(name))
 	if err != nil {
 		s.fail(v, "%v", err).WithHint("close every quote and {{ }}, or quote the entire value")
-		return
+		return false
 	}
 	for k, val := range kv {
 		args[k], argPos[k] = val, s.pos(v)
 	}
+	return true
 }
 
-// complexArgs reads the args keyword: a mapping, or a template producing one.
-func (s *source) complexArgs(v *yaml.Node, args map[string]any, argPos map[string]diag.Pos) {
+// complexArgs reads the args keyword: a mapping, or a template producing
+// one. False when it is neither.
+func (s *source) complexArgs(v *yaml.Node, args map[string]any, argPos map[string]diag.Pos) bool {
 	v = deref(v)
 	switch {
 	case isNull(v):
@@ -218,9 +227,12 @@ func (s *source) complexArgs(v *yaml.Node, args map[string]any, argPos map[strin
 	case v.Kind == yaml.ScalarNode:
 		s.fail(v, "Complex args containing variables cannot use bare variables (without Jinja2 delimiters), and must use the full variable style ('{{var_name}}')").
 			WithHint(`write args: "{{ %s }}" or a mapping`, v.Value)
+		return false
 	default:
 		s.fail(v, `Complex args must be a dictionary or variable string ("{{var}}").`)
+		return false
 	}
+	return true
 }
 
 // rawParams checks free-form text is given only to actions that take it; a
@@ -236,7 +248,7 @@ func (s *source) rawParams(name string, at *yaml.Node, args map[string]any) bool
 		return true
 	}
 	s.fail(at, "this task '%s' has extra params, which is only allowed in the following modules: %s", name, strings.Join(rawParamNames(), ", ")).
-		WithHint("write the arguments as key=value pairs (%s: a=1 b=2) or as a mapping, not both", name)
+		WithHint("%s takes named arguments: write `%s: a=1 b=2` or a mapping", name, name)
 	return false
 }
 
@@ -258,10 +270,13 @@ func (s *source) checkArgs(t *Task, at *yaml.Node) {
 		if p, ok := t.ArgPos[ae.Arg]; ok {
 			e.Pos = p
 		}
-		if len(ae.Unknown) > 0 {
-			if sug := diag.Suggest(ae.Unknown[0], ae.Supported); sug != "" {
+		switch {
+		case len(ae.Unknown) > 0:
+			if sug := suggest(ae.Unknown[0], ae.Supported); sug != "" {
 				e.Hint = "did you mean `" + sug + "`?"
 			}
+		case strings.HasPrefix(ae.Msg, "missing required arguments"):
+			e.Hint = "add `" + ae.Arg + ":` to the arguments of " + t.Module
 		}
 	}
 	s.add(e)
@@ -270,7 +285,7 @@ func (s *source) checkArgs(t *Task, at *yaml.Node) {
 // unknownAction reports a task key that is neither a keyword nor a module,
 // suggesting whichever is closer.
 func (s *source) unknownAction(e entry) {
-	kw := diag.Suggest(e.key, taskKeywordNames)
+	kw := suggest(e.key, taskKeywordNames)
 	mod := suggestModule(e.key)
 	switch {
 	case kw != "" && (mod == "" || diag.Suggest(e.key, []string{kw, mod}) == kw):
@@ -285,7 +300,7 @@ func (s *source) unknownAction(e entry) {
 // suggestModule finds the module name closest to name, keeping its prefix.
 func suggestModule(name string) string {
 	short := shortName(name)
-	sug := diag.Suggest(short, append(modules.Names(), builtinActions...))
+	sug := suggest(short, append(modules.Names(), builtinActions...))
 	if sug == "" {
 		return ""
 	}

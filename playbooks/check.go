@@ -24,7 +24,7 @@ func checkNotify(src *source, p *Play) {
 					continue
 				}
 				e := diag.Errorf(t.KeyPos["notify"], "The requested handler '%s' was not found in either the main handlers list nor in the listening handlers list", n)
-				switch sug := diag.Suggest(n, names); {
+				switch sug := suggest(n, names); {
 				case sug != "":
 					e.WithHint("did you mean `%s`?", sug)
 				case len(names) == 0:

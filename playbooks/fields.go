@@ -27,7 +27,7 @@ func (s *source) conditions(key string, v *yaml.Node) []string {
 	out := []string{}
 	for _, c := range items {
 		if c = deref(c); c.Kind != yaml.ScalarNode {
-			s.fail(c, "the field '%s' should be a condition (a string, a bool or a list of them), got a %s", key, kindName(c)).
+			s.fail(c, "the field '%s' should be a condition (a string, a bool or a list of them), got %s", key, kindName(c)).
 				WithHint("write the expression as a string, e.g. %s: \"x == 1\"", key)
 			continue
 		}
@@ -58,7 +58,7 @@ func (s *source) tags(v *yaml.Node) []string {
 	var out []string
 	for _, c := range v.Content {
 		if c = deref(c); c.Kind != yaml.ScalarNode {
-			s.fail(c, "the field 'tags' should be a list of strings, but this item is a %s", kindName(c)).
+			s.fail(c, "the field 'tags' should be a list of strings, but this item is %s", kindName(c)).
 				WithHint("write `tags: [a, b]` or `tags: a,b`")
 			continue
 		}
@@ -75,7 +75,7 @@ func (s *source) vars(what string, v *yaml.Node) map[string]any {
 		return nil
 	}
 	if v.Kind != yaml.MappingNode {
-		s.fail(v, "vars for %s must be a mapping (name: value), got a %s", what, kindName(v))
+		s.fail(v, "vars for %s must be a mapping (name: value), got %s", what, kindName(v))
 		return nil
 	}
 	out := map[string]any{}

@@ -3,6 +3,7 @@ package playbooks
 import (
 	"path/filepath"
 	"slices"
+	"strings"
 
 	"go.yaml.in/yaml/v3"
 
@@ -92,7 +93,7 @@ func (ld *loader) playbook(src *source, ref *diag.Pos) []*Play {
 		return nil
 	}
 	if root.Kind != yaml.SequenceNode {
-		src.fail(root, "a playbook must be a list of plays, got a %s instead", kindName(root)).
+		src.fail(root, "a playbook must be a list of plays, got %s instead", kindName(root)).
 			WithHint("start each play with '- ', e.g. '- hosts: all'")
 		return nil
 	}
@@ -100,7 +101,12 @@ func (ld *loader) playbook(src *source, ref *diag.Pos) []*Play {
 	for _, n := range root.Content {
 		n = deref(n)
 		if n.Kind != yaml.MappingNode {
-			src.fail(n, "a play must be a mapping (hosts:, tasks:, ...), got a %s", kindName(n))
+			err := src.fail(n, "a play must be a mapping (hosts:, tasks:, ...), got %s", kindName(n))
+			if word, _, _ := strings.Cut(strings.TrimSpace(n.Value), " "); n.Kind == yaml.ScalarNode && slices.Contains(playKeywordNames, word) {
+				err.WithHint("add a colon after the keyword: `%s: ...`", word)
+			} else {
+				err.WithHint("write a play as a mapping under '- ', e.g. '- hosts: all'")
+			}
 			continue
 		}
 		if hasKey(n, "import_playbook") {
@@ -190,7 +196,28 @@ func union(a, b []string) []string {
 // Block, ...), suggesting the closest keyword.
 func (s *source) unknownKeyword(e entry, what string, keywords []string) {
 	err := s.fail(e.k, "'%s' is not a valid attribute for %s", e.key, what)
-	if sug := diag.Suggest(e.key, keywords); sug != "" {
+	if sug := suggest(e.key, keywords); sug != "" {
 		err.WithHint("did you mean `%s`?", sug)
 	}
+}
+
+// suggest is diag.Suggest preferring a candidate the word is an
+// abbreviation of (a letter or two left out: `taks` is `tasks`, not `tags`).
+func suggest(word string, candidates []string) string {
+	for _, c := range candidates {
+		if n := len(c) - len(word); n > 0 && n <= 2 && isSubsequence(word, c) {
+			return c
+		}
+	}
+	return diag.Suggest(word, candidates)
+}
+
+func isSubsequence(word, s string) bool {
+	i := 0
+	for j := 0; j < len(s) && i < len(word); j++ {
+		if s[j] == word[i] {
+			i++
+		}
+	}
+	return i == len(word)
 }

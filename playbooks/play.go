@@ -120,8 +120,7 @@ func (s *source) roles(v *yaml.Node) {
 	if isNull(v) || (v.Kind == yaml.SequenceNode && len(v.Content) == 0) {
 		return
 	}
-	s.fail(v, "roles are not supported yet (issue 4)").
-		WithHint("use import_tasks with the role's tasks/main.yml for now")
+	s.rolesUnsupported(v)
 }
 
 // varsFiles reads vars_files: each entry a path or a list of candidate paths.
@@ -172,8 +171,8 @@ func (s *source) checkVarsFiles(play *yaml.Node, files []any) {
 		if node.Kind == yaml.SequenceNode && i < len(node.Content) {
 			at = node.Content[i]
 		}
-		s.fail(at, "vars file not found: %s", s.resolve(candidates[0])).
-			WithHint("vars_files paths are relative to the playbook's directory %s", s.dir)
+		s.fail(at, "vars file not found: %s", s.abs(candidates[0])).
+			WithHint(relativePathHint)
 	}
 }
 

@@ -113,7 +113,7 @@ func (ld *loader) taskList(src *source, n *yaml.Node, what string, ctx taskConte
 		return nil
 	}
 	if n.Kind != yaml.SequenceNode {
-		src.fail(n, "%s should be a list of tasks, got a %s", what, kindName(n)).
+		src.fail(n, "%s should be a list of tasks, got %s", what, kindName(n)).
 			WithHint("start each task with '- ', e.g. '- name: ...'")
 		return nil
 	}
@@ -141,7 +141,7 @@ func (ld *loader) tasksFile(src *source, ref *diag.Pos, ctx taskContext) []*Task
 func (ld *loader) task(src *source, n *yaml.Node, ctx taskContext) []*Task {
 	n = deref(n)
 	if n.Kind != yaml.MappingNode {
-		err := src.fail(n, "a task must be a mapping (module: args, name: ...), got a %s", kindName(n))
+		err := src.fail(n, "a task must be a mapping (module: args, name: ...), got %s", kindName(n))
 		if word, _, _ := strings.Cut(strings.TrimSpace(n.Value), " "); n.Kind == yaml.ScalarNode && isAction(word) {
 			err.WithHint("add a colon after the module name: `%s: ...`", word)
 		}
@@ -187,7 +187,7 @@ func (s *source) withLoop(t *Task, e entry) {
 	lookup := strings.TrimPrefix(e.key, "with_")
 	if !slices.Contains(loopLookups, lookup) {
 		err := s.fail(e.k, "unknown loop '%s': there is no '%s' lookup", e.key, lookup)
-		if sug := diag.Suggest(lookup, loopLookups); sug != "" {
+		if sug := suggest(lookup, loopLookups); sug != "" {
 			err.WithHint("did you mean `with_%s`?", sug)
 		}
 		return
@@ -205,6 +205,12 @@ func (ld *loader) block(src *source, t *Task, es []entry, ctx taskContext) {
 		case slices.Contains(blockKeywords, e.key):
 			t.KeyPos[e.key] = src.pos(e.v)
 			taskKeywords[e.key](src, t, e)
+		case e.key == "loop" || strings.HasPrefix(e.key, "with_"):
+			src.fail(e.k, "'%s' is not a valid attribute for a Block", e.key).
+				WithHint("blocks cannot loop: move the tasks to a file and loop over include_tasks")
+		case taskKeywords[e.key] != nil:
+			src.fail(e.k, "'%s' is not a valid attribute for a Block", e.key).
+				WithHint("`%s` applies to tasks: set it on the tasks inside the block", e.key)
 		default:
 			src.unknownKeyword(e, "a Block", append(slices.Clone(blockKeywords), blockSections...))
 		}
@@ -238,7 +244,7 @@ func (s *source) loopControl(v *yaml.Node) *LoopControl {
 		return nil
 	}
 	if v.Kind != yaml.MappingNode {
-		s.fail(v, "loop_control must be a mapping (loop_var: ..., label: ...), got a %s", kindName(v))
+		s.fail(v, "loop_control must be a mapping (loop_var: ..., label: ...), got %s", kindName(v))
 		return nil
 	}
 	lc := &LoopControl{LoopVar: "item"}

@@ -73,6 +73,16 @@ func (s *source) resolve(p string) string {
 	return filepath.Join(filepath.Dir(s.path), p)
 }
 
+// abs is the absolute path of a path written in this file, for messages.
+func (s *source) abs(p string) string {
+	if filepath.IsAbs(p) {
+		return p
+	}
+	return filepath.Join(s.dir, p)
+}
+
+const relativePathHint = "a relative path is resolved from the directory of the file that references it"
+
 var yamlLine = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
 
 // read parses the file into its root node (nil when empty or unreadable;
@@ -85,11 +95,11 @@ func (s *source) read(ref *diag.Pos) *yaml.Node {
 		if ref != nil {
 			pos = *ref
 		}
-		abs := filepath.Join(s.dir, filepath.Base(s.path))
+		abs := s.abs(filepath.Base(s.path))
 		e := &diag.Error{Pos: pos, Msg: fmt.Sprintf("could not read '%s': %v", abs, unwrapPathError(err)), Err: err}
 		if errors.Is(err, os.ErrNotExist) {
 			e.Msg = fmt.Sprintf("Could not find or access '%s'", abs)
-			e.Hint = "a relative path is resolved from the directory of the file that references it"
+			e.Hint = relativePathHint
 		}
 		s.add(e)
 		return nil
@@ -105,10 +115,31 @@ func (s *source) read(ref *diag.Pos) *yaml.Node {
 		s.add(e)
 		return nil
 	}
-	if doc.Kind == 0 || len(doc.Content) == 0 {
+	if doc.Kind == 0 || len(doc.Content) == 0 || !s.checkKeys(&doc) {
 		return nil
 	}
 	return doc.Content[0]
+}
+
+// checkKeys reports mapping keys that are not scalars, which YAML allows
+// but Ansible does not; most come from an unquoted template
+// (`msg: {{ x }}` is a mapping whose key is a mapping).
+func (s *source) checkKeys(n *yaml.Node) bool {
+	ok := true
+	for i, c := range n.Content {
+		if n.Kind == yaml.MappingNode && i%2 == 0 && c.Kind != yaml.ScalarNode && c.Kind != yaml.AliasNode {
+			ok = false
+			if c.Kind == yaml.MappingNode && n.Style&yaml.FlowStyle != 0 {
+				s.fail(n, "this value looks like an unquoted template: always quote template expression brackets when they start a value").
+					WithHint(`write it in quotes: "{{ ... }}"`)
+				continue
+			}
+			s.fail(c, "a mapping key must be a string, got %s", kindName(c))
+			continue
+		}
+		ok = s.checkKeys(c) && ok
+	}
+	return ok
 }
 
 func unwrapPathError(err error) error {
@@ -279,7 +310,7 @@ func (s *source) text(key string, n *yaml.Node) string {
 		return ""
 	}
 	if n.Kind != yaml.ScalarNode {
-		s.fail(n, "the field '%s' should be a string, got a %s", key, kindName(n))
+		s.fail(n, "the field '%s' should be a string, got %s", key, kindName(n))
 		return ""
 	}
 	v, err := toText(s.scalar(n))
@@ -306,15 +337,17 @@ func toText(v any) (string, error) {
 	return "", fmt.Errorf("%v is not a string", v)
 }
 
-// kindName names a node's type the way users read YAML.
+// kindName names a node's type the way users read YAML, with an article.
 func kindName(n *yaml.Node) string {
-	switch deref(n).Kind {
-	case yaml.SequenceNode:
-		return "list"
-	case yaml.MappingNode:
-		return "mapping"
+	switch n = deref(n); {
+	case n.Kind == yaml.SequenceNode:
+		return "a list"
+	case n.Kind == yaml.MappingNode:
+		return "a mapping"
+	case isNull(n):
+		return "nothing"
 	}
-	return "string"
+	return "a string"
 }
 
 // isTemplate says whether a string holds Jinja2.
