@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -89,3 +90,23 @@ func TestHostKeyChecking(t *testing.T) {
 }
 
 func ptr(s string) *string { return &s }
+
+// The key types known_hosts has for the host come first, so the server
+// presents a key that can be verified.
+func TestHostKeyAlgorithmsPreferKnownTypes(t *testing.T) {
+	ecdsaKey, _, _, _, err := ssh.ParseAuthorizedKey([]byte("ecdsa-sha2-nistp256 AAAAE2VjZHNhLXNoYTItbmlzdHAyNTYAAAAIbmlzdHAyNTYAAABBBEmKSENjQEezOmxkZMy7opKgwFB9nkt5YRrYMjNuG5N87uRgg6CLrbo5wAdT/y6v0mKV0U2w0WZ2YB/++Tpockg="))
+	if err != nil {
+		t.Fatal(err)
+	}
+	file := filepath.Join(t.TempDir(), "known_hosts")
+	if err := os.WriteFile(file, []byte("[db]:2222 "+string(ssh.MarshalAuthorizedKey(ecdsaKey))), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	_, algos, err := hostKeyCheck(Config{Host: "db", Port: 2222, KnownHostsFiles: []string{file, "/nonexistent"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if algos[0] != ssh.KeyAlgoECDSA256 || !slices.Contains(algos, ssh.KeyAlgoED25519) {
+		t.Errorf("algorithms %q: want %s first, the others after", algos, ssh.KeyAlgoECDSA256)
+	}
+}
