@@ -6,6 +6,7 @@ package inventory
 import (
 	"cmp"
 	"slices"
+	"strconv"
 
 	"play/diag"
 )
@@ -129,7 +130,7 @@ func (g *Group) isAncestorOf(other *Group) bool {
 	return false
 }
 
-// setGroupVar sets a group variable; ansible_group_priority is the group's
+// setVar sets a group variable; ansible_group_priority is the group's
 // priority rather than a variable, as in Ansible.
 func (g *Group) setVar(key string, value any, pos diag.Pos) error {
 	if key != "ansible_group_priority" {
@@ -328,23 +329,18 @@ func (h *Host) Vars() map[string]any {
 	for _, g := range groups {
 		merge(g.Vars)
 	}
-	for _, trees := range [][]*varsTree{inv.inventoryVars, inv.playbookVars} {
-		for _, t := range trees {
-			merge(t.groups["all"])
-		}
+	trees := slices.Concat(inv.inventoryVars, inv.playbookVars) // inventory's first
+	for _, t := range trees {
+		merge(t.groups["all"])
 	}
-	for _, trees := range [][]*varsTree{inv.inventoryVars, inv.playbookVars} {
-		for _, t := range trees {
-			for _, g := range groups {
-				merge(t.groups[g.Name])
-			}
+	for _, t := range trees {
+		for _, g := range groups {
+			merge(t.groups[g.Name])
 		}
 	}
 	merge(h.vars)
-	for _, trees := range [][]*varsTree{inv.inventoryVars, inv.playbookVars} {
-		for _, t := range trees {
-			merge(t.hosts[h.Name])
-		}
+	for _, t := range trees {
+		merge(t.hosts[h.Name])
 	}
 	return out
 }
@@ -371,8 +367,8 @@ func toInt(v any) (int, bool) {
 	switch v := v.(type) {
 	case int:
 		return v, true
-	case string:
-		n, err := parseInt(v)
+	case string: // from an INI file
+		n, err := strconv.Atoi(v)
 		return n, err == nil
 	}
 	return 0, false

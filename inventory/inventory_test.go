@@ -263,6 +263,17 @@ func TestImplicitLocalhost(t *testing.T) {
 		}
 	}
 
+	// The implicit localhost reads host_vars/localhost and group_vars/all.
+	dir := writeTree(t, map[string]string{
+		"hosts.yml":               "web:\n  hosts:\n    web1:\n",
+		"group_vars/all.yml":      "from_all: yes\n",
+		"host_vars/localhost.yml": "ansible_connection: ssh\n",
+	})
+	inv = mustLoad(t, filepath.Join(dir, "hosts.yml"))
+	if vars := mustHost(t, inv, "localhost").Vars(); vars["from_all"] != true || vars["ansible_connection"] != "ssh" {
+		t.Errorf("implicit localhost vars = %v, want from_all and the host_vars connection", vars)
+	}
+
 	// A localhost in the inventory replaces the implicit one.
 	inv = mustLoad(t, "localhost:2222,")
 	h := mustHost(t, inv, "localhost")

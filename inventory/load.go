@@ -131,10 +131,6 @@ func (inv *Inventory) readFile(path string) error {
 	if abs, err := filepath.Abs(path); err == nil {
 		src = source{file: abs, dir: filepath.Dir(abs)}
 	}
-	data, err := os.ReadFile(path)
-	if err != nil {
-		return unreadable(path, err)
-	}
 	switch filepath.Ext(path) {
 	case ".yml", ".yaml", ".json":
 		return inv.readYAMLInventory(path, src)
@@ -142,6 +138,10 @@ func (inv *Inventory) readFile(path string) error {
 		if looksLikeYAMLInventory(path) {
 			return inv.readYAMLInventory(path, src)
 		}
+	}
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return unreadable(path, err)
 	}
 	return inv.readINI(path, string(data), src)
 }

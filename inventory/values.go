@@ -3,7 +3,6 @@ package inventory
 import (
 	"bytes"
 	"errors"
-	"fmt"
 	"io"
 	"io/fs"
 	"os"
@@ -173,13 +172,4 @@ func scalarValue(file string, n *yaml.Node) (any, error) {
 		}
 	}
 	return n.Value, nil
-}
-
-// parseInt reads a decimal integer the way Python's int() does.
-func parseInt(s string) (int, error) {
-	n, err := strconv.Atoi(s)
-	if err != nil {
-		return 0, fmt.Errorf("%q is not an integer", s)
-	}
-	return n, nil
 }
