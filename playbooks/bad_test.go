@@ -20,6 +20,7 @@ var badPlaybooks = []struct {
 	{"action_and_local_action", "3:7", "action and local_action are mutually exclusive", "keep only one of them"},
 	{"become_not_boolean", "2:11", "the field 'become' has an invalid value (maybe), and could not be converted to bool", "use true or false"},
 	{"block_with_loop", "5:7", "'loop' is not a valid attribute for a Block", "blocks cannot loop: move the tasks to a file and loop over include_tasks"},
+	{"empty_playbook", "1:1", "empty playbook, nothing to do", "a playbook is a list of plays, e.g. '- hosts: all'"},
 	{"extra_params", "3:13", "this task 'copy' has extra params, which is only allowed in the following modules: ", "copy takes named arguments: write `copy: a=1 b=2` or a mapping"},
 	{"import_cycle", "3:20", "recursive import of ", "a file must not import itself, directly or through other imports"},
 	{"import_playbook_missing", "1:20", "Could not find or access 'testdata/bad/does-not-exist.yml'", relativePathHint},

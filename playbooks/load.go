@@ -43,12 +43,15 @@ func ParseTasksFile(path string) ([]*Task, error) {
 func ReadVarsFile(path string) (map[string]any, error) {
 	p := &problems{}
 	src := newSource(p, path)
-	vars := map[string]any{}
+	var vars map[string]any
 	if root := src.read(nil); root != nil {
 		vars = src.vars("a vars file", root)
 	}
 	if err := p.err(); err != nil {
 		return nil, err
+	}
+	if vars == nil {
+		vars = map[string]any{}
 	}
 	return vars, nil
 }
@@ -90,6 +93,10 @@ func (ld *loader) playbook(src *source, ref *diag.Pos) []*Play {
 	defer ld.leave()
 	root := src.read(ref)
 	if root == nil {
+		return nil
+	}
+	if isNull(root) {
+		src.fail(root, "empty playbook, nothing to do").WithHint("a playbook is a list of plays, e.g. '- hosts: all'")
 		return nil
 	}
 	if root.Kind != yaml.SequenceNode {
@@ -161,7 +168,10 @@ func (ld *loader) importPlaybook(src *source, n *yaml.Node) []*Play {
 	for _, p := range plays {
 		p.When = append(slices.Clone(imp.When), p.When...)
 		p.Vars = mergeUnder(p.Vars, imp.Vars)
-		p.Tags = union(imp.Tags, p.Tags)
+		p.Tags = union(p.Tags, imp.Tags)
+		for _, section := range [][]*Task{p.PreTasks, p.Tasks, p.PostTasks, p.Handlers} {
+			walk(section, func(t *Task) { t.Tags = union(t.Tags, imp.Tags) })
+		}
 	}
 	return plays
 }

@@ -219,6 +219,7 @@ func TestImports(t *testing.T) {
       vars: {who: import, shared: import}
 - import_playbook: plays/more.yml
   when: second
+  tags: more
   vars: {level: top}
 `,
 		"tasks/setup.yml": `- name: one
@@ -254,8 +255,11 @@ func TestImports(t *testing.T) {
 	}
 	more := pb.Plays[1]
 	if more.Hosts != "db" || !reflect.DeepEqual(more.When, []string{"second"}) || more.Vars["level"] != "play" ||
-		!strings.HasSuffix(more.Dir, "plays") || len(more.Tasks) != 1 {
-		t.Errorf("imported play: hosts %q when %v vars %v dir %s tasks %d", more.Hosts, more.When, more.Vars, more.Dir, len(more.Tasks))
+		!strings.HasSuffix(more.Dir, "plays") || len(more.Tasks) != 1 || !reflect.DeepEqual(more.Tags, []string{"more"}) {
+		t.Fatalf("imported play: hosts %q when %v vars %v dir %s tasks %d tags %v", more.Hosts, more.When, more.Vars, more.Dir, len(more.Tasks), more.Tags)
+	}
+	if !reflect.DeepEqual(more.Tasks[0].Tags, []string{"more"}) {
+		t.Errorf("imported play's task tags %v, want the import's", more.Tasks[0].Tags)
 	}
 }
 
@@ -278,6 +282,7 @@ func TestReadVarsFile(t *testing.T) {
 		"vars.yml":  "a: 1\nb: yes\nc: [x]\n",
 		"vars.json": `{"a": 1, "b": "x"}`,
 		"list.yml":  "- a\n",
+		"empty.yml": "# no vars yet\n",
 	})
 	tests := []struct {
 		file, want string
@@ -285,6 +290,7 @@ func TestReadVarsFile(t *testing.T) {
 	}{
 		{"vars.yml", "", map[string]any{"a": 1, "b": true, "c": []any{"x"}}},
 		{"vars.json", "", map[string]any{"a": 1, "b": "x"}},
+		{"empty.yml", "", map[string]any{}},
 		{"list.yml", "list.yml:1:1: vars for a vars file must be a mapping", nil},
 		{"nope.yml", "Could not find or access", nil},
 	}

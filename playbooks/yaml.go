@@ -85,8 +85,8 @@ const relativePathHint = "a relative path is resolved from the directory of the 
 
 var yamlLine = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
 
-// read parses the file into its root node (nil when empty or unreadable;
-// the problem is recorded). ref is where the file was referenced from, for
+// read parses the file into its root node: nil when it cannot be read (the
+// problem is recorded), a null node when it is empty. ref is where the file was referenced from, for
 // errors about a missing file.
 func (s *source) read(ref *diag.Pos) *yaml.Node {
 	data, err := os.ReadFile(s.path)
@@ -115,7 +115,10 @@ func (s *source) read(ref *diag.Pos) *yaml.Node {
 		s.add(e)
 		return nil
 	}
-	if doc.Kind == 0 || len(doc.Content) == 0 || !s.checkKeys(&doc) {
+	if doc.Kind == 0 || len(doc.Content) == 0 {
+		return &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!null", Line: 1, Column: 1}
+	}
+	if !s.checkKeys(&doc) {
 		return nil
 	}
 	return doc.Content[0]
