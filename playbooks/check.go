@@ -8,7 +8,8 @@ import (
 )
 
 // checkNotify reports notify entries naming no handler and no listen topic
-// of the play. Templated names are known only at run time.
+// of the play. Templated names are known only at run time, and so is what a
+// templated handler name matches.
 func checkNotify(src *source, p *Play) {
 	var names []string
 	walk(p.Handlers, func(h *Task) {
@@ -17,6 +18,9 @@ func checkNotify(src *source, p *Play) {
 		}
 		names = append(names, h.Listen...)
 	})
+	if slices.ContainsFunc(names, isTemplate) {
+		return
+	}
 	for _, section := range [][]*Task{p.PreTasks, p.Tasks, p.PostTasks, p.Handlers} {
 		walk(section, func(t *Task) {
 			for _, n := range t.Notify {

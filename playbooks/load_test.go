@@ -263,6 +263,34 @@ func TestImports(t *testing.T) {
 	}
 }
 
+func TestNotify(t *testing.T) {
+	tests := []struct {
+		name, tasks, handlers, want string // want: "" or an error substring
+	}{
+		{"by name", "notify: restart", "- name: restart\n  debug: msg=x", ""},
+		{"by listen topic", "notify: [web]", "- name: restart\n  debug: msg=x\n  listen: web", ""},
+		{"role form", "notify: 'common : restart'", "- name: restart\n  debug: msg=x", ""},
+		{"templated notify", "notify: 'restart {{ svc }}'", "- name: restart\n  debug: msg=x", ""},
+		{"templated handler", "notify: restart nginx", "- name: 'restart {{ svc }}'\n  debug: msg=x", ""},
+		{"handler notifies handler", "notify: restart", "- name: restart\n  debug: msg=x\n  notify: reload\n- name: reload\n  debug: msg=y", ""},
+		{"unknown", "notify: reload", "- name: restart\n  debug: msg=x", "site.yml:4:15: The requested handler 'reload' was not found"},
+		{"no handlers", "notify: reload", "[]", "this play has no handlers"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			dir := writeFiles(t, map[string]string{"site.yml": "- hosts: all\n  tasks:\n    - debug: msg=hi\n      " + tt.tasks +
+				"\n  handlers:\n    " + strings.ReplaceAll(tt.handlers, "\n", "\n    ") + "\n"})
+			_, err := Load(filepath.Join(dir, "site.yml"))
+			switch {
+			case tt.want == "" && err != nil:
+				t.Errorf("unexpected error: %v", err)
+			case tt.want != "" && (err == nil || !strings.Contains(err.Error(), tt.want)):
+				t.Errorf("error %v, want %q", err, tt.want)
+			}
+		})
+	}
+}
+
 func TestParseTasksFile(t *testing.T) {
 	dir := writeFiles(t, map[string]string{"tasks.yml": "- debug: msg=a\n- block:\n    - debug: msg=b\n  tags: t\n"})
 	tasks, err := ParseTasksFile(filepath.Join(dir, "tasks.yml"))

@@ -175,8 +175,7 @@ func (ld *loader) task(src *source, n *yaml.Node, ctx taskContext) []*Task {
 	if !src.action(t, n, es, candidates) {
 		return nil
 	}
-	switch t.Module {
-	case "import_tasks", "ansible.builtin.import_tasks":
+	if shortName(t.Module) == "import_tasks" {
 		return ld.importTasks(src, t, ctx)
 	}
 	return []*Task{t}
