@@ -150,7 +150,11 @@ func (c *Copy) planOne(p *Plan, pr *Probed, src copySource, target *FileState, m
 	if c.Group != "" {
 		after.Group, after.GID = c.Group, -1
 	}
-	p.Steps = append(p.Steps, fileWrite{Dest: target.Path, Data: src.data, Source: src.remote, Mode: mode,
+	writeTo := target.Path
+	if c.Follow && target.LinkTarget != "" {
+		writeTo = target.RealPath
+	}
+	p.Steps = append(p.Steps, fileWrite{Dest: writeTo, Data: src.data, Source: src.remote, Mode: mode,
 		Owner: c.Owner, Group: c.Group, Backup: c.Backup && target.Exists, Validate: c.ValidateCmd, MkdirParents: mkdir}.step())
 	if c.Backup && target.Exists {
 		p.Finish = finishBackup("backup_file")
@@ -266,6 +270,7 @@ func mkdirScript(dirs []string, mode Mode, umask uint32) string {
 	for _, d := range dirs {
 		fmt.Fprintf(&b, "mkdir -p -- %s || exit 1\n", Quote(d))
 		if mode.IsSet() {
+			// Decoding already rejected modes Apply could fail on.
 			m, _ := mode.Apply(0o777&^umask, true)
 			fmt.Fprintf(&b, "chmod -- %s %s || exit 1\n", chmodArg(m), Quote(d))
 		}

@@ -66,6 +66,26 @@ func TestCopyTimeline(t *testing.T) {
 	}
 }
 
+func TestCopyDirectoryModeAndFollow(t *testing.T) {
+	e := newTestEnv(t)
+	e.write("@files/site/index.html", "hi\n", 0o644)
+	e.timeline("copy", map[string]any{"src": "site", "dest": "$DIR/www", "directory_mode": "0750"})
+	if _, mode := e.read("$DIR/www/site"); mode != "0750" {
+		t.Errorf("created directory mode = %s, want 0750", mode)
+	}
+	e.write("$DIR/real", "old\n", 0o644)
+	if err := os.Symlink("real", e.expand("$DIR/link")); err != nil {
+		t.Fatal(err)
+	}
+	e.timeline("copy", map[string]any{"content": "new\n", "dest": "$DIR/link", "follow": true})
+	if got, _ := e.read("$DIR/link"); got != "-> real" {
+		t.Errorf("follow replaced the link: %q", got)
+	}
+	if got, _ := e.read("$DIR/real"); got != "new\n" {
+		t.Errorf("link target = %q", got)
+	}
+}
+
 func TestCopyDiffAndResult(t *testing.T) {
 	e := newTestEnv(t)
 	e.write("$DIR/c", "a\nb\n", 0o644)

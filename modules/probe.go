@@ -59,8 +59,9 @@ type Probed struct {
 
 // probeFunc is the shell function every probe script starts with. Records
 // are "<index> <tag> <value>" lines; content travels base64-encoded so that
-// binary data survives.
-const probeFunc = `p() {
+// binary data survives. LC_ALL=C keeps stat's type names in English.
+const probeFunc = `export LC_ALL=C
+p() {
   i=$1 f=$2
   if [ ! -e "$f" ] && [ ! -L "$f" ]; then echo "$i A"; return; fi
   L=; case $3 in *f*) L=-L;; esac
