@@ -152,14 +152,18 @@ func (e *testEnv) apply(p *Plan) (map[string]any, error) {
 	return nil, nil
 }
 
-// timeline plans in check mode (host untouched, steps present), applies,
+// timeline plans in check mode (one round trip, host untouched, steps present), applies,
 // then plans again (no steps). It returns the first plan and the applied result.
 func (e *testEnv) timeline(name string, args map[string]any) (*Plan, map[string]any) {
 	e.t.Helper()
 	before := e.snapshot()
+	runs := len(e.host.Scripts)
 	p, err := e.plan(name, args)
 	if err != nil {
 		e.t.Fatalf("plan: %v", err)
+	}
+	if n := len(e.host.Scripts) - runs; n != 1 {
+		e.t.Errorf("planning took %d round trips, want 1", n)
 	}
 	if after := e.snapshot(); after != before {
 		e.t.Fatalf("planning changed the host:\nbefore:\n%s\nafter:\n%s", before, after)
