@@ -153,7 +153,7 @@ func (s *source) checkVarsFiles(play *yaml.Node, files []any) {
 		}
 	}
 	for i, f := range files {
-		candidates, _ := toStrings(f)
+		candidates := toStrings(f)
 		missing := candidates != nil
 		for _, c := range candidates {
 			if isTemplate(c) {
@@ -176,10 +176,11 @@ func (s *source) checkVarsFiles(play *yaml.Node, files []any) {
 	}
 }
 
-func toStrings(v any) ([]string, bool) {
+// toStrings lists the strings of a vars_files entry.
+func toStrings(v any) []string {
 	switch x := v.(type) {
 	case string:
-		return []string{x}, true
+		return []string{x}
 	case []any:
 		var out []string
 		for _, e := range x {
@@ -187,7 +188,7 @@ func toStrings(v any) ([]string, bool) {
 				out = append(out, s)
 			}
 		}
-		return out, true
+		return out
 	}
-	return nil, false
+	return nil
 }

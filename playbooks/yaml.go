@@ -167,7 +167,7 @@ func yamlHint(msg string) string {
 	case strings.Contains(msg, "found undefined alias"):
 		return "define the anchor (&name) before using the alias (*name)"
 	}
-	return "values starting with {{ must be quoted, e.g. msg: \"{{ x }}\""
+	return ""
 }
 
 // entry is one key of a mapping with its nodes.
