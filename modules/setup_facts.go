@@ -276,9 +276,9 @@ func dateFacts(sec map[string]string, facts map[string]any) {
 		"iso8601_basic":       t.Format("20060102T150405") + fmt.Sprintf("%06d", t.Nanosecond()/1000),
 		"iso8601_basic_short": t.Format("20060102T150405"),
 		"tz":                  f[2], "tz_dst": dst, "tz_offset": f[3],
-		"weekday":             t.Format("Monday"),
-		"weekday_number":      strconv.Itoa(int(t.Weekday())),
-		"weeknumber":          mondayWeek(t),
+		"weekday":        t.Format("Monday"),
+		"weekday_number": strconv.Itoa(int(t.Weekday())),
+		"weeknumber":     mondayWeek(t),
 	}
 }
 
