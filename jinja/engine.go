@@ -1,0 +1,425 @@
+// Package jinja is the project's one Jinja2 engine (templates, `when:`, and
+// `{{ }}` in every string), built on gonja with Ansible's filters and tests.
+//
+// Variables are resolved lazily, like Ansible: before a template runs, the
+// names it mentions are looked up in vars; a value that itself holds a
+// template is rendered then (recursively, with cycle detection), and values
+// nobody mentions are never touched. The vars map is never copied.
+package jinja
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+	"sync"
+
+	"github.com/nikolalohinski/gonja/v2/builtins"
+	"github.com/nikolalohinski/gonja/v2/config"
+	"github.com/nikolalohinski/gonja/v2/exec"
+	"github.com/nikolalohinski/gonja/v2/loaders"
+	"github.com/nikolalohinski/gonja/v2/nodes"
+	"github.com/nikolalohinski/gonja/v2/parser"
+	"github.com/nikolalohinski/gonja/v2/tokens"
+)
+
+// Error is a template that failed to parse or to render. Err is the cause
+// (an *UndefinedError for undefined variables, found with errors.As).
+type Error struct {
+	Template string
+	Syntax   bool
+	Err      error
+}
+
+func (e *Error) Error() string {
+	src := e.Template
+	if len(src) > 200 {
+		src = src[:200] + "..."
+	}
+	switch {
+	case e.Syntax:
+		return fmt.Sprintf("template syntax error: %v. String: %s", e.Err, src)
+	case findUndefined(e.Err) != nil:
+		return fmt.Sprintf("%v. String: %s", e.Err, src)
+	default:
+		return fmt.Sprintf("template error while templating string: %v. String: %s", e.Err, src)
+	}
+}
+
+func (e *Error) Unwrap() error { return e.Err }
+
+// cycleError reports a variable whose value refers back to itself.
+type cycleError struct{ template string }
+
+func (e *cycleError) Error() string {
+	return "recursive loop detected in template string: " + e.template
+}
+
+var (
+	cfg = func() *config.Config {
+		c := config.New()
+		c.StrictUndefined = true
+		c.TrimBlocks = true // like Ansible's template module
+		c.KeepTrailingNewline = true
+		return c
+	}()
+	globals     = exec.EmptyContext().Update(builtins.GlobalFunctions)
+	environment = &exec.Environment{
+		Context:           globals,
+		Filters:           exec.NewFilterSet(map[string]exec.FilterFunction{}).Update(builtins.Filters),
+		Tests:             exec.NewTestSet(map[string]exec.TestFunction{}).Update(builtins.Tests),
+		ControlStructures: builtins.ControlStructures,
+		Methods:           builtins.Methods,
+	}
+)
+
+// RegisterGlobal makes fn (or any value) callable from every template under
+// name, e.g. the runner's lookup/query. Functions take gonja's calling
+// conventions: func(*exec.VarArgs) *exec.Value, or plain Go arguments.
+func RegisterGlobal(name string, fn any) { globals.Set(name, fn) }
+
+// hasMarkers reports whether s may hold a template at all.
+func hasMarkers(s string) bool {
+	return strings.Contains(s, "{{") || strings.Contains(s, "{%") || strings.Contains(s, "{#")
+}
+
+// Render renders a string value. Strings with no "{{", "{%" or "{#" are
+// returned unchanged without being parsed. A string that is one expression
+// "{{ x }}" (whitespace around allowed) returns x's native value; anything
+// else returns a string.
+func Render(s string, vars map[string]any) (any, error) {
+	if !hasMarkers(s) {
+		return s, nil
+	}
+	v, err := newScope(vars).render(s, true)
+	if err != nil {
+		return nil, err
+	}
+	return toGo(v), nil
+}
+
+// RenderString renders s to a string, keeping its trailing newline (the
+// template module's keep_trailing_newline=True).
+func RenderString(s string, vars map[string]any) (string, error) {
+	if !hasMarkers(s) {
+		return s, nil
+	}
+	v, err := newScope(vars).render(s, false)
+	if err != nil {
+		return "", err
+	}
+	return v.(string), nil
+}
+
+// RenderValue renders every string inside v (maps and lists walked
+// recursively) and returns plain values.
+func RenderValue(v any, vars map[string]any) (any, error) {
+	sc := newScope(vars)
+	out, err := convert(v, func(s string) (any, error) {
+		if !hasMarkers(s) {
+			return s, nil
+		}
+		return sc.render(s, true)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return toGo(out), nil
+}
+
+// Eval evaluates a bare expression ("x | default(1)", "item.name").
+func Eval(expr string, vars map[string]any) (any, error) {
+	return Render("{{ "+expr+" }}", vars)
+}
+
+// EvalBool evaluates a condition like Ansible's `when`: a bare expression, or
+// one wrapped in {{ }}; the result goes through Truthy.
+func EvalBool(expr string, vars map[string]any) (bool, error) {
+	trimmed := strings.TrimSpace(expr)
+	var v any
+	var err error
+	if hasMarkers(trimmed) {
+		v, err = Render(trimmed, vars)
+	} else {
+		v, err = Eval(trimmed, vars)
+	}
+	if err != nil {
+		return false, err
+	}
+	return Truthy(v), nil
+}
+
+// compiled is a parsed template with what rendering needs to know about it.
+type compiled struct {
+	template *exec.Template
+	names    []string      // identifiers the template may look up as variables
+	output   *nodes.Output // set when the template is one {{ expression }}
+}
+
+// cache keeps parsed templates: the same strings are rendered for every host
+// and loop item. It is emptied when full rather than tracking recency.
+var cache = struct {
+	sync.Mutex
+	m map[string]*compiled
+}{m: map[string]*compiled{}}
+
+const cacheLimit = 4096
+
+func compile(src string) (*compiled, error) {
+	cache.Lock()
+	c, ok := cache.m[src]
+	cache.Unlock()
+	if ok {
+		return c, nil
+	}
+	c, err := parse(src)
+	if err != nil {
+		return nil, err
+	}
+	cache.Lock()
+	if len(cache.m) >= cacheLimit {
+		clear(cache.m)
+	}
+	cache.m[src] = c
+	cache.Unlock()
+	return c, nil
+}
+
+func parse(src string) (*compiled, error) {
+	// The lexer turns CRLF into LF; doing it first keeps token offsets
+	// valid for scan's rewrite.
+	normalized := strings.ReplaceAll(strings.ReplaceAll(src, "\r\n", "\n"), "\r", "\n")
+	names, rewritten, err := scan(normalized)
+	if err != nil {
+		return nil, &Error{Template: src, Syntax: true, Err: err}
+	}
+	tmpl, err := exec.NewTemplate(templateName, cfg, stringLoader(rewritten), environment)
+	if err != nil {
+		var syntax *parser.SyntaxError
+		if errors.As(err, &syntax) {
+			err = syntax
+		}
+		return nil, &Error{Template: src, Syntax: true, Err: err}
+	}
+	return &compiled{template: tmpl, names: names, output: singleOutput(tmpl.Root())}, nil
+}
+
+// scan lexes src once for two things gonja's parser needs help with.
+//
+// It lists the identifiers that may be variables: every name token except
+// attributes (after "."), filters (after "|") and tests (after "is" / "is
+// not"). Over-approximating is harmless: a name that turns out to be a loop
+// variable is merely looked up for nothing.
+//
+// It rewrites tests called with parentheses, which gonja parses as one tuple
+// argument and without keywords: `x is version('2', '>=')` becomes
+// `x | __test('version', '2', '>=')`. Filters and tests bind alike in Jinja,
+// so the meaning is unchanged.
+func scan(src string) (names []string, rewritten string, err error) {
+	stream := tokens.LexAll(src, cfg)
+	var toks []*tokens.Token
+	for ; !stream.End(); stream.Next() {
+		toks = append(toks, stream.Current())
+	}
+	if stream.IsError() {
+		return nil, "", errors.New(stream.Current().Val)
+	}
+	seen := map[string]bool{}
+	var out strings.Builder
+	copied := 0
+	for i, tok := range toks {
+		if tok.Type == tokens.Name && !seen[tok.Val] && !isMemberName(toks, i) {
+			seen[tok.Val] = true
+			names = append(names, tok.Val)
+		}
+		if tok.Type != tokens.Is {
+			continue
+		}
+		j, filter := i+1, "__test"
+		if j < len(toks) && toks[j].Type == tokens.Not {
+			j, filter = j+1, "__test_not"
+		}
+		if j+2 >= len(toks) || toks[j].Type != tokens.Name || toks[j+1].Type != tokens.LeftParenthesis {
+			continue
+		}
+		out.WriteString(src[copied:tok.Pos])
+		fmt.Fprintf(&out, "| %s('%s'", filter, toks[j].Val)
+		if toks[j+2].Type != tokens.RightParenthesis {
+			out.WriteString(", ")
+		}
+		copied = toks[j+1].Pos + len(toks[j+1].Val)
+	}
+	if copied == 0 {
+		return names, src, nil
+	}
+	out.WriteString(src[copied:])
+	return names, out.String(), nil
+}
+
+// isMemberName tells attribute, filter and test names from variables.
+func isMemberName(toks []*tokens.Token, i int) bool {
+	if i == 0 {
+		return false
+	}
+	switch toks[i-1].Type {
+	case tokens.Dot, tokens.Pipe, tokens.Is:
+		return true
+	case tokens.Not:
+		return i >= 2 && toks[i-2].Type == tokens.Is
+	}
+	return false
+}
+
+// singleOutput returns the template's only {{ }} when nothing but whitespace
+// surrounds it.
+func singleOutput(root *nodes.Template) *nodes.Output {
+	var out *nodes.Output
+	for _, n := range root.Nodes {
+		switch t := n.(type) {
+		case *nodes.Output:
+			if out != nil {
+				return nil
+			}
+			out = t
+		case *nodes.Data:
+			if strings.TrimSpace(t.Data.Val) != "" {
+				return nil
+			}
+		default:
+			return nil
+		}
+	}
+	return out
+}
+
+const templateName = "template"
+
+// stringLoader serves one template from memory; include/import are not
+// supported in strings.
+type stringLoader string
+
+func (s stringLoader) Read(path string) (io.Reader, error) {
+	if path != templateName {
+		return nil, fmt.Errorf("cannot load %q: include/import/extends are not supported here", path)
+	}
+	return strings.NewReader(string(s)), nil
+}
+func (s stringLoader) Resolve(path string) (string, error) {
+	return "", fmt.Errorf("cannot resolve %q: include/import/extends are not supported here", path)
+}
+func (s stringLoader) Inherit(string) (loaders.Loader, error) { return s, nil }
+
+// scope is one top-level render: the caller's vars, the variables resolved
+// so far and those being resolved (for cycle detection). Not shared between
+// goroutines.
+type scope struct {
+	vars     map[string]any
+	resolved map[string]*exec.Value
+	active   map[string]bool
+}
+
+func newScope(vars map[string]any) *scope {
+	return &scope{vars: vars, resolved: map[string]*exec.Value{}, active: map[string]bool{}}
+}
+
+// lookup resolves a variable, rendering templates inside its value. A
+// failure is returned as an error value so that it only matters if the
+// template actually evaluates the variable.
+func (sc *scope) lookup(name string) (*exec.Value, bool) {
+	if v, ok := sc.resolved[name]; ok {
+		return v, true
+	}
+	raw, ok := sc.vars[name]
+	if !ok {
+		return nil, false
+	}
+	if sc.active[name] {
+		s, isString := raw.(string)
+		if !isString {
+			s = name
+		}
+		return exec.AsValue(&cycleError{template: s}), true
+	}
+	sc.active[name] = true
+	v, err := convert(raw, func(s string) (any, error) {
+		if !hasMarkers(s) {
+			return s, nil
+		}
+		return sc.render(s, true)
+	})
+	delete(sc.active, name)
+	val := exec.AsValue(v)
+	if err != nil {
+		val = exec.AsValue(err)
+	}
+	sc.resolved[name] = val
+	return val, true
+}
+
+// context builds the variables a compiled template sees: only the names it
+// mentions, on top of the globals. Unknown names get an undefined marker so
+// `default` and `is defined` can handle them.
+func (sc *scope) context(c *compiled) *exec.Context {
+	ctx := globals.Inherit()
+	for _, name := range c.names {
+		if v, ok := sc.lookup(name); ok {
+			ctx.Set(name, v)
+		} else if !globals.Has(name) {
+			ctx.Set(name, exec.AsValue(undefinedVariable(name)))
+		}
+	}
+	return ctx
+}
+
+// render renders src; native returns a lone expression's value as is.
+func (sc *scope) render(src string, native bool) (any, error) {
+	c, err := compile(src)
+	if err != nil {
+		return nil, err
+	}
+	env := &exec.Environment{
+		Context:           sc.context(c),
+		Filters:           environment.Filters,
+		Tests:             environment.Tests,
+		ControlStructures: environment.ControlStructures,
+		Methods:           environment.Methods,
+	}
+	if native && c.output != nil {
+		v := evalOutput(&exec.Evaluator{Config: cfg, Environment: env, Loader: stringLoader(src)}, c.output)
+		if v.IsError() {
+			return nil, renderError(src, v)
+		}
+		return wrap(v.Interface()), nil
+	}
+	var out strings.Builder
+	if err := exec.NewRenderer(env, &out, cfg, stringLoader(src), c.template).Execute(); err != nil {
+		return nil, renderError(src, err)
+	}
+	return out.String(), nil
+}
+
+// evalOutput evaluates {{ expr }} or {{ expr if cond else alt }}.
+func evalOutput(e *exec.Evaluator, out *nodes.Output) *exec.Value {
+	if out.Condition == nil {
+		return e.Eval(out.Expression)
+	}
+	cond := e.Eval(out.Condition)
+	switch {
+	case cond.IsError():
+		return cond
+	case cond.IsTrue():
+		return e.Eval(out.Expression)
+	case out.Alternative != nil:
+		return e.Eval(out.Alternative)
+	}
+	return exec.AsValue("")
+}
+
+// renderError keeps the cause that matters out of gonja's wrapping layers
+// (and out of the lazy variables rendered on the way).
+func renderError(src string, err error) error {
+	if ue := findUndefined(err); ue != nil {
+		return &Error{Template: src, Err: ue}
+	}
+	return &Error{Template: src, Err: innermost(err)}
+}

@@ -1,0 +1,741 @@
+package jinja
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"strconv"
+	"strings"
+
+	"github.com/nikolalohinski/gonja/v2/exec"
+)
+
+// args are a filter's or test's arguments, converted to plain engine values.
+type args struct {
+	pos []any
+	kw  map[string]any
+}
+
+func newArgs(params *exec.VarArgs) args {
+	a := args{kw: make(map[string]any, len(params.KwArgs))}
+	for _, p := range params.Args {
+		a.pos = append(a.pos, wrap(p.Interface()))
+	}
+	for k, p := range params.KwArgs {
+		a.kw[k] = wrap(p.Interface())
+	}
+	return a
+}
+
+// get returns the i-th positional argument, else the keyword argument name,
+// else def: Python's calling convention.
+func (a args) get(i int, name string, def any) any {
+	if i >= 0 && i < len(a.pos) {
+		return a.pos[i]
+	}
+	if v, ok := a.kw[name]; ok {
+		return v
+	}
+	return def
+}
+
+func (a args) str(i int, name, def string) string { return pyStr(a.get(i, name, def)) }
+func (a args) bool(i int, name string) bool       { return pyTruthy(a.get(i, name, false)) }
+
+// filterFunc is an Ansible filter on plain engine values (dict, list, string,
+// int, float64, bool, nil). The evaluator is there for filters that call
+// other filters or tests by name.
+type filterFunc func(e *exec.Evaluator, in any, a args) (any, error)
+
+// adapt turns a filterFunc into a gonja filter: errors in the input
+// (undefined variables included) propagate, the result is wrapped back.
+func adapt(fn filterFunc) exec.FilterFunction {
+	return func(e *exec.Evaluator, in *exec.Value, params *exec.VarArgs) *exec.Value {
+		if in.IsError() {
+			return in
+		}
+		out, err := fn(e, wrap(in.Interface()), newArgs(params))
+		if err != nil {
+			return exec.AsValue(err)
+		}
+		return exec.AsValue(wrap(out))
+	}
+}
+
+// undefinedAware filters see undefined input instead of failing on it.
+var undefinedAware = map[string]exec.FilterFunction{
+	"default":    filterDefault,
+	"d":          filterDefault,
+	"mandatory":  filterMandatory,
+	"__test":     testFilter(true),
+	"__test_not": testFilter(false),
+}
+
+var filters = map[string]filterFunc{
+	"bool":                 func(_ *exec.Evaluator, in any, _ args) (any, error) { return ansibleBool(in), nil },
+	"int":                  filterInt,
+	"float":                filterFloat,
+	"string":               func(_ *exec.Evaluator, in any, _ args) (any, error) { return pyStr(in), nil },
+	"sum":                  filterSum,
+	"round":                filterRound,
+	"min":                  func(e *exec.Evaluator, in any, a args) (any, error) { return extreme(in, a, -1) },
+	"max":                  func(e *exec.Evaluator, in any, a args) (any, error) { return extreme(in, a, 1) },
+	"unique":               filterUnique,
+	"flatten":              filterFlatten,
+	"ternary":              filterTernary,
+	"selectattr":           func(e *exec.Evaluator, in any, a args) (any, error) { return selectAttr(e, in, a, true) },
+	"rejectattr":           func(e *exec.Evaluator, in any, a args) (any, error) { return selectAttr(e, in, a, false) },
+	"zip":                  filterZip,
+	"type_debug":           func(_ *exec.Evaluator, in any, _ args) (any, error) { return typeName(in), nil },
+	"split":                filterSplit,
+	"dict2items":           filterDict2Items,
+	"items2dict":           filterItems2Dict,
+	"combine":              filterCombine,
+	"difference":           setFilter(func(inA, inB bool) bool { return inA && !inB }),
+	"intersect":            setFilter(func(inA, inB bool) bool { return inA && inB }),
+	"union":                setFilter(func(inA, inB bool) bool { return inA || inB }),
+	"symmetric_difference": setFilter(func(inA, inB bool) bool { return inA != inB }),
+	"to_json":              filterToJSON,
+	"to_nice_json":         filterToNiceJSON,
+	"from_json":            filterFromJSON,
+	"to_yaml":              func(_ *exec.Evaluator, in any, a args) (any, error) { return toYAML(in, 2, false) },
+	"to_nice_yaml": func(_ *exec.Evaluator, in any, a args) (any, error) {
+		return toYAML(in, int(toInt(a.get(0, "indent", 4))), true)
+	},
+	"from_yaml":     filterFromYAML,
+	"regex_replace": filterRegexReplace,
+	"regex_search":  filterRegexSearch,
+	"regex_findall": filterRegexFindall,
+	"regex_escape":  func(_ *exec.Evaluator, in any, _ args) (any, error) { return regexEscape(pyStr(in)), nil },
+	"quote":         func(_ *exec.Evaluator, in any, _ args) (any, error) { return shellQuote(pyStr(in)), nil },
+	"basename":      func(_ *exec.Evaluator, in any, _ args) (any, error) { return basename(pyStr(in)), nil },
+	"dirname":       func(_ *exec.Evaluator, in any, _ args) (any, error) { return dirname(pyStr(in)), nil },
+	"splitext":      func(_ *exec.Evaluator, in any, _ args) (any, error) { return splitext(pyStr(in)), nil },
+	"expanduser":    filterExpandUser,
+	"b64encode":     filterB64Encode,
+	"b64decode":     filterB64Decode,
+	"hash":          filterHash,
+	"checksum":      func(_ *exec.Evaluator, in any, _ args) (any, error) { return hashHex("sha1", pyStr(in)) },
+	"md5":           func(_ *exec.Evaluator, in any, _ args) (any, error) { return hashHex("md5", pyStr(in)) },
+	"sha1":          func(_ *exec.Evaluator, in any, _ args) (any, error) { return hashHex("sha1", pyStr(in)) },
+}
+
+func init() {
+	for name, fn := range filters {
+		register(name, adapt(fn))
+	}
+	for name, fn := range undefinedAware {
+		register(name, fn)
+	}
+}
+
+// register adds or overrides a filter on the engine's own filter set (gonja's
+// package-level builtins stay untouched).
+func register(name string, fn exec.FilterFunction) {
+	set := environment.Filters
+	if set.Exists(name) {
+		_ = set.Replace(name, fn)
+		return
+	}
+	_ = set.Register(name, fn)
+}
+
+func filterDefault(_ *exec.Evaluator, in *exec.Value, params *exec.VarArgs) *exec.Value {
+	a := newArgs(params)
+	fallback := exec.AsValue(a.get(0, "default_value", ""))
+	if isUndefined(in) {
+		return fallback
+	}
+	if in.IsError() {
+		return in
+	}
+	if a.bool(1, "boolean") && !pyTruthy(in.Interface()) {
+		return fallback
+	}
+	return in
+}
+
+func filterMandatory(_ *exec.Evaluator, in *exec.Value, params *exec.VarArgs) *exec.Value {
+	if !isUndefined(in) {
+		return in
+	}
+	if msg, ok := newArgs(params).get(0, "msg", nil).(string); ok {
+		return exec.AsValue(errors.New(msg))
+	}
+	err, _ := in.Interface().(error)
+	return exec.AsValue(fmt.Errorf("Mandatory variable '%s' not defined", findUndefined(err).Name))
+}
+
+// testFilter backs `x is name(args)`, rewritten by scan to
+// `x | __test('name', args)`; want is false for `is not`.
+func testFilter(want bool) exec.FilterFunction {
+	return func(e *exec.Evaluator, in *exec.Value, params *exec.VarArgs) *exec.Value {
+		rest := &exec.VarArgs{Args: params.Args[1:], KwArgs: params.KwArgs}
+		res := e.ExecuteTestByName(params.Args[0].String(), in, rest)
+		if res.IsError() {
+			return res
+		}
+		return exec.AsValue(res.IsTrue() == want)
+	}
+}
+
+// ansibleBool is Ansible's `bool` filter.
+func ansibleBool(v any) bool {
+	switch t := v.(type) {
+	case bool:
+		return t
+	case string:
+		switch strings.ToLower(strings.TrimSpace(t)) {
+		case "yes", "on", "1", "true", "y", "t":
+			return true
+		}
+		return false
+	case int:
+		return t == 1
+	case float64:
+		return t == 1
+	}
+	return false
+}
+
+func filterInt(_ *exec.Evaluator, in any, a args) (any, error) {
+	def := a.get(0, "default", 0)
+	base := int(toInt(a.get(1, "base", 10)))
+	switch t := in.(type) {
+	case int:
+		return t, nil
+	case float64:
+		return int(t), nil
+	case bool:
+		if t {
+			return 1, nil
+		}
+		return 0, nil
+	case string:
+		s := strings.TrimSpace(t)
+		if base != 10 {
+			s = strings.TrimPrefix(strings.TrimPrefix(strings.TrimPrefix(strings.ToLower(s), "0x"), "0o"), "0b")
+		}
+		if n, err := strconv.ParseInt(strings.ReplaceAll(s, "_", ""), base, 64); err == nil {
+			return int(n), nil
+		}
+		if f, err := strconv.ParseFloat(s, 64); err == nil && base == 10 && !math.IsInf(f, 0) && !math.IsNaN(f) {
+			return int(f), nil
+		}
+	}
+	return def, nil
+}
+
+func filterFloat(_ *exec.Evaluator, in any, a args) (any, error) {
+	switch t := in.(type) {
+	case int:
+		return float64(t), nil
+	case float64:
+		return t, nil
+	case bool:
+		if t {
+			return 1.0, nil
+		}
+		return 0.0, nil
+	case string:
+		if f, err := strconv.ParseFloat(strings.TrimSpace(t), 64); err == nil {
+			return f, nil
+		}
+	}
+	return a.get(0, "default", 0.0), nil
+}
+
+// toInt reads a numeric argument.
+func toInt(v any) int64 {
+	switch t := v.(type) {
+	case int:
+		return int64(t)
+	case float64:
+		return int64(t)
+	case bool:
+		if t {
+			return 1
+		}
+	case string:
+		n, _ := strconv.ParseInt(strings.TrimSpace(t), 10, 64)
+		return n
+	}
+	return 0
+}
+
+func toFloat(v any) (float64, bool) {
+	switch t := v.(type) {
+	case int:
+		return float64(t), true
+	case float64:
+		return t, true
+	case bool:
+		if t {
+			return 1, true
+		}
+		return 0, true
+	}
+	return 0, false
+}
+
+// items returns a list's elements, a mapping's keys (sorted) or a string's
+// characters: what Python iterates.
+func items(v any) ([]any, error) {
+	switch t := v.(type) {
+	case list:
+		return t, nil
+	case dict:
+		keys := sortedKeys(t)
+		out := make([]any, len(keys))
+		for i, k := range keys {
+			out[i] = k
+		}
+		return out, nil
+	case string:
+		out := make([]any, 0, len(t))
+		for _, r := range t {
+			out = append(out, string(r))
+		}
+		return out, nil
+	}
+	return nil, fmt.Errorf("%s object is not iterable", typeName(v))
+}
+
+func filterSum(_ *exec.Evaluator, in any, a args) (any, error) {
+	xs, err := items(in)
+	if err != nil {
+		return nil, err
+	}
+	attr := a.get(-1, "attribute", nil)
+	total := a.get(-1, "start", 0)
+	for _, x := range xs {
+		if attr != nil {
+			x = attribute(x, pyStr(attr))
+		}
+		total, err = add(total, x)
+		if err != nil {
+			return nil, err
+		}
+	}
+	return total, nil
+}
+
+func add(a, b any) (any, error) {
+	ai, aInt := a.(int)
+	bi, bInt := b.(int)
+	if aInt && bInt {
+		return ai + bi, nil
+	}
+	af, aok := toFloat(a)
+	bf, bok := toFloat(b)
+	if !aok || !bok {
+		return nil, fmt.Errorf("unsupported operand type(s) for +: '%s' and '%s'", typeName(a), typeName(b))
+	}
+	return af + bf, nil
+}
+
+func filterRound(_ *exec.Evaluator, in any, a args) (any, error) {
+	f, ok := toFloat(in)
+	if !ok {
+		return nil, fmt.Errorf("round expects a number, got %s", typeName(in))
+	}
+	precision := float64(toInt(a.get(0, "precision", 0)))
+	factor := math.Pow(10, precision)
+	switch method := a.str(1, "method", "common"); method {
+	case "common":
+		return math.RoundToEven(f*factor) / factor, nil
+	case "floor":
+		return math.Floor(f*factor) / factor, nil
+	case "ceil":
+		return math.Ceil(f*factor) / factor, nil
+	default:
+		return nil, fmt.Errorf("round method must be 'common', 'ceil' or 'floor', not %q", method)
+	}
+}
+
+// compare orders two values like Python (numbers numerically, strings
+// lexically, case-insensitively unless caseSensitive).
+func compare(a, b any, caseSensitive bool) int {
+	af, aNum := toFloat(a)
+	bf, bNum := toFloat(b)
+	if aNum && bNum {
+		switch {
+		case af < bf:
+			return -1
+		case af > bf:
+			return 1
+		}
+		return 0
+	}
+	as, bs := pyStr(a), pyStr(b)
+	if !caseSensitive {
+		as, bs = strings.ToLower(as), strings.ToLower(bs)
+	}
+	return strings.Compare(as, bs)
+}
+
+// extreme is min (sign -1) and max (sign 1).
+func extreme(in any, a args, sign int) (any, error) {
+	xs, err := items(in)
+	if err != nil {
+		return nil, err
+	}
+	if len(xs) == 0 {
+		return nil, errors.New("min/max of an empty sequence")
+	}
+	attr, _ := a.get(-1, "attribute", nil).(string)
+	key := func(x any) any {
+		if attr != "" {
+			return attribute(x, attr)
+		}
+		return x
+	}
+	best := xs[0]
+	for _, x := range xs[1:] {
+		if compare(key(x), key(best), a.bool(-1, "case_sensitive"))*sign > 0 {
+			best = x
+		}
+	}
+	return best, nil
+}
+
+// attribute follows a dotted path ("a.b.0") through dicts and lists; nil
+// when missing.
+func attribute(v any, path string) any {
+	x, _ := lookupPath(v, path)
+	return x
+}
+
+func lookupPath(v any, path string) (any, bool) {
+	for part := range strings.SplitSeq(path, ".") {
+		switch t := v.(type) {
+		case dict:
+			x, ok := t[part]
+			if !ok {
+				return nil, false
+			}
+			v = x
+		case list:
+			i, err := strconv.Atoi(part)
+			if err != nil || i < 0 || i >= len(t) {
+				return nil, false
+			}
+			v = t[i]
+		default:
+			return nil, false
+		}
+	}
+	return v, true
+}
+
+// hashKey identifies a value for unique and the set filters.
+func hashKey(v any) string { return pyJSON(v, -1, ", ", ": ") }
+
+func filterUnique(_ *exec.Evaluator, in any, a args) (any, error) {
+	xs, err := items(in)
+	if err != nil {
+		return nil, err
+	}
+	attr, _ := a.get(-1, "attribute", nil).(string)
+	caseSensitive := a.bool(0, "case_sensitive")
+	seen := map[string]bool{}
+	out := list{}
+	for _, x := range xs {
+		k := x
+		if attr != "" {
+			k = attribute(x, attr)
+		}
+		if s, ok := k.(string); ok && !caseSensitive {
+			k = strings.ToLower(s)
+		}
+		if key := hashKey(k); !seen[key] {
+			seen[key] = true
+			out = append(out, x)
+		}
+	}
+	return out, nil
+}
+
+func filterFlatten(_ *exec.Evaluator, in any, a args) (any, error) {
+	xs, ok := in.(list)
+	if !ok {
+		return nil, fmt.Errorf("flatten expects a list, got %s", typeName(in))
+	}
+	levels := -1
+	if l := a.get(0, "levels", nil); l != nil {
+		levels = int(toInt(l))
+	}
+	return flatten(xs, levels, a.get(1, "skip_nulls", true) == true), nil
+}
+
+func flatten(xs list, levels int, skipNulls bool) list {
+	out := list{}
+	for _, x := range xs {
+		switch t := x.(type) {
+		case nil:
+			if !skipNulls {
+				out = append(out, x)
+			}
+		case list:
+			if levels == 0 {
+				out = append(out, t)
+			} else {
+				out = append(out, flatten(t, levels-1, skipNulls)...)
+			}
+		default:
+			if skipNulls && x == "None" {
+				continue
+			}
+			out = append(out, x)
+		}
+	}
+	return out
+}
+
+func filterTernary(_ *exec.Evaluator, in any, a args) (any, error) {
+	if in == nil {
+		if none := a.get(2, "none_val", nil); none != nil {
+			return none, nil
+		}
+	}
+	if pyTruthy(in) {
+		return a.get(0, "true_val", nil), nil
+	}
+	return a.get(1, "false_val", nil), nil
+}
+
+// selectAttr is selectattr (keep true) and rejectattr (keep false). A
+// missing attribute is undefined, so `selectattr('x', 'defined')` works.
+func selectAttr(e *exec.Evaluator, in any, a args, keep bool) (any, error) {
+	xs, err := items(in)
+	if err != nil {
+		return nil, err
+	}
+	if len(a.pos) == 0 {
+		return nil, errors.New("selectattr/rejectattr need an attribute name")
+	}
+	attr := pyStr(a.pos[0])
+	test := ""
+	if len(a.pos) > 1 {
+		test = pyStr(a.pos[1])
+	}
+	params := exec.NewVarArgs()
+	for _, p := range a.pos[min(2, len(a.pos)):] {
+		params.Args = append(params.Args, exec.AsValue(p))
+	}
+	out := list{}
+	for _, x := range xs {
+		v, found := lookupPath(x, attr)
+		value := exec.AsValue(v)
+		if !found {
+			value = exec.AsValue(missingAttribute(typeName(x), attr))
+		}
+		var ok bool
+		if test == "" {
+			ok = found && pyTruthy(v)
+		} else {
+			res := e.ExecuteTestByName(test, value, params)
+			if res.IsError() {
+				return nil, res
+			}
+			ok = res.IsTrue()
+		}
+		if ok == keep {
+			out = append(out, x)
+		}
+	}
+	return out, nil
+}
+
+func filterZip(_ *exec.Evaluator, in any, a args) (any, error) {
+	seqs := [][]any{}
+	for _, v := range append([]any{in}, a.pos...) {
+		xs, err := items(v)
+		if err != nil {
+			return nil, err
+		}
+		seqs = append(seqs, xs)
+	}
+	n := len(seqs[0])
+	for _, s := range seqs {
+		n = min(n, len(s))
+	}
+	out := make(list, n)
+	for i := range n {
+		row := make(list, len(seqs))
+		for j, s := range seqs {
+			row[j] = s[i]
+		}
+		out[i] = row
+	}
+	return out, nil
+}
+
+// typeName is Python's type(v).__name__.
+func typeName(v any) string {
+	switch v.(type) {
+	case nil:
+		return "NoneType"
+	case bool:
+		return "bool"
+	case int:
+		return "int"
+	case float64:
+		return "float"
+	case string:
+		return "str"
+	case dict:
+		return "dict"
+	case list:
+		return "list"
+	}
+	return fmt.Sprintf("%T", v)
+}
+
+func filterSplit(_ *exec.Evaluator, in any, a args) (any, error) {
+	s := pyStr(in)
+	maxSplit := int(toInt(a.get(1, "maxsplit", -1)))
+	var parts []string
+	if sep := a.get(0, "sep", nil); sep == nil {
+		parts = strings.Fields(s)
+		if maxSplit >= 0 && len(parts) > maxSplit+1 {
+			fields := strings.Fields(s)
+			rest := s
+			parts = nil
+			for i := range maxSplit {
+				rest = strings.TrimLeft(rest, " \t\n\r\v\f")
+				parts = append(parts, fields[i])
+				rest = rest[len(fields[i]):]
+			}
+			parts = append(parts, strings.TrimLeft(rest, " \t\n\r\v\f"))
+		}
+	} else {
+		n := -1
+		if maxSplit >= 0 {
+			n = maxSplit + 1
+		}
+		parts = strings.SplitN(s, pyStr(sep), n)
+	}
+	out := make(list, len(parts))
+	for i, p := range parts {
+		out[i] = p
+	}
+	return out, nil
+}
+
+func filterDict2Items(_ *exec.Evaluator, in any, a args) (any, error) {
+	d, ok := in.(dict)
+	if !ok {
+		return nil, fmt.Errorf("dict2items requires a dictionary, got %s instead", typeName(in))
+	}
+	keyName, valueName := a.str(-1, "key_name", "key"), a.str(-1, "value_name", "value")
+	out := list{}
+	for _, k := range sortedKeys(d) {
+		out = append(out, dict{keyName: k, valueName: d[k]})
+	}
+	return out, nil
+}
+
+func filterItems2Dict(_ *exec.Evaluator, in any, a args) (any, error) {
+	xs, ok := in.(list)
+	if !ok {
+		return nil, fmt.Errorf("items2dict requires a list, got %s instead", typeName(in))
+	}
+	keyName, valueName := a.str(-1, "key_name", "key"), a.str(-1, "value_name", "value")
+	out := dict{}
+	for _, x := range xs {
+		item, ok := x.(dict)
+		if !ok {
+			return nil, fmt.Errorf("items2dict requires a list of dictionaries, got %s", typeName(x))
+		}
+		k, kok := item[keyName]
+		v, vok := item[valueName]
+		if !kok || !vok {
+			return nil, fmt.Errorf("items2dict requires each dictionary to have keys %q and %q", keyName, valueName)
+		}
+		out[pyStr(k)] = v
+	}
+	return out, nil
+}
+
+func filterCombine(_ *exec.Evaluator, in any, a args) (any, error) {
+	recursive := a.bool(-1, "recursive")
+	listMerge := a.str(-1, "list_merge", "replace")
+	out := dict{}
+	for _, v := range append([]any{in}, a.pos...) {
+		if xs, ok := v.(list); ok { // combine(list_of_dicts) form
+			for _, x := range xs {
+				d, ok := x.(dict)
+				if !ok {
+					return nil, fmt.Errorf("combine expects dictionaries, got %s", typeName(x))
+				}
+				out = merge(out, d, recursive, listMerge)
+			}
+			continue
+		}
+		d, ok := v.(dict)
+		if !ok {
+			return nil, fmt.Errorf("combine expects dictionaries, got %s", typeName(v))
+		}
+		out = merge(out, d, recursive, listMerge)
+	}
+	return out, nil
+}
+
+// merge returns a copy of a updated with b.
+func merge(a, b dict, recursive bool, listMerge string) dict {
+	out := make(dict, len(a)+len(b))
+	for k, v := range a {
+		out[k] = v
+	}
+	for k, v := range b {
+		old, exists := out[k]
+		oldDict, oldIsDict := old.(dict)
+		newDict, newIsDict := v.(dict)
+		oldList, oldIsList := old.(list)
+		newList, newIsList := v.(list)
+		switch {
+		case exists && recursive && oldIsDict && newIsDict:
+			out[k] = merge(oldDict, newDict, recursive, listMerge)
+		case exists && oldIsList && newIsList && listMerge == "append":
+			out[k] = append(append(list{}, oldList...), newList...)
+		case exists && oldIsList && newIsList && listMerge == "prepend":
+			out[k] = append(append(list{}, newList...), oldList...)
+		default:
+			out[k] = v
+		}
+	}
+	return out
+}
+
+// setFilter builds difference/intersect/union/symmetric_difference: keep
+// decides from membership in a and b; order follows a then b, no duplicates.
+func setFilter(keep func(inA, inB bool) bool) filterFunc {
+	return func(_ *exec.Evaluator, in any, a args) (any, error) {
+		first, err := items(in)
+		if err != nil {
+			return nil, err
+		}
+		second, err := items(a.get(0, "b", list{}))
+		if err != nil {
+			return nil, err
+		}
+		inA, inB := map[string]bool{}, map[string]bool{}
+		for _, x := range first {
+			inA[hashKey(x)] = true
+		}
+		for _, x := range second {
+			inB[hashKey(x)] = true
+		}
+		seen := map[string]bool{}
+		out := list{}
+		for _, x := range append(append([]any{}, first...), second...) {
+			k := hashKey(x)
+			if !seen[k] && keep(inA[k], inB[k]) {
+				out = append(out, x)
+			}
+			seen[k] = true
+		}
+		return out, nil
+	}
+}

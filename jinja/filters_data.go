@@ -1,0 +1,206 @@
+package jinja
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/nikolalohinski/gonja/v2/exec"
+	"go.yaml.in/yaml/v3"
+)
+
+func filterToJSON(_ *exec.Evaluator, in any, a args) (any, error) {
+	indent := -1
+	if i := a.get(-1, "indent", nil); i != nil {
+		indent = int(toInt(i))
+	}
+	itemSep := ", "
+	if indent >= 0 {
+		itemSep = ","
+	}
+	return pyJSON(in, indent, itemSep, ": "), nil
+}
+
+func filterToNiceJSON(_ *exec.Evaluator, in any, a args) (any, error) {
+	return pyJSON(in, int(toInt(a.get(-1, "indent", 4))), ",", ": "), nil
+}
+
+// pyJSON is Python's json.dumps with sort_keys and ensure_ascii: separators
+// and escaping as Python prints them; indent < 0 means one line.
+func pyJSON(v any, indent int, itemSep, keySep string) string {
+	var b strings.Builder
+	writeJSON(&b, wrap(v), indent, 0, itemSep, keySep)
+	return b.String()
+}
+
+func writeJSON(b *strings.Builder, v any, indent, depth int, itemSep, keySep string) {
+	newline := func(d int) {
+		if indent >= 0 {
+			b.WriteString("\n" + strings.Repeat(" ", indent*d))
+		}
+	}
+	switch t := v.(type) {
+	case nil:
+		b.WriteString("null")
+	case bool:
+		b.WriteString(strconv.FormatBool(t))
+	case int:
+		b.WriteString(strconv.Itoa(t))
+	case float64:
+		b.WriteString(exec.AsValue(t).String())
+	case string:
+		writeJSONString(b, t)
+	case list:
+		if len(t) == 0 {
+			b.WriteString("[]")
+			return
+		}
+		b.WriteByte('[')
+		for i, x := range t {
+			if i > 0 {
+				b.WriteString(itemSep)
+			}
+			newline(depth + 1)
+			writeJSON(b, x, indent, depth+1, itemSep, keySep)
+		}
+		newline(depth)
+		b.WriteByte(']')
+	case dict:
+		if len(t) == 0 {
+			b.WriteString("{}")
+			return
+		}
+		b.WriteByte('{')
+		for i, k := range sortedKeys(t) {
+			if i > 0 {
+				b.WriteString(itemSep)
+			}
+			newline(depth + 1)
+			writeJSONString(b, k)
+			b.WriteString(keySep)
+			writeJSON(b, t[k], indent, depth+1, itemSep, keySep)
+		}
+		newline(depth)
+		b.WriteByte('}')
+	default:
+		writeJSONString(b, fmt.Sprint(t))
+	}
+}
+
+func writeJSONString(b *strings.Builder, s string) {
+	b.WriteByte('"')
+	for _, r := range s {
+		switch {
+		case r == '"':
+			b.WriteString(`\"`)
+		case r == '\\':
+			b.WriteString(`\\`)
+		case r == '\n':
+			b.WriteString(`\n`)
+		case r == '\r':
+			b.WriteString(`\r`)
+		case r == '\t':
+			b.WriteString(`\t`)
+		case r < 0x20 || r > 0x7e:
+			if r > 0xffff {
+				r -= 0x10000
+				fmt.Fprintf(b, `\u%04x\u%04x`, 0xd800+(r>>10), 0xdc00+(r&0x3ff))
+			} else {
+				fmt.Fprintf(b, `\u%04x`, r)
+			}
+		default:
+			b.WriteRune(r)
+		}
+	}
+	b.WriteByte('"')
+}
+
+func filterFromJSON(_ *exec.Evaluator, in any, _ args) (any, error) {
+	dec := json.NewDecoder(strings.NewReader(pyStr(in)))
+	dec.UseNumber()
+	var v any
+	if err := dec.Decode(&v); err != nil {
+		return nil, fmt.Errorf("from_json: invalid JSON: %w", err)
+	}
+	return fromJSONNumbers(v), nil
+}
+
+// fromJSONNumbers turns json.Number into int or float64 as Python does.
+func fromJSONNumbers(v any) any {
+	switch t := v.(type) {
+	case json.Number:
+		if i, err := strconv.Atoi(t.String()); err == nil {
+			return i
+		}
+		f, _ := t.Float64()
+		return f
+	case map[string]any:
+		for k, x := range t {
+			t[k] = fromJSONNumbers(x)
+		}
+	case []any:
+		for i, x := range t {
+			t[i] = fromJSONNumbers(x)
+		}
+	}
+	return v
+}
+
+func filterFromYAML(_ *exec.Evaluator, in any, _ args) (any, error) {
+	var v any
+	if err := yaml.Unmarshal([]byte(pyStr(in)), &v); err != nil {
+		return nil, fmt.Errorf("from_yaml: invalid YAML: %w", err)
+	}
+	return v, nil
+}
+
+// toYAML is to_yaml (nice=false: collections holding only scalars in flow
+// style, as PyYAML's default_flow_style=None) and to_nice_yaml (block style,
+// sequences not indented under their key, as PyYAML prints them).
+func toYAML(in any, indent int, nice bool) (any, error) {
+	var node yaml.Node
+	if err := node.Encode(toGo(in)); err != nil {
+		return nil, fmt.Errorf("to_yaml: %w", err)
+	}
+	if !nice {
+		flowLeaves(&node)
+	}
+	var buf bytes.Buffer
+	enc := yaml.NewEncoder(&buf)
+	enc.SetIndent(indent)
+	if err := enc.Encode(&node); err != nil {
+		return nil, fmt.Errorf("to_yaml: %w", err)
+	}
+	if err := enc.Close(); err != nil {
+		return nil, fmt.Errorf("to_yaml: %w", err)
+	}
+	out := buf.String()
+	if !utf8.ValidString(out) {
+		return nil, fmt.Errorf("to_yaml: output is not valid UTF-8")
+	}
+	return out, nil
+}
+
+// flowLeaves marks collections without nested collections as flow style and
+// reports whether n is a collection.
+func flowLeaves(n *yaml.Node) bool {
+	if n.Kind != yaml.MappingNode && n.Kind != yaml.SequenceNode {
+		for _, c := range n.Content {
+			flowLeaves(c)
+		}
+		return false
+	}
+	leaf := true
+	for _, c := range n.Content {
+		if flowLeaves(c) {
+			leaf = false
+		}
+	}
+	if leaf {
+		n.Style = yaml.FlowStyle
+	}
+	return true
+}

@@ -1,0 +1,78 @@
+package jinja
+
+import (
+	"errors"
+	"fmt"
+
+	"github.com/nikolalohinski/gonja/v2/exec"
+)
+
+func init() {
+	RegisterGlobal("range", rangeGlobal)
+	RegisterGlobal("dict", dictGlobal)
+	RegisterGlobal("none", nil) // Jinja accepts both None and none
+}
+
+// rangeGlobal is Python's range as a list (gonja's is a one-shot channel).
+func rangeGlobal(params *exec.VarArgs) (any, error) {
+	a := newArgs(params)
+	bounds := make([]int, len(a.pos))
+	for i, p := range a.pos {
+		n, ok := p.(int)
+		if !ok {
+			return nil, fmt.Errorf("range() arguments must be integers, got %s", typeName(p))
+		}
+		bounds[i] = n
+	}
+	start, stop, step := 0, 0, 1
+	switch len(bounds) {
+	case 1:
+		stop = bounds[0]
+	case 2:
+		start, stop = bounds[0], bounds[1]
+	case 3:
+		start, stop, step = bounds[0], bounds[1], bounds[2]
+	default:
+		return nil, errors.New("range() expects 1 to 3 integer arguments: [start, ]stop[, step]")
+	}
+	if step == 0 {
+		return nil, errors.New("range() step must not be zero")
+	}
+	out := list{}
+	for i := start; (step > 0 && i < stop) || (step < 0 && i > stop); i += step {
+		out = append(out, i)
+	}
+	return out, nil
+}
+
+// dictGlobal is Python's dict(): from a mapping or a list of pairs, plus
+// keyword arguments.
+func dictGlobal(params *exec.VarArgs) (any, error) {
+	a := newArgs(params)
+	out := dict{}
+	if len(a.pos) > 1 {
+		return nil, fmt.Errorf("dict expected at most 1 positional argument, got %d", len(a.pos))
+	}
+	if len(a.pos) == 1 {
+		switch t := a.pos[0].(type) {
+		case dict:
+			for k, v := range t {
+				out[k] = v
+			}
+		case list:
+			for _, p := range t {
+				pair, ok := p.(list)
+				if !ok || len(pair) != 2 {
+					return nil, fmt.Errorf("dict() needs a list of 2-item pairs, got %s", pyRepr(p))
+				}
+				out[pyStr(pair[0])] = pair[1]
+			}
+		default:
+			return nil, fmt.Errorf("dict() cannot convert a %s", typeName(t))
+		}
+	}
+	for k, v := range a.kw {
+		out[k] = v
+	}
+	return out, nil
+}

@@ -1,0 +1,386 @@
+package jinja
+
+import (
+	"errors"
+	"fmt"
+	"reflect"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/nikolalohinski/gonja/v2/exec"
+)
+
+// UndefinedError names the variable (or attribute) that was undefined. Its
+// message matches Ansible's: "'foo' is undefined" or
+// "'dict object' has no attribute 'x'".
+type UndefinedError struct {
+	Name string
+	Msg  string
+}
+
+func (e *UndefinedError) Error() string { return e.Msg }
+
+func undefinedVariable(name string) *UndefinedError {
+	return &UndefinedError{Name: name, Msg: fmt.Sprintf("'%s' is undefined", name)}
+}
+
+func missingAttribute(kind, attr string) *UndefinedError {
+	return &UndefinedError{Name: attr, Msg: fmt.Sprintf("'%s object' has no attribute '%s'", kind, attr)}
+}
+
+// findUndefined looks for an *UndefinedError in err's chain. gonja wraps
+// errors inside *exec.Value (which implements error without Unwrap), so the
+// walk looks through those too.
+func findUndefined(err error) *UndefinedError {
+	for err != nil {
+		if ue, ok := err.(*UndefinedError); ok {
+			return ue
+		}
+		if v, ok := err.(*exec.Value); ok {
+			inner, _ := v.Interface().(error)
+			if inner == v || inner == nil {
+				return nil
+			}
+			err = inner
+			continue
+		}
+		err = errors.Unwrap(err)
+	}
+	return nil
+}
+
+// innermost returns the deepest error of a chain: gonja's wrapping layers
+// repeat the expression text, the cause says what is wrong.
+func innermost(err error) error {
+	for {
+		if e, ok := err.(*Error); ok && e.Syntax {
+			return err // names the lazy variable's template that does not parse
+		}
+		var next error
+		if v, ok := err.(*exec.Value); ok {
+			next, _ = v.Interface().(error)
+			if next == error(v) {
+				next = nil
+			}
+		} else {
+			next = errors.Unwrap(err)
+		}
+		if next == nil {
+			return err
+		}
+		err = next
+	}
+}
+
+// isUndefined reports whether a gonja value carries an undefined error.
+func isUndefined(v *exec.Value) bool {
+	if !v.IsError() {
+		return false
+	}
+	err, _ := v.Interface().(error)
+	return findUndefined(err) != nil
+}
+
+// dict is how mappings travel inside the engine: a missing key is an
+// *UndefinedError (so `default` and `is defined` can tell it from None)
+// instead of gonja's silent nil.
+type dict map[string]any
+
+// GetAttribute implements exec.AttributeGetter.
+func (d dict) GetAttribute(name string) (*exec.Value, bool) { return d.GetItem(name) }
+
+// GetItem implements exec.ItemGetter.
+func (d dict) GetItem(key any) (*exec.Value, bool) {
+	k := fmt.Sprint(key)
+	if v, ok := d[k]; ok {
+		return exec.ToValue(v), true
+	}
+	return exec.AsValue(missingAttribute("dict", k)), false
+}
+
+// list is how sequences travel inside the engine (see dict).
+type list []any
+
+// GetAttribute implements exec.AttributeGetter: lists have no attributes.
+func (l list) GetAttribute(name string) (*exec.Value, bool) {
+	return exec.AsValue(missingAttribute("list", name)), false
+}
+
+// GetItem implements exec.ItemGetter with Python's negative indexes.
+func (l list) GetItem(key any) (*exec.Value, bool) {
+	i, ok := key.(int)
+	if !ok {
+		return exec.AsValue(missingAttribute("list", fmt.Sprint(key))), false
+	}
+	if i < 0 {
+		i += len(l)
+	}
+	if i < 0 || i >= len(l) {
+		return exec.AsValue(&UndefinedError{Name: strconv.Itoa(i), Msg: fmt.Sprintf("list object has no element %d", i)}), false
+	}
+	return exec.ToValue(l[i]), true
+}
+
+// convert copies v into the engine's representation (dict, list, int,
+// float64), calling str on every string so lazy variables can be rendered on
+// the way. Values of other types (a runner's lazy hostvars, functions) pass
+// through untouched.
+func convert(v any, str func(string) (any, error)) (any, error) {
+	switch t := v.(type) {
+	case string:
+		if str == nil {
+			return t, nil
+		}
+		return str(t)
+	case map[string]any:
+		return convertMap(len(t), func(yield func(string, any) bool) {
+			for k, x := range t {
+				if !yield(k, x) {
+					return
+				}
+			}
+		}, str)
+	case dict, list:
+		if str == nil {
+			return t, nil // already converted, children included
+		}
+		if d, ok := t.(dict); ok {
+			return convert(map[string]any(d), str)
+		}
+		return convertList(t.(list), str)
+	case []any:
+		return convertList(t, str)
+	case nil, bool, int, float64:
+		return v, nil
+	case *exec.Value:
+		return convert(t.Interface(), str)
+	case exec.ValuesList:
+		out := make(list, len(t))
+		for i, x := range t {
+			c, err := convert(x, str)
+			if err != nil {
+				return nil, err
+			}
+			out[i] = c
+		}
+		return out, nil
+	case *exec.Dict:
+		out := make(dict, len(t.Pairs))
+		for _, p := range t.Pairs {
+			c, err := convert(p.Value, str)
+			if err != nil {
+				return nil, err
+			}
+			out[p.Key.String()] = c
+		}
+		return out, nil
+	case exec.Dict:
+		return convert(&t, str)
+	}
+	return convertReflect(v, str)
+}
+
+func convertMap(n int, each func(func(string, any) bool), str func(string) (any, error)) (any, error) {
+	out := make(dict, n)
+	var err error
+	each(func(k string, x any) bool {
+		out[k], err = convert(x, str)
+		return err == nil
+	})
+	return out, err
+}
+
+func convertList[S ~[]any](in S, str func(string) (any, error)) (any, error) {
+	out := make(list, len(in))
+	for i, x := range in {
+		c, err := convert(x, str)
+		if err != nil {
+			return nil, err
+		}
+		out[i] = c
+	}
+	return out, nil
+}
+
+// convertReflect handles the remaining Go kinds: sized ints and floats, typed
+// slices and maps ([]string, map[string]string, map[any]any...), channels
+// (gonja's range).
+func convertReflect(v any, str func(string) (any, error)) (any, error) {
+	rv := reflect.ValueOf(v)
+	switch rv.Kind() {
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
+		return int(rv.Int()), nil
+	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
+		return int(rv.Uint()), nil
+	case reflect.Float32:
+		return rv.Float(), nil
+	case reflect.String:
+		return convert(rv.String(), str)
+	case reflect.Bool:
+		return rv.Bool(), nil
+	case reflect.Slice, reflect.Array:
+		if rv.Kind() == reflect.Slice && rv.Type().Elem().Kind() == reflect.Uint8 {
+			return convert(string(rv.Bytes()), str)
+		}
+		items := make([]any, rv.Len())
+		for i := range items {
+			items[i] = rv.Index(i).Interface()
+		}
+		return convertList(items, str)
+	case reflect.Map:
+		out := make(dict, rv.Len())
+		iter := rv.MapRange()
+		for iter.Next() {
+			c, err := convert(iter.Value().Interface(), str)
+			if err != nil {
+				return nil, err
+			}
+			out[fmt.Sprint(iter.Key().Interface())] = c
+		}
+		return out, nil
+	case reflect.Chan:
+		var items []any
+		for {
+			x, ok := rv.Recv()
+			if !ok {
+				break
+			}
+			items = append(items, x.Interface())
+		}
+		return convertList(items, str)
+	}
+	return v, nil
+}
+
+// wrap converts plain Go data into the engine's representation.
+func wrap(v any) any {
+	out, _ := convert(v, nil)
+	return out
+}
+
+// toGo converts an engine value back to the API's plain types:
+// map[string]any, []any, string, int, float64, bool, nil.
+func toGo(v any) any {
+	switch t := v.(type) {
+	case map[string]any:
+		return toGo(dict(t))
+	case []any:
+		return toGo(list(t))
+	case dict:
+		out := make(map[string]any, len(t))
+		for k, x := range t {
+			out[k] = toGo(x)
+		}
+		return out
+	case list:
+		out := make([]any, len(t))
+		for i, x := range t {
+			out[i] = toGo(x)
+		}
+		return out
+	case nil, string, bool, int, float64:
+		return t
+	}
+	w := wrap(v)
+	switch w.(type) {
+	case dict, list:
+		return toGo(w)
+	}
+	return w
+}
+
+// Truthy is the boolean conversion of `when`, `changed_when` and friends:
+// Python truthiness, except that strings spelling a boolean ("yes", "no",
+// "true", "False", "on", "off", "0", "1"...) follow Ansible's boolean().
+func Truthy(v any) bool {
+	if s, ok := v.(string); ok {
+		switch strings.ToLower(strings.TrimSpace(s)) {
+		case "", "no", "false", "off", "0", "n", "f", "none":
+			return false
+		}
+		return true
+	}
+	return pyTruthy(v)
+}
+
+// pyTruthy is Python's bool(v).
+func pyTruthy(v any) bool {
+	switch t := wrap(v).(type) {
+	case nil:
+		return false
+	case bool:
+		return t
+	case int:
+		return t != 0
+	case float64:
+		return t != 0
+	case string:
+		return t != ""
+	case dict:
+		return len(t) > 0
+	case list:
+		return len(t) > 0
+	case *exec.Dict:
+		return len(t.Pairs) > 0
+	}
+	return true
+}
+
+// pyStr is Python's str(v): what `string`, `join` and `~` print.
+func pyStr(v any) string {
+	switch t := wrap(v).(type) {
+	case string:
+		return t
+	case nil:
+		return "None"
+	default:
+		return pyRepr(t)
+	}
+}
+
+// pyRepr is Python's repr(v), used inside containers.
+func pyRepr(v any) string {
+	switch t := wrap(v).(type) {
+	case nil:
+		return "None"
+	case bool:
+		if t {
+			return "True"
+		}
+		return "False"
+	case int:
+		return strconv.Itoa(t)
+	case float64:
+		return exec.AsValue(t).String()
+	case string:
+		if strings.Contains(t, "'") && !strings.Contains(t, `"`) {
+			return `"` + t + `"`
+		}
+		return "'" + strings.ReplaceAll(strings.ReplaceAll(t, `\`, `\\`), "'", `\'`) + "'"
+	case list:
+		parts := make([]string, len(t))
+		for i, x := range t {
+			parts[i] = pyRepr(x)
+		}
+		return "[" + strings.Join(parts, ", ") + "]"
+	case dict:
+		keys := sortedKeys(t)
+		parts := make([]string, len(keys))
+		for i, k := range keys {
+			parts[i] = pyRepr(k) + ": " + pyRepr(t[k])
+		}
+		return "{" + strings.Join(parts, ", ") + "}"
+	default:
+		return fmt.Sprint(t)
+	}
+}
+
+func sortedKeys[M ~map[string]V, V any](m M) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}
