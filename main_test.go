@@ -43,8 +43,8 @@ func play(t *testing.T, args ...string) result {
 	return result{code, out.String(), errOut.String()}
 }
 
-// inventory writes the lab's inventory for a test.
-func inventory(t *testing.T) string {
+// labInventory writes the lab's inventory for a test.
+func labInventory(t *testing.T) string {
 	t.Helper()
 	path := filepath.Join(t.TempDir(), "hosts.yml")
 	if err := lab.WriteInventory(path, nil); err != nil {
@@ -73,7 +73,7 @@ func recap(t *testing.T, stdout string) map[string][7]int {
 }
 
 func TestConvergeTimeline(t *testing.T) {
-	inv := inventory(t)
+	inv := labInventory(t)
 	work := t.TempDir()
 	for _, s := range lab.Servers {
 		if err := os.MkdirAll(filepath.Join(work, s.Name), 0o755); err != nil {
@@ -174,7 +174,7 @@ func connections(t *testing.T) map[string]int {
 // Flags written after the playbook must be honoured: a --check there must not
 // change anything.
 func TestFlagsAfterPlaybookAreHonoured(t *testing.T) {
-	inv := inventory(t)
+	inv := labInventory(t)
 	work := t.TempDir()
 	pb := filepath.Join(t.TempDir(), "write.yml")
 	writeFile(t, pb, "- hosts: h1\n  gather_facts: false\n  tasks:\n    - copy: content=x dest={{ work }}/out\n")
@@ -201,7 +201,7 @@ func TestCommasAreNotSplit(t *testing.T) {
 }
 
 func TestExitCodes(t *testing.T) {
-	inv := inventory(t)
+	inv := labInventory(t)
 	dir := t.TempDir()
 	failing := filepath.Join(dir, "fail.yml")
 	writeFile(t, failing, "- hosts: all\n  gather_facts: false\n  tasks:\n    - command: /bin/false\n      when: inventory_hostname == 'h2'\n    - debug: msg=after\n")
@@ -239,7 +239,7 @@ func TestExitCodes(t *testing.T) {
 }
 
 func TestRegisteredAndFailures(t *testing.T) {
-	inv := inventory(t)
+	inv := labInventory(t)
 	res := play(t, "-i", inv, "testdata/playbooks/registered.yml")
 	if res.code != 2 {
 		t.Fatalf("exit %d, want 2\n%s%s", res.code, res.stdout, res.stderr)
@@ -251,7 +251,7 @@ func TestRegisteredAndFailures(t *testing.T) {
 	if got := rc["h1"]; got[3] != 0 || got[0] != 5 || got[4] != 1 {
 		t.Errorf("h1 recap %v: want ok=5 skipped=1\n%s", got, res.stdout)
 	}
-	if !strings.Contains(res.stdout, `"msg": "3"`) {
+	if !strings.Contains(res.stdout, `"msg": 3`) {
 		t.Errorf("debug of registered stdout missing:\n%s", res.stdout)
 	}
 }

@@ -83,11 +83,11 @@ func injectFacts(v map[string]any, facts map[string]any) {
 }
 
 // groupNames is the group_names magic variable: the host's groups without
-// "all" and "ungrouped", sorted.
+// "all" (Ansible keeps "ungrouped").
 func groupNames(h *inventory.Host) []any {
 	var out []any
 	for _, g := range h.Groups {
-		if g != "all" && g != "ungrouped" {
+		if g != "all" {
 			out = append(out, g)
 		}
 	}
@@ -96,12 +96,16 @@ func groupNames(h *inventory.Host) []any {
 
 // conn returns the host's connection, dialled once per run with its
 // connection variables templated against vars.
-func (r *Runner) conn(ctx context.Context, h *hostState, vars map[string]any) (connection.Conn, error) {
+func (r *Runner) conn(ctx context.Context, h *hostState, remoteUser string, vars map[string]any) (connection.Conn, error) {
 	connVars := map[string]any{}
 	for k, v := range vars {
 		if strings.HasPrefix(k, "ansible_") {
 			connVars[k] = v
 		}
+	}
+	// The remote_user keyword yields to the ansible_user variable.
+	if _, ok := connVars["ansible_user"]; !ok && remoteUser != "" {
+		connVars["ansible_user"] = remoteUser
 	}
 	rendered, err := jinja.RenderValue(connVars, vars)
 	if err != nil {
@@ -111,7 +115,8 @@ func (r *Runner) conn(ctx context.Context, h *hostState, vars map[string]any) (c
 	if err != nil {
 		return nil, err
 	}
-	return r.connect(ctx, h.name(), cfg)
+	// Plays may log in as different users: one connection per host and user.
+	return r.connect(ctx, h.name()+"\x00"+cfg.User, cfg)
 }
 
 // boundHost is a modules.Host: the connection with the task's become and

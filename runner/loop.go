@@ -109,7 +109,7 @@ func (ex *execution) runLoop(ctx context.Context, vars map[string]any) *taskResu
 			r.result["ansible_index_var"] = indexVar
 		}
 		ex.r.out.hostResult(r)
-		results = append(results, r.result)
+		results = append(results, publicResult(r.result))
 		res.changed = res.changed || r.changed
 		res.failed = res.failed || r.failed
 		res.unreachable = res.unreachable || r.unreachable

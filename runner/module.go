@@ -51,7 +51,7 @@ func (ex *execution) runModule(ctx context.Context, vars map[string]any, res *ta
 	env := &modules.Env{HostName: ex.h.name(), WantDiff: wantDiff, Ctl: &controller{ex: ex, vars: vars}}
 	var host modules.Host
 	if !info.Local {
-		conn, err := ex.r.conn(ctx, ex.h, vars)
+		conn, err := ex.r.conn(ctx, ex.h, ex.pc.play.RemoteUser, vars)
 		if err != nil {
 			if !isUnreachable(err) {
 				err = &connection.UnreachableError{Host: ex.h.name(), Err: err}
@@ -109,7 +109,11 @@ func (ex *execution) runModule(ctx context.Context, vars map[string]any, res *ta
 	res.changed = changed
 	if v, ok := result["_verbose_always"].(bool); ok && v {
 		res.verboseAlways = true
-		delete(result, "_verbose_always")
+	}
+	if level, ok := result["_verbosity"].(int); ok && level > ex.r.opts.Verbosity {
+		res.skipped = true
+		res.result = map[string]any{"changed": false, "skipped_reason": "Verbosity threshold not met.", "skipped": true}
+		return
 	}
 	ex.applyConditions(res, vars)
 	if !res.failed {
@@ -342,6 +346,17 @@ type controller struct {
 }
 
 func (c *controller) ReadFile(kind, path string) ([]byte, string, error) {
+	resolved, err := c.Resolve(kind, path)
+	if err != nil {
+		return nil, "", err
+	}
+	data, err := os.ReadFile(resolved)
+	return data, resolved, err
+}
+
+// Resolve finds a controller path the way Ansible searches: the role or
+// task dir's files/ (or templates/), the dir itself, then the playbook's.
+func (c *controller) Resolve(kind, path string) (string, error) {
 	var candidates []string
 	if filepath.IsAbs(path) {
 		candidates = []string{path}
@@ -354,12 +369,11 @@ func (c *controller) ReadFile(kind, path string) ([]byte, string, error) {
 		}
 	}
 	for _, p := range candidates {
-		data, err := os.ReadFile(p)
-		if err == nil {
-			return data, p, nil
+		if _, err := os.Stat(p); err == nil {
+			return p, nil
 		}
 	}
-	return nil, "", fmt.Errorf("could not find or access '%s'\nSearched in:\n\t%s", path, strings.Join(candidates, "\n\t"))
+	return "", fmt.Errorf("could not find or access '%s'\nSearched in:\n\t%s", path, strings.Join(candidates, "\n\t"))
 }
 
 func (c *controller) Render(text string) (string, error) { return jinja.RenderString(text, c.vars) }
@@ -371,3 +385,5 @@ func (c *controller) Var(name string) (any, bool) {
 	v, ok := c.vars[name]
 	return v, ok
 }
+
+var _ modules.PathResolver = (*controller)(nil)

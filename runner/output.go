@@ -158,7 +158,7 @@ func (o *output) hostResult(r *taskResult) {
 		if r.isItem {
 			fmt.Fprintln(w, o.paint(colorError, fmt.Sprintf("failed: %s (item=%s) => %s", label, r.itemLabel, dumpJSON(res, o.verbosity > 2))))
 		} else {
-			fmt.Fprintln(w, o.paint(colorError, fmt.Sprintf("fatal: %s: FAILED! => %s", label, dumpJSON(res, o.verbosity > 2))))
+			fmt.Fprintln(w, o.paint(colorError, fmt.Sprintf("fatal: %s: FAILED! => %s", label, dumpJSON(res, r.verboseAlways || o.verbosity > 2))))
 		}
 		if r.ignored {
 			fmt.Fprintln(w, o.paint(colorSkip, "...ignoring"))
@@ -329,7 +329,7 @@ func formatDiff(d modules.Diff) string {
 			case udiff.Insert:
 				prefix = "+"
 			}
-			b.WriteString(prefix + l.Content)
+			b.WriteString(prefix + strings.Replace(l.Content, noNewline, "\n\\ No newline at end of file\n", 1))
 		}
 	}
 	b.WriteString("\n")
@@ -346,9 +346,13 @@ func header(h, word string) string {
 	return word + ": " + h
 }
 
+// noNewline stands for difflib's marker inside the last line while diffing,
+// so the marker stays part of that line as in Ansible's output.
+const noNewline = "\x00no-newline\n"
+
 func markNoNewline(s string) string {
 	if s != "" && !strings.HasSuffix(s, "\n") {
-		return s + "\n\\ No newline at end of file\n"
+		return s + noNewline
 	}
 	return s
 }

@@ -194,6 +194,9 @@ func (ex *execution) fail(res *taskResult, err error) *taskResult {
 		}
 		res.result["failed"] = true
 		res.changed, _ = res.result["changed"].(bool)
+		if v, _ := res.result["_verbose_always"].(bool); v {
+			res.verboseAlways = true
+		}
 		return res
 	}
 	msg := err.Error()
@@ -221,7 +224,7 @@ func (ex *execution) finish(res *taskResult, vars map[string]any) {
 		res.ignored = true
 	}
 	if ex.t.Register != "" {
-		reg := maps.Clone(res.result)
+		reg := publicResult(res.result)
 		if !res.skipped || res.isItem {
 			reg["failed"] = res.failed
 		}
@@ -262,4 +265,15 @@ func (ex *execution) finish(res *taskResult, vars map[string]any) {
 		}
 		h.mu.Unlock()
 	}
+}
+
+// publicResult drops the module's internal keys (_verbose_always, ...).
+func publicResult(result map[string]any) map[string]any {
+	out := make(map[string]any, len(result))
+	for k, v := range result {
+		if !strings.HasPrefix(k, "_") {
+			out[k] = v
+		}
+	}
+	return out
 }
