@@ -74,7 +74,7 @@ func (c *Command) Plan(ctx context.Context, env *Env) (*Plan, error) {
 	}
 	g := c.guards()
 	if g.needsProbe() {
-		msg, stdout, err := g.skip(ctx, env.Host)
+		hit, err := g.check(ctx, env.Host)
 		var serr *startError
 		if errors.As(err, &serr) {
 			return nil, c.startFailure(serr, cmdValue, program)
@@ -82,10 +82,8 @@ func (c *Command) Plan(ctx context.Context, env *Env) (*Plan, error) {
 		if err != nil {
 			return nil, err
 		}
-		if msg != "" {
-			result := outputResult(0, stdout, "")
-			result["cmd"], result["start"], result["end"], result["delta"] = cmdValue, nil, nil, nil
-			return &Plan{Msg: msg, Result: result}, nil
+		if hit != runIt {
+			return c.skipped(hit, cmdValue), nil
 		}
 	}
 	step := Step{Script: timedScript(failPrelude + g.cdScript() + execScript(argv))}
@@ -106,6 +104,17 @@ func (c *Command) Plan(ctx context.Context, env *Env) (*Plan, error) {
 			return c.finish(out[0], cmdValue, program)
 		},
 	}, nil
+}
+
+// skipped is the plan when creates or removes stop the command.
+func (c *Command) skipped(hit guardHit, cmdValue any) *Plan {
+	msg, stdout := fmt.Sprintf("Did not run command since '%s' exists", c.Creates), fmt.Sprintf("skipped, since %s exists", c.Creates)
+	if hit == skipRemoves {
+		msg, stdout = fmt.Sprintf("Did not run command since '%s' does not exist", c.Removes), fmt.Sprintf("skipped, since %s does not exist", c.Removes)
+	}
+	result := outputResult(0, stdout, "")
+	result["cmd"], result["start"], result["end"], result["delta"] = cmdValue, nil, nil, nil
+	return &Plan{Msg: msg, Result: result}
 }
 
 // command returns the result's cmd (a list for command, the text for

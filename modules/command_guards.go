@@ -55,28 +55,37 @@ func (g guards) probeScript() string {
 	return b.String()
 }
 
-// skip runs the probe and returns Ansible's msg and stdout when creates or
-// removes say the command must not run, or empty strings when it must.
-// A chdir that fails is returned as *startError.
-func (g guards) skip(ctx context.Context, host Host) (msg, stdout string, err error) {
+// guardHit says which guard stops the command: skipCreates when creates
+// matches something, skipRemoves when removes matches nothing.
+type guardHit int
+
+const (
+	runIt guardHit = iota
+	skipCreates
+	skipRemoves
+)
+
+// check runs the probe (one round trip). A chdir that fails is returned
+// as *startError.
+func (g guards) check(ctx context.Context, host Host) (guardHit, error) {
 	out, err := host.Run(ctx, g.probeScript(), nil)
 	if err != nil {
-		return "", "", err
+		return runIt, err
 	}
 	if serr := startErrorOf(string(out.Stderr)); serr != nil {
-		return "", "", serr
+		return runIt, serr
 	}
 	lines := strings.Fields(string(out.Stdout))
 	if out.RC != 0 || len(lines) != 2 {
-		return "", "", fmt.Errorf("checking creates/removes failed (rc %d): %s", out.RC, strings.TrimSpace(string(out.Stderr)))
+		return runIt, fmt.Errorf("checking creates/removes failed (rc %d): %s", out.RC, strings.TrimSpace(string(out.Stderr)))
 	}
-	if lines[0] == "1" {
-		return fmt.Sprintf("Did not run command since '%s' exists", g.creates), fmt.Sprintf("skipped, since %s exists", g.creates), nil
+	switch {
+	case lines[0] == "1":
+		return skipCreates, nil
+	case g.removes != "" && lines[1] == "0":
+		return skipRemoves, nil
 	}
-	if g.removes != "" && lines[1] == "0" {
-		return fmt.Sprintf("Did not run command since '%s' does not exist", g.removes), fmt.Sprintf("skipped, since %s does not exist", g.removes), nil
-	}
-	return "", "", nil
+	return runIt, nil
 }
 
 // startError says a command could not start: chdir failed or the program

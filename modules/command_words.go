@@ -188,3 +188,33 @@ func isUserName(s string) bool {
 	}
 	return true
 }
+
+// firstWordEnd returns where the first sh word of s ends (quotes and
+// backslashes taken into account), so the rest can be kept as written.
+func firstWordEnd(s string) int {
+	var quote byte
+	started := false
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case quote != 0:
+			if c == quote {
+				quote = 0
+			} else if c == '\\' && quote == '"' {
+				i++
+			}
+		case c == ' ' || c == '\t' || c == '\n':
+			if started {
+				return i
+			}
+		case c == '\'' || c == '"':
+			quote, started = c, true
+		case c == '\\':
+			i++
+			started = true
+		default:
+			started = true
+		}
+	}
+	return len(s)
+}
