@@ -58,7 +58,7 @@ func (ex *execution) loopItems(vars map[string]any) ([]any, error) {
 
 // runLoop runs the task once per item, printing each item's result, and
 // returns the task's combined result.
-func (ex *execution) runLoop(ctx context.Context, vars map[string]any) *taskResult {
+func (ex *execution) runLoop(ctx context.Context, vars map[string]any, ignoreErrors bool) *taskResult {
 	res := &taskResult{host: ex.h.name()}
 	items, err := ex.loopItems(vars)
 	if err != nil {
@@ -125,6 +125,10 @@ func (ex *execution) runLoop(ctx context.Context, vars map[string]any) *taskResu
 	}
 	if res.unreachable {
 		res.failed = false
+	}
+	if res.failed && ignoreErrors {
+		res.ignored = true
+		ex.r.out.line(colorSkip, "...ignoring")
 	}
 	return res
 }

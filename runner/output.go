@@ -165,6 +165,9 @@ func (o *output) hostResult(r *taskResult) {
 		}
 	case r.skipped:
 		s := "skipping: " + label + item
+		if r.isItem {
+			s += " " // Ansible's callback leaves a space after skipped items
+		}
 		if o.verbosity > 0 && !r.isItem {
 			s += " => " + dumpJSON(res, o.verbosity > 2)
 		}

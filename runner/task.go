@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"maps"
+	"path/filepath"
 	"strings"
 
 	"play/jinja"
@@ -43,7 +44,7 @@ func (r *taskResult) printable(verbosity int) map[string]any {
 		}
 		out[k] = v
 	}
-	if r.verboseAlways && !r.isItem {
+	if r.verboseAlways {
 		delete(out, "changed")
 	}
 	return out
@@ -89,11 +90,17 @@ func (r *Runner) taskTitle(pc *playCtx, t *playbooks.Task) string {
 func (r *Runner) runTaskOnHost(ctx context.Context, pc *playCtx, sc *scope, t *playbooks.Task, h *hostState) {
 	vars := r.taskVars(pc, sc, t, h)
 	ex := &execution{r: r, pc: pc, sc: sc, t: t, h: h}
+	ignoreErrors, _, err := ex.boolKeyword(func(t *playbooks.Task) any { return t.IgnoreErrors }, pc.play.IgnoreErrors, vars)
 	var res *taskResult
-	if t.Loop != nil {
-		res = ex.runLoop(ctx, vars)
-	} else {
+	switch {
+	case err != nil:
+		res = ex.fail(&taskResult{host: h.name()}, err)
+		r.out.hostResult(res)
+	case t.Loop != nil:
+		res = ex.runLoop(ctx, vars, ignoreErrors)
+	default:
 		res = ex.runOnce(ctx, vars, true)
+		res.ignored = res.failed && ignoreErrors
 		r.out.hostResult(res)
 	}
 	ex.finish(res, vars)
@@ -199,30 +206,32 @@ func (ex *execution) fail(res *taskResult, err error) *taskResult {
 		}
 		return res
 	}
-	msg := err.Error()
 	var u *jinja.UndefinedError
 	if errors.As(err, &u) {
-		msg = "The task includes an option with an undefined variable. The error was: " + err.Error() + taskPos(ex.t)
+		// Like Ansible, a templating failure has no "changed" key.
+		res.result = map[string]any{"failed": true, "msg": "The task includes an option with an undefined variable. The error was: " + err.Error() + taskPos(ex.t)}
+		return res
 	}
-	res.result = map[string]any{"changed": false, "failed": true, "msg": msg}
+	res.result = map[string]any{"changed": false, "failed": true, "msg": err.Error()}
 	return res
 }
 
+// taskPos says where the task is, in Ansible's words.
 func taskPos(t *playbooks.Task) string {
-	if s := t.Pos.String(); s != "" {
-		return "\n\nThe error appears to be in '" + s + "'"
+	if t.Pos.File == "" {
+		return ""
 	}
-	return ""
+	file, err := filepath.Abs(t.Pos.File)
+	if err != nil {
+		file = t.Pos.File
+	}
+	return fmt.Sprintf("\n\nThe error appears to be in '%s': line %d, column %d", file, t.Pos.Line, t.Pos.Col)
 }
 
 // finish records a host's task result: register, facts, notify, stats,
 // and failure state.
 func (ex *execution) finish(res *taskResult, vars map[string]any) {
 	h := ex.h
-	ignoreErrors, _, _ := ex.boolKeyword(func(t *playbooks.Task) any { return t.IgnoreErrors }, ex.pc.play.IgnoreErrors, vars)
-	if res.failed && ignoreErrors {
-		res.ignored = true
-	}
 	if ex.t.Register != "" {
 		reg := publicResult(res.result)
 		if !res.skipped || res.isItem {
