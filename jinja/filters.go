@@ -163,7 +163,7 @@ func filterMandatory(_ *exec.Evaluator, in *exec.Value, params *exec.VarArgs) *e
 		return exec.AsValue(errors.New(msg))
 	}
 	err, _ := in.Interface().(error)
-	return exec.AsValue(fmt.Errorf("Mandatory variable '%s' not defined", findUndefined(err).Name))
+	return exec.AsValue(fmt.Errorf("mandatory variable '%s' not defined", findUndefined(err).Name))
 }
 
 // testFilter backs `x is name(args)`, rewritten by scan to
