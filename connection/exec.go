@@ -64,14 +64,9 @@ func withEnv(script string, env map[string]string) (string, error) {
 		if !envName.MatchString(k) {
 			return "", fmt.Errorf("environment variable name %q is not valid: use letters, digits and _, not starting with a digit", k)
 		}
-		b.WriteString("export " + k + "=" + quote(env[k]) + "\n")
+		b.WriteString("export " + k + "=" + Quote(env[k]) + "\n")
 	}
 	return b.String() + script, nil
-}
-
-// quote quotes s as one POSIX sh word.
-func quote(s string) string {
-	return "'" + strings.ReplaceAll(s, "'", `'"'"'`) + "'"
 }
 
 // become is a resolved Become: how to wrap a script to run as user.
@@ -114,20 +109,20 @@ func newBecome(b *Become, loginUser string) (*become, error) {
 // wrap returns the command line that runs script as b.user.
 func (b *become) wrap(script string) string {
 	if b.method == "su" {
-		return "su " + b.flags + " -s /bin/sh " + quote(b.user) + " -c " + quote(script)
+		return "su " + b.flags + " -s /bin/sh " + Quote(b.user) + " -c " + Quote(script)
 	}
 	flags := b.flags
 	if flags == "" {
 		flags = "-H -S -n"
 	}
 	if b.password == "" {
-		return "sudo " + flags + " -u " + quote(b.user) + " /bin/sh -c " + quote(script)
+		return "sudo " + flags + " -u " + Quote(b.user) + " /bin/sh -c " + Quote(script)
 	}
 	// sudo must prompt (-k, no -n) so the password is read by sudo, never by
 	// the command; the marker on stderr says sudo let us in.
 	words := slices.DeleteFunc(strings.Fields(flags), func(w string) bool { return w == "-n" })
 	script = "echo " + b.marker + " >&2; " + script
-	return "sudo -k " + strings.Join(words, " ") + " -p " + quote(b.prompt) + " -u " + quote(b.user) + " /bin/sh -c " + quote(script)
+	return "sudo -k " + strings.Join(words, " ") + " -p " + Quote(b.prompt) + " -u " + Quote(b.user) + " /bin/sh -c " + Quote(script)
 }
 
 // runWithPassword runs script under sudo, writing the password when sudo

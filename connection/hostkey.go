@@ -72,7 +72,7 @@ func (e *HostKeyError) Error() string {
 		return fmt.Sprintf("WARNING: REMOTE HOST IDENTIFICATION HAS CHANGED! IT IS POSSIBLE THAT SOMEONE IS DOING SOMETHING NASTY! "+
 			"The %s key of %s is now %s; known_hosts has %s. If the host really was reinstalled, "+
 			"remove the old key with: ssh-keygen -f %s -R %s",
-			e.Key.Type(), e.Host, fp, strings.Join(old, ", "), e.Known[0].Filename, quote(e.Host))
+			e.Key.Type(), e.Host, fp, strings.Join(old, ", "), e.Known[0].Filename, Quote(e.Host))
 	}
 }
 

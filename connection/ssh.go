@@ -266,7 +266,7 @@ func (c *sshConn) start(ctx context.Context, line string, stdin io.Reader, stdou
 	defer outGate.close()
 	defer errGate.close()
 	session.Stdin, session.Stdout, session.Stderr = stdin, outGate, errGate
-	if err := session.Start("/bin/sh -c " + quote(line)); err != nil {
+	if err := session.Start("/bin/sh -c " + Quote(line)); err != nil {
 		return -1, c.lost(err)
 	}
 	done := make(chan error, 1)

@@ -1,22 +1,8 @@
 package modules
 
-import "strings"
+import "play/connection"
 
-// Quote quotes s for POSIX sh. Every value interpolated into a remote script
-// goes through it.
-func Quote(s string) string {
-	if s == "" {
-		return "''"
-	}
-	safe := true
-	for _, r := range s {
-		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || strings.ContainsRune("-_./=:,+@%", r)) {
-			safe = false
-			break
-		}
-	}
-	if safe {
-		return s
-	}
-	return "'" + strings.ReplaceAll(s, "'", `'"'"'`) + "'"
-}
+// Quote quotes s as one POSIX sh word; every value a module puts into a
+// remote script goes through it. The connection layer owns the one
+// implementation, for become and environment wrapping too.
+func Quote(s string) string { return connection.Quote(s) }

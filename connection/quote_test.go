@@ -1,4 +1,4 @@
-package modules
+package connection
 
 import (
 	"os/exec"
