@@ -65,10 +65,15 @@ func newCommand(stdin io.Reader, stdout, stderr io.Writer) *cli.Command {
 		DisableSliceFlagSeparator: true,
 		Writer:                    stdout,
 		ErrWriter:                 stderr,
+		// Bad options: a short message on stderr and exit 5, not the help.
+		OnUsageError: func(_ context.Context, _ *cli.Command, err error, _ bool) error {
+			fmt.Fprintf(stderr, "ERROR! %v\nusage: play [options] playbook.yml ... (play --help lists the options)\n", err)
+			return exitError{runner.ExitBadOptions}
+		},
 		Flags: []cli.Flag{
-			&cli.StringSliceFlag{Name: "inventory", Aliases: []string{"i"}, Usage: "inventory file, directory or host list `host1,host2,` (repeatable)"},
-			&cli.StringFlag{Name: "limit", Aliases: []string{"l"}, Usage: "further limit hosts to a `pattern` (web:!web2, @file.retry)"},
-			&cli.StringSliceFlag{Name: "extra-vars", Aliases: []string{"e"}, Usage: "extra variables: `k=v k2=v2`, YAML/JSON, or @file (repeatable)"},
+			&cli.StringSliceFlag{Name: "inventory", Aliases: []string{"i"}, Usage: "inventory file, directory or host list host1,host2, (repeatable)"},
+			&cli.StringFlag{Name: "limit", Aliases: []string{"l"}, Usage: "further limit hosts to a pattern (web:!web2, @file.retry)"},
+			&cli.StringSliceFlag{Name: "extra-vars", Aliases: []string{"e"}, Usage: "extra variables: k=v, YAML/JSON, or @file (repeatable)"},
 			&cli.IntFlag{Name: "forks", Aliases: []string{"f"}, Value: 5, Usage: "hosts to run in parallel"},
 			&cli.BoolFlag{Name: "check", Aliases: []string{"C"}, Usage: "show what would change, change nothing"},
 			&cli.BoolFlag{Name: "diff", Aliases: []string{"D"}, Usage: "show the differences in files and templates"},
