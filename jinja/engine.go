@@ -11,6 +11,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"regexp"
 	"strings"
 	"sync"
 
@@ -421,5 +422,22 @@ func renderError(src string, err error) error {
 	if ue := findUndefined(err); ue != nil {
 		return &Error{Template: src, Err: ue}
 	}
+	if ue := undefinedInMessage(err.Error()); ue != nil {
+		return &Error{Template: src, Err: ue}
+	}
 	return &Error{Template: src, Err: innermost(err)}
+}
+
+// undefinedMessage matches the messages of UndefinedError.
+var undefinedMessage = regexp.MustCompile(`'([^']*)' is undefined|'\w+ object' has no attribute '([^']*)'|list object has no element (-?\d+)`)
+
+// undefinedInMessage recovers an UndefinedError from its text: gonja
+// re-formats errors returned by filters with %s ("invalid call to filter
+// 'upper': 'x' is undefined"), which drops the type from the chain.
+func undefinedInMessage(msg string) *UndefinedError {
+	m := undefinedMessage.FindStringSubmatch(msg)
+	if m == nil {
+		return nil
+	}
+	return &UndefinedError{Name: m[1] + m[2] + m[3], Msg: m[0]}
 }
