@@ -74,10 +74,32 @@ var (
 	}
 )
 
-// RegisterGlobal makes fn (or any value) callable from every template under
-// name, e.g. the runner's lookup/query. Functions take gonja's calling
-// conventions: func(*exec.VarArgs) *exec.Value, or plain Go arguments.
-func RegisterGlobal(name string, fn any) { globals.Set(name, fn) }
+// Func is a global function on plain values (the runner's lookup, query...):
+// positional and keyword arguments in, one value out.
+type Func = func(args []any, kwargs map[string]any) (any, error)
+
+// RegisterGlobal makes fn available to every template under name. A Func
+// receives plain values; any other value is passed to gonja as is (functions
+// then follow gonja's calling conventions, e.g. func(*exec.VarArgs) (any, error)).
+// Functions can also be passed per render as values in vars.
+func RegisterGlobal(name string, fn any) {
+	if f, ok := fn.(Func); ok {
+		fn = func(params *exec.VarArgs) (any, error) {
+			a := newArgs(params)
+			positional := make([]any, len(a.pos))
+			for i, p := range a.pos {
+				positional[i] = toGo(p)
+			}
+			keywords := make(map[string]any, len(a.kw))
+			for k, v := range a.kw {
+				keywords[k] = toGo(v)
+			}
+			out, err := f(positional, keywords)
+			return wrap(out), err
+		}
+	}
+	globals.Set(name, fn)
+}
 
 // hasMarkers reports whether s may hold a template at all.
 func hasMarkers(s string) bool {
@@ -164,7 +186,10 @@ var cache = struct {
 	m map[string]*compiled
 }{m: map[string]*compiled{}}
 
-const cacheLimit = 4096
+const (
+	cacheLimit   = 4096
+	cacheMaxSize = 16 << 10 // large templates (files) are rendered once, not cached
+)
 
 func compile(src string) (*compiled, error) {
 	cache.Lock()
@@ -176,6 +201,9 @@ func compile(src string) (*compiled, error) {
 	c, err := parse(src)
 	if err != nil {
 		return nil, err
+	}
+	if len(src) > cacheMaxSize {
+		return c, nil
 	}
 	cache.Lock()
 	if len(cache.m) >= cacheLimit {

@@ -74,6 +74,8 @@ func TestRenderNative(t *testing.T) {
 		{"{% set x = n * 2 %}{{ x }}", "6"},
 		{"{% if n > 2 %}big{% else %}small{% endif %}", "big"},
 		{"{{ missing | default(n) }}", 3},
+		{"{{ missing.attr | default(n) }}", 3},
+		{"{{ m.a.zz | default([]) }}", []any{}},
 		// lazy variables
 		{"{{ greeting }}", "hello text"},
 		{"{{ twice }}", "hello text, hello text"},
@@ -82,6 +84,8 @@ func TestRenderNative(t *testing.T) {
 		{"{{ native | length }}", 3},
 		{"{{ broken | default('fallback') }}", "fallback"},
 		{"{{ s }}", "text"}, // broken and badsyntax are never rendered
+		{"{{ m.broken | default(1) }}", 1},
+		{"{% for broken in [1, 2] %}{{ broken }}{% endfor %}", "12"},
 	})
 }
 
@@ -94,6 +98,10 @@ func TestRenderString(t *testing.T) {
 		{"a\n{% if yes %}\nb\n{% endif %}\nc\n", "a\nb\nc\n"},
 		{"  {%- if yes -%}  x  {%- endif %}\n", "x"},
 		{"{% for i in [1, 2] %}\n{{ i }}\n{% endfor %}\n", "1\n2\n"},
+		{"{% if '2.1' is version('2.0', '>=') and l is not contains(9) %}new{% endif %}", "new"},
+		{"{{ items | selectattr('name', 'equalto', 'b') | map(attribute='name') | join }}", "b"},
+		{"{% set ns = namespace(n=0) %}{% for i in l %}{% set ns.n = ns.n + 1 %}{% endfor %}{{ ns.n }}", "3"},
+		{"{{ 'a' }}\r\n{{ 'b' }}", "a\nb"},
 		{"plain\n", "plain\n"},
 	} {
 		got, err := RenderString(tc.tmpl, engineVars)
@@ -251,6 +259,22 @@ func TestRegisterGlobal(t *testing.T) {
 	got, err := Render("{{ test_lookup('env', s) }}", engineVars)
 	if err != nil || got != "env:text" {
 		t.Errorf("global call = %#v, %v; want env:text", got, err)
+	}
+	RegisterGlobal("test_query", Func(func(args []any, kwargs map[string]any) (any, error) {
+		return []any{args, kwargs}, nil
+	}))
+	got, err = Render("{{ test_query('x', l[2], wantlist=true) }}", engineVars)
+	want := []any{[]any{"x", map[string]any{"k": "v"}}, map[string]any{"wantlist": true}}
+	if err != nil || !reflect.DeepEqual(got, want) {
+		t.Errorf("Func global = %#v, %v; want %#v", got, err, want)
+	}
+	vars := map[string]any{"fn": func(s string) string { return s + "!" }}
+	if got, err := Render("{{ fn('hi') }}", vars); err != nil || got != "hi!" {
+		t.Errorf("function in vars = %#v, %v; want hi!", got, err)
+	}
+	var ue *UndefinedError
+	if _, err := Render("{{ test_query(nope) }}", engineVars); !errors.As(err, &ue) {
+		t.Errorf("undefined argument error = %v, want *UndefinedError", err)
 	}
 }
 
