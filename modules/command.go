@@ -96,10 +96,10 @@ func (c *Command) Plan(ctx context.Context, env *Env) (*Plan, error) {
 	return &Plan{
 		Steps:       []Step{step},
 		SkipInCheck: !g.needsProbe(),
-		// What Ansible says under --check when creates/removes let it run;
-		// Finish replaces it after running.
+		// What Ansible returns under --check (registered even when the task
+		// is skipped); Finish replaces it after running.
 		Msg:    "Command would have run if not in check mode",
-		Result: map[string]any{"rc": 0, "cmd": cmdValue},
+		Result: c.unrunResult(cmdValue),
 		Finish: func(out []connection.Result) (map[string]any, error) {
 			return c.finish(out[0], cmdValue, program)
 		},
@@ -112,9 +112,17 @@ func (c *Command) skipped(hit guardHit, cmdValue any) *Plan {
 	if hit == skipRemoves {
 		msg, stdout = fmt.Sprintf("Did not run command since '%s' does not exist", c.Removes), fmt.Sprintf("skipped, since %s does not exist", c.Removes)
 	}
-	result := outputResult(0, stdout, "")
-	result["cmd"], result["start"], result["end"], result["delta"] = cmdValue, nil, nil, nil
+	result := c.unrunResult(cmdValue)
+	result["stdout"], result["stdout_lines"] = stdout, []string{stdout}
 	return &Plan{Msg: msg, Result: result}
+}
+
+// unrunResult is the result of a command that did not run: rc 0, empty
+// output, no times.
+func (c *Command) unrunResult(cmdValue any) map[string]any {
+	result := outputResult(0, "", "")
+	result["cmd"], result["start"], result["end"], result["delta"] = cmdValue, nil, nil, nil
+	return result
 }
 
 // command returns the result's cmd (a list for command, the text for

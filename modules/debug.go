@@ -4,7 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strings"
+
+	"play/jinja"
 )
 
 func init() {
@@ -64,13 +65,12 @@ func evalVar(ctl Controller, expr string) (any, error) {
 	if err == nil {
 		return v, nil
 	}
-	// The controller's error types belong to the template engine; its
-	// undefined-variable errors say "is undefined", as Jinja2's do.
-	if !strings.Contains(err.Error(), "undefined") {
+	var undefined *jinja.UndefinedError
+	if !errors.As(err, &undefined) {
 		return nil, fmt.Errorf("debug var '%s': %w", expr, err)
 	}
 	if level, _ := ctl.Var("ansible_verbosity"); level != nil && level != 0 {
-		return notDefined + ": " + err.Error(), nil
+		return notDefined + ": " + undefined.Msg, nil
 	}
 	return notDefined, nil
 }

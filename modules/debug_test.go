@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"play/jinja"
 	"play/modules/modtest"
 )
 
@@ -63,8 +64,15 @@ func planLocal(module string, args, vars map[string]any) (*Plan, error) {
 	if err != nil {
 		return nil, err
 	}
-	return m.Plan(context.Background(), &Env{Ctl: &modtest.Controller{Vars: vars}, HostName: "web1"})
+	return m.Plan(context.Background(), &Env{Ctl: &jinjaController{modtest.Controller{Vars: vars}}, HostName: "web1"})
 }
+
+// jinjaController evaluates expressions with play/jinja, as the runner's
+// controller does.
+type jinjaController struct{ modtest.Controller }
+
+func (c *jinjaController) Eval(expr string) (any, error)      { return jinja.Eval(expr, c.Vars) }
+func (c *jinjaController) EvalBool(expr string) (bool, error) { return jinja.EvalBool(expr, c.Vars) }
 
 func TestDebug(t *testing.T) {
 	vars := map[string]any{"port": 8080, "users": []any{"a", "b"}}
@@ -78,6 +86,11 @@ func TestDebug(t *testing.T) {
 			want: map[string]any{"nope": "VARIABLE IS NOT DEFINED!", "_verbose_always": true}},
 		{name: "undefined var with -v", module: "debug", args: map[string]any{"var": "nope"}, vars: map[string]any{"ansible_verbosity": 1},
 			want: map[string]any{"nope": "VARIABLE IS NOT DEFINED!: 'nope' is undefined", "_verbose_always": true}},
+		{name: "undefined attribute", module: "debug", args: map[string]any{"var": "r.stdout"}, vars: map[string]any{"r": map[string]any{}},
+			want: map[string]any{"r.stdout": "VARIABLE IS NOT DEFINED!", "_verbose_always": true}},
+		{name: "expression", module: "debug", args: map[string]any{"var": "port + 1"}, vars: vars,
+			want: map[string]any{"port + 1": 8081, "_verbose_always": true}},
+		{name: "syntax error fails", module: "debug", args: map[string]any{"var": "1 +"}, err: "debug var '1 +': "},
 		{name: "verbosity", module: "debug", args: map[string]any{"msg": "hi", "verbosity": "2"},
 			want: map[string]any{"msg": "hi", "_verbosity": 2, "_verbose_always": true}},
 		{name: "msg and var", module: "debug", args: map[string]any{"msg": "a", "var": "b"}, err: "'msg' and 'var' are incompatible options"},
