@@ -299,8 +299,8 @@ func isMemberName(toks []*tokens.Token, i int) bool {
 	return false
 }
 
-// singleOutput returns the template's only {{ }} when nothing but whitespace
-// surrounds it.
+// singleOutput returns the template's only {{ }} when nothing surrounds it:
+// "{{ x }}\n" is text (a file's content keeps its newline), not x.
 func singleOutput(root *nodes.Template) *nodes.Output {
 	var out *nodes.Output
 	for _, n := range root.Nodes {
@@ -311,7 +311,7 @@ func singleOutput(root *nodes.Template) *nodes.Output {
 			}
 			out = t
 		case *nodes.Data:
-			if strings.TrimSpace(t.Data.Val) != "" {
+			if t.Data.Val != "" {
 				return nil
 			}
 		default:

@@ -40,7 +40,7 @@ func TestRenderNative(t *testing.T) {
 		{"no template here", "no template here"},
 		{"{ not: a template }", "{ not: a template }"},
 		{"{{ n }}", 3},
-		{"  {{ n }}\n", 3},
+		{"  {{ n }}\n", "  3\n"}, // surrounding text makes it a string
 		{"{{ f }}", 1.5},
 		{"{{ yes }}", true},
 		{"{{ s }}", "text"},
