@@ -21,7 +21,6 @@ type output struct {
 	verbosity int
 	color     bool
 	diff      bool
-	lastTask  string // banner already printed for this task
 	// live shows, on a terminal, which hosts are still running the task.
 	live    bool
 	waiting []string
@@ -118,18 +117,6 @@ func (o *output) line(color, s string) {
 
 func (o *output) warn(msg string) {
 	o.line(colorWarn, "[WARNING]: "+msg)
-}
-
-// taskBanner prints the TASK banner once per task, lazily (Ansible prints it
-// when the first host result arrives, so skipped-only tasks still show it).
-func (o *output) taskBanner(id, title string) {
-	o.mu.Lock()
-	defer o.mu.Unlock()
-	if o.lastTask == id {
-		return
-	}
-	o.lastTask = id
-	o.bannerLocked(title)
 }
 
 // hostResult prints one host's result for a task (or one loop item).
