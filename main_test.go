@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"play/internal/sshtest"
 )
@@ -260,5 +261,150 @@ func writeFile(t *testing.T, path, content string) {
 	t.Helper()
 	if err := os.WriteFile(path, []byte(content), 0o644); err != nil {
 		t.Fatal(err)
+	}
+}
+
+func TestBecomeAnotherUser(t *testing.T) {
+	inv := labInventory(t)
+	pb := filepath.Join(t.TempDir(), "become.yml")
+	writeFile(t, pb, `- hosts: h1
+  gather_facts: false
+  tasks:
+    - command: id -un
+      become: true
+      become_user: nobody
+      register: who
+      changed_when: false
+    - assert:
+        that: who.stdout == 'nobody'
+    - command: id -un
+      register: me
+      changed_when: false
+    - assert:
+        that: me.stdout == 'root'
+`)
+	res := play(t, "-i", inv, pb)
+	if res.code != 0 {
+		t.Fatalf("exit %d\n%s%s", res.code, res.stdout, res.stderr)
+	}
+}
+
+// A host that goes away in the middle of a run is reported unreachable; the
+// others finish, and the exit code is 4.
+func TestHostLostMidRun(t *testing.T) {
+	l, err := sshtest.Start(2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	inv := filepath.Join(t.TempDir(), "hosts.yml")
+	if err := l.WriteInventory(inv, nil); err != nil {
+		t.Fatal(err)
+	}
+	marker := filepath.Join(t.TempDir(), "stop-now")
+	pb := filepath.Join(t.TempDir(), "lost.yml")
+	writeFile(t, pb, `- hosts: all
+  gather_facts: false
+  tasks:
+    - command: "true"
+    - name: h2 stops answering here
+      command: touch `+marker+`
+      when: inventory_hostname == 'h2'
+    - command: sleep 0.5
+    - command: "true"
+`)
+	go func() {
+		for range 100 {
+			if _, err := os.Stat(marker); err == nil {
+				l.Servers[1].Stop()
+				return
+			}
+			time.Sleep(20 * time.Millisecond)
+		}
+	}()
+	res := play(t, "-i", inv, pb)
+	if res.code != 4 {
+		t.Fatalf("exit %d, want 4\n%s%s", res.code, res.stdout, res.stderr)
+	}
+	rc := recap(t, res.stdout)
+	if rc["h2"][2] != 1 {
+		t.Errorf("h2 should be unreachable once: %v\n%s", rc["h2"], res.stdout)
+	}
+	if rc["h1"] != [7]int{3, 3, 0, 0, 1, 0, 0} {
+		t.Errorf("h1 should finish every task: %v\n%s", rc["h1"], res.stdout)
+	}
+}
+
+// Host keys are verified: a wrong known_hosts line makes the host
+// unreachable with a message saying how to fix it.
+func TestWrongHostKeyIsRefused(t *testing.T) {
+	dir := t.TempDir()
+	other, err := os.ReadFile(lab.KnownHosts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Give h1 the key of h2: the right format, the wrong key.
+	var lines []string
+	h2Key := ""
+	for _, line := range strings.Split(string(other), "\n") {
+		if strings.Contains(line, "[h2]") {
+			h2Key = line[strings.Index(line, " ")+1:]
+		}
+	}
+	for _, line := range strings.Split(string(other), "\n") {
+		if strings.Contains(line, "[h1]") {
+			line = line[:strings.Index(line, " ")] + " " + h2Key
+		}
+		lines = append(lines, line)
+	}
+	known := filepath.Join(dir, "known_hosts")
+	writeFile(t, known, strings.Join(lines, "\n"))
+	inv := filepath.Join(dir, "hosts.yml")
+	if err := lab.WriteInventory(inv, nil); err != nil {
+		t.Fatal(err)
+	}
+	data, _ := os.ReadFile(inv)
+	writeFile(t, inv, strings.ReplaceAll(string(data), lab.KnownHosts, known))
+	pb := filepath.Join(dir, "ping.yml")
+	writeFile(t, pb, "- hosts: h1,h2\n  gather_facts: false\n  tasks:\n    - ping:\n")
+	res := play(t, "-i", inv, pb)
+	if res.code != 4 {
+		t.Fatalf("exit %d, want 4\n%s%s", res.code, res.stdout, res.stderr)
+	}
+	if !strings.Contains(res.stdout, "fatal: [h1]: UNREACHABLE!") || !strings.Contains(res.stdout, "REMOTE HOST IDENTIFICATION HAS CHANGED") {
+		t.Errorf("h1 should be refused loudly:\n%s", res.stdout)
+	}
+	if !strings.Contains(res.stdout, "ok: [h2]") {
+		t.Errorf("h2 should still run:\n%s", res.stdout)
+	}
+}
+
+func TestUndefinedVariableNamesItsPlace(t *testing.T) {
+	pb := filepath.Join(t.TempDir(), "undef.yml")
+	writeFile(t, pb, "- hosts: localhost\n  gather_facts: false\n  tasks:\n    - name: Use it\n      debug:\n        msg: \"{{ nope }}\"\n")
+	res := play(t, pb, "-i", "localhost,", "-c", "local")
+	if res.code != 2 {
+		t.Fatalf("exit %d, want 2\n%s%s", res.code, res.stdout, res.stderr)
+	}
+	for _, want := range []string{"'nope' is undefined", "undef.yml': line 4, column 7", "TASK [Use it]"} {
+		if !strings.Contains(res.stdout, want) {
+			t.Errorf("output lacks %q:\n%s", want, res.stdout)
+		}
+	}
+}
+
+func TestImportPlaybookAndListings(t *testing.T) {
+	dir := t.TempDir()
+	writeFile(t, filepath.Join(dir, "site.yml"), "- import_playbook: web.yml\n- hosts: all\n  gather_facts: false\n  tasks:\n    - ping:\n")
+	writeFile(t, filepath.Join(dir, "web.yml"), "- name: Web\n  hosts: web\n  tags: [w]\n  tasks:\n    - name: first\n      debug: msg=x\n      tags: [t1]\n")
+	writeFile(t, filepath.Join(dir, "hosts.ini"), "[web]\nw1\nw2\n[db]\nd1\n")
+	res := play(t, "-i", filepath.Join(dir, "hosts.ini"), filepath.Join(dir, "site.yml"), "--list-tasks", "--list-hosts")
+	if res.code != 0 {
+		t.Fatalf("exit %d\n%s%s", res.code, res.stdout, res.stderr)
+	}
+	want := "\n  play #1 (web): Web\tTAGS: [w]\n    pattern: ['web']\n    hosts (2):\n      w1\n      w2\n    tasks:\n      first\tTAGS: [t1, w]\n" +
+		"\n  play #2 (all): all\tTAGS: []\n    pattern: ['all']\n    hosts (3):\n      d1\n      w1\n      w2\n    tasks:\n      ping\tTAGS: []\n"
+	if !strings.HasSuffix(res.stdout, want) {
+		t.Errorf("listing:\n%s\nwant suffix:\n%s", res.stdout, want)
 	}
 }

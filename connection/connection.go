@@ -2,7 +2,10 @@
 // host for the whole run, one session per command) or locally.
 package connection
 
-import "context"
+import (
+	"context"
+	"time"
+)
 
 // Conn is one open connection to one host.
 type Conn interface {
@@ -38,4 +41,8 @@ type Result struct {
 	Stdout []byte
 	Stderr []byte
 	RC     int
+	// Start and End are when the controller started the command and saw it
+	// end (command's start/end/delta): timing on the controller costs the
+	// host no extra processes.
+	Start, End time.Time
 }

@@ -11,6 +11,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"time"
 )
 
 // starter runs one command line with /bin/sh -c on the host and waits for
@@ -30,7 +31,9 @@ func (e *BecomeError) Error() string { return e.Msg }
 
 // run is Exec for every transport: it exports Env, wraps Become around the
 // script and, for sudo with a password, answers sudo's prompt.
-func run(ctx context.Context, start starter, cmd Command, loginUser string) (Result, error) {
+func run(ctx context.Context, start starter, cmd Command, loginUser string) (res Result, err error) {
+	began := time.Now()
+	defer func() { res.Start, res.End = began, time.Now() }()
 	script, err := withEnv(cmd.Script, cmd.Env)
 	if err != nil {
 		return Result{}, err

@@ -86,7 +86,7 @@ func (c *Command) Plan(ctx context.Context, env *Env) (*Plan, error) {
 			return c.skipped(hit, cmdValue), nil
 		}
 	}
-	step := Step{Script: timedScript(failPrelude + g.cdScript() + execScript(argv))}
+	step := Step{Script: failPrelude + g.cdScript() + execScript(argv)}
 	if c.Stdin != nil {
 		step.Stdin = []byte(*c.Stdin)
 		if boolOr(c.StdinAddNewline, true) {
@@ -154,7 +154,7 @@ func (c *Command) command() (cmdValue any, program string, argv []string, err er
 
 // finish builds Ansible's result from the step's output.
 func (c *Command) finish(out connection.Result, cmdValue any, program string) (map[string]any, error) {
-	stderr, times, _ := cutTrailer(string(out.Stderr), timeTag)
+	stderr := string(out.Stderr)
 	if serr := startErrorOf(stderr); serr != nil {
 		return nil, c.startFailure(serr, cmdValue, program)
 	}
@@ -165,11 +165,8 @@ func (c *Command) finish(out connection.Result, cmdValue any, program string) (m
 	result := outputResult(out.RC, stdout, stderr)
 	result["cmd"], result["msg"], result["changed"] = cmdValue, "", true
 	result["start"], result["end"], result["delta"] = nil, nil, nil
-	startText, endText, _ := strings.Cut(times, "|")
-	if start, ok := parseRemoteTime(startText); ok {
-		if end, ok := parseRemoteTime(endText); ok {
-			result["start"], result["end"], result["delta"] = pythonTime(start), pythonTime(end), pythonDelta(end.Sub(start))
-		}
+	if !out.Start.IsZero() {
+		result["start"], result["end"], result["delta"] = pythonTime(out.Start), pythonTime(out.End), pythonDelta(out.End.Sub(out.Start))
 	}
 	if out.RC != 0 {
 		return nil, rcFailure(result)
@@ -192,18 +189,6 @@ func (c *Command) startFailure(serr *startError, cmdValue any, program string) *
 		result["cmd"] = joinQuoted(words)
 	}
 	return &Failure{Msg: serr.message(program), Result: result}
-}
-
-// timeTag marks the stderr line on which timedScript prints when the
-// command started and ended.
-const timeTag = "__play_time__"
-
-// timedScript runs body in a subshell between two readings of the target's
-// clock, printed on a last stderr line, and exits with body's status.
-func timedScript(body string) string {
-	const now = `$(date '+%Y-%m-%d %H:%M:%S.%N')`
-	return "_s=\"" + now + "\"\n(\n" + body + ")\n_rc=$?\n" +
-		"printf '\\n%s %s|%s\\n' " + timeTag + " \"$_s\" \"" + now + "\" >&2\nexit $_rc\n"
 }
 
 // execScript checks that argv[0] can run (Python reports a missing or

@@ -43,34 +43,16 @@ func outputLines(s string) []string {
 	return lines
 }
 
-// remoteTimeLayout is what `date '+%Y-%m-%d %H:%M:%S.%N'` prints; a date
-// without %N support prints no digits there and is read to the second.
-const remoteTimeLayout = "2006-01-02 15:04:05"
-
-// parseRemoteTime reads a time printed by the target's date.
-func parseRemoteTime(s string) (time.Time, bool) {
-	s = strings.TrimSpace(s)
-	sec, frac, _ := strings.Cut(s, ".")
-	t, err := time.Parse(remoteTimeLayout, sec)
-	if err != nil {
-		return time.Time{}, false
-	}
-	if frac = strings.TrimRight(frac, "N%"); frac != "" {
-		frac = (frac + "000000000")[:9]
-		var ns int
-		if _, err := fmt.Sscanf(frac, "%d", &ns); err == nil {
-			t = t.Add(time.Duration(ns))
-		}
-	}
-	return t.Truncate(time.Microsecond), true
-}
+// pythonTimeLayout is str(datetime) without the microseconds.
+const pythonTimeLayout = "2006-01-02 15:04:05"
 
 // pythonTime formats t like str(datetime): microseconds only when non-zero.
 func pythonTime(t time.Time) string {
+	t = t.Truncate(time.Microsecond)
 	if t.Nanosecond() == 0 {
-		return t.Format(remoteTimeLayout)
+		return t.Format(pythonTimeLayout)
 	}
-	return t.Format(remoteTimeLayout + ".000000")
+	return t.Format(pythonTimeLayout + ".000000")
 }
 
 // pythonDelta formats d like str(timedelta): "0:00:00.003285",

@@ -8,14 +8,14 @@ import (
 	"play/playbooks"
 )
 
-// runMeta carries out `meta:` actions that change the flow of the play. It
-// returns false for actions that run as an ordinary task.
-func (r *Runner) runMeta(ctx context.Context, pc *playCtx, sc *scope, t *playbooks.Task, hosts []*hostState) bool {
+// runMeta carries out `meta:` actions, which change the flow of the play.
+// Like Ansible, it prints the task banner and no host lines.
+func (r *Runner) runMeta(ctx context.Context, pc *playCtx, sc *scope, t *playbooks.Task, hosts []*hostState) {
 	action := strings.TrimSpace(fmt.Sprint(t.Args["_raw_params"]))
+	r.out.banner("TASK [" + r.taskTitle(pc, t) + "]")
 	switch action {
 	case "flush_handlers":
 		r.flushHandlers(ctx, pc)
-	case "noop", "refresh_inventory", "reset_connection":
 	case "end_play", "end_host", "end_batch", "clear_host_errors", "clear_facts":
 		for _, h := range hosts {
 			ex := &execution{r: r, pc: pc, sc: sc, t: t, h: h}
@@ -43,8 +43,5 @@ func (r *Runner) runMeta(ctx context.Context, pc *playCtx, sc *scope, t *playboo
 			}
 			h.mu.Unlock()
 		}
-	default:
-		return false
 	}
-	return true
 }

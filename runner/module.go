@@ -2,6 +2,7 @@ package runner
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"maps"
 	"os"
@@ -79,13 +80,21 @@ func (ex *execution) runModule(ctx context.Context, vars map[string]any, res *ta
 	}
 	if check && plan.SkipInCheck {
 		res.skipped = true
-		res.result = map[string]any{"changed": false, "msg": "Command would have run if not in check mode", "skipped": true}
+		maps.Copy(result, map[string]any{"changed": false, "msg": "Command would have run if not in check mode", "skipped": true})
+		res.result = result
+		ex.applyConditions(res, vars)
+		res.changed = false
 		return
 	}
 	if !check {
 		applied, err := apply(ctx, host, plan)
 		if err != nil {
 			ex.fail(res, err)
+			var f *modules.Failure
+			if errors.As(err, &f) {
+				// failed_when and changed_when still judge a failed step.
+				ex.applyConditions(res, vars)
+			}
 			return
 		}
 		maps.Copy(result, applied)
@@ -109,6 +118,7 @@ func (ex *execution) runModule(ctx context.Context, vars map[string]any, res *ta
 	res.changed = changed
 	if v, ok := result["_verbose_always"].(bool); ok && v {
 		res.verboseAlways = true
+		res.hideChanged = info.Name == "debug"
 	}
 	if level, ok := result["_verbosity"].(int); ok && level > ex.r.opts.Verbosity {
 		res.skipped = true
@@ -294,7 +304,7 @@ func (ex *execution) applyConditions(res *taskResult, vars map[string]any) {
 			cv[k] = v
 		}
 	}
-	if ex.t.ChangedWhen != nil && !res.failed {
+	if ex.t.ChangedWhen != nil {
 		ok, err := evalAll(ex.t.ChangedWhen, cv)
 		if err != nil {
 			ex.fail(res, err)
@@ -311,12 +321,7 @@ func (ex *execution) applyConditions(res *taskResult, vars map[string]any) {
 		}
 		res.failed = ok
 		res.result["failed_when_result"] = ok
-		if !ok {
-			delete(res.result, "failed")
-		}
-		if ok {
-			res.result["failed"] = true
-		}
+		res.result["failed"] = ok
 	}
 }
 

@@ -71,7 +71,7 @@ func TestHostResultLines(t *testing.T) {
 			"fatal: [h]: FAILED! => {\"msg\": \"x\"}\n...ignoring\n"},
 		{"failed item", taskResult{host: "h", failed: true, isItem: true, itemLabel: "1", result: map[string]any{"item": 1, "msg": "boom"}},
 			"failed: [h] (item=1) => {\"item\": 1, \"msg\": \"boom\"}\n"},
-		{"debug", taskResult{host: "h", verboseAlways: true, result: map[string]any{"changed": false, "msg": "hi"}},
+		{"debug", taskResult{host: "h", verboseAlways: true, hideChanged: true, result: map[string]any{"changed": false, "msg": "hi"}},
 			"ok: [h] => {\n    \"msg\": \"hi\"\n}\n"},
 		{"unreachable", taskResult{host: "h", unreachable: true, result: map[string]any{"changed": false, "msg": "down", "unreachable": true}},
 			"fatal: [h]: UNREACHABLE! => {\"changed\": false, \"msg\": \"down\", \"unreachable\": true}\n"},

@@ -209,7 +209,8 @@ func (r *Runner) runTasks(ctx context.Context, pc *playCtx, sc *scope, tasks []*
 		if !r.tagsSelected(effectiveTags(pc, sc, t)) {
 			continue
 		}
-		if isMeta(t) && r.runMeta(ctx, pc, sc, t, hosts) {
+		if isMeta(t) {
+			r.runMeta(ctx, pc, sc, t, hosts)
 			continue
 		}
 		r.runTask(ctx, pc, sc, t, "TASK", hosts)

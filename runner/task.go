@@ -26,8 +26,10 @@ type taskResult struct {
 	isItem      bool
 	itemLabel   string
 	diffText    string
-	// verboseAlways prints the result even without -v (debug).
+	// verboseAlways prints the result even without -v (debug, assert).
 	verboseAlways bool
+	// hideChanged leaves "changed" out of the printed result (debug).
+	hideChanged bool
 	noLog         bool
 	warnings      []string
 }
@@ -44,7 +46,7 @@ func (r *taskResult) printable(verbosity int) map[string]any {
 		}
 		out[k] = v
 	}
-	if r.verboseAlways {
+	if r.hideChanged {
 		delete(out, "changed")
 	}
 	return out

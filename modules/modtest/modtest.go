@@ -13,6 +13,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"time"
 
 	"play/connection"
 )
@@ -32,12 +33,15 @@ func (h *Host) Run(ctx context.Context, script string, stdin []byte) (connection
 	cmd.Stdin = bytes.NewReader(stdin)
 	var out, errb bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &errb
+	start := time.Now()
 	err := cmd.Run()
+	res := connection.Result{Stdout: out.Bytes(), Stderr: errb.Bytes(), Start: start, End: time.Now()}
 	var exit *exec.ExitError
 	if errors.As(err, &exit) {
-		return connection.Result{Stdout: out.Bytes(), Stderr: errb.Bytes(), RC: exit.ExitCode()}, nil
+		res.RC = exit.ExitCode()
+		return res, nil
 	}
-	return connection.Result{Stdout: out.Bytes(), Stderr: errb.Bytes()}, err
+	return res, err
 }
 
 // Controller is a fake controller: files are read from Dir/<kind>/<path>
