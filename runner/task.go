@@ -30,8 +30,8 @@ type taskResult struct {
 	verboseAlways bool
 	// hideChanged leaves "changed" out of the printed result (debug).
 	hideChanged bool
-	noLog         bool
-	warnings      []string
+	noLog       bool
+	warnings    []string
 }
 
 // printable is the result as the callback shows it.
