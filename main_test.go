@@ -408,3 +408,45 @@ func TestImportPlaybookAndListings(t *testing.T) {
 		t.Errorf("listing:\n%s\nwant suffix:\n%s", res.stdout, want)
 	}
 }
+
+// Each level sets the variable named for it and every variable of the levels
+// below; the play checks that the highest level wins each time.
+func TestVariablePrecedence(t *testing.T) {
+	dir := t.TempDir()
+	writeFile(t, filepath.Join(dir, "hosts.ini"), "[web]\nlocalhost ansible_connection=local a=host b=host\n[web:vars]\na=group\nb=group\nc=group\n")
+	if err := os.MkdirAll(filepath.Join(dir, "group_vars"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	writeFile(t, filepath.Join(dir, "group_vars", "web.yml"), "a: pb_group\nb: pb_group\nc: pb_group\nd: pb_group\n")
+	writeFile(t, filepath.Join(dir, "vars.yml"), "e: vars_file\nf: vars_file\ng: vars_file\n")
+	writeFile(t, filepath.Join(dir, "site.yml"), `- hosts: web
+  gather_facts: false
+  vars:
+    d: play
+    e: play
+    f: play
+    g: play
+  vars_files: [vars.yml]
+  tasks:
+    - set_fact:
+        g: set_fact
+        h: set_fact
+    - assert:
+        that:
+          - a == 'host'
+          - b == 'host'
+          - c == 'pb_group'
+          - d == 'play'
+          - e == 'vars_file'
+          - f == 'task'
+          - g == 'set_fact'
+          - h == 'extra'
+      vars:
+        f: task
+        g: task
+`)
+	res := play(t, "-i", filepath.Join(dir, "hosts.ini"), filepath.Join(dir, "site.yml"), "-e", "h=extra")
+	if res.code != 0 {
+		t.Fatalf("exit %d\n%s%s", res.code, res.stdout, res.stderr)
+	}
+}
