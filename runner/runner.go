@@ -7,9 +7,12 @@ package runner
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
+	"runtime/debug"
 	"sort"
 	"sync"
+	"sync/atomic"
 
 	"play/connection"
 	"play/inventory"
@@ -61,13 +64,14 @@ type HostStats struct {
 
 // Runner runs one or more playbooks with shared connections and stats.
 type Runner struct {
-	opts            Options
-	out             *output
-	hosts           map[string]*hostState // by inventory name
-	order           []string              // hosts seen, for the recap
-	mu              sync.Mutex
-	dials           sync.Map // name -> *dialOnce
-	warnedUnmatched map[string]bool
+	opts  Options
+	out   *output
+	hosts map[string]*hostState // by inventory name
+	order []string              // hosts seen, for the recap
+	mu    sync.Mutex
+	dials sync.Map // name -> *dialOnce
+	// panicked records a bug (a recovered panic): the run exits 250.
+	panicked atomic.Bool
 }
 
 // New prepares a runner; connections are opened lazily, once per host.
@@ -79,10 +83,9 @@ func New(opts Options) *Runner {
 		opts.Out = io.Discard
 	}
 	return &Runner{
-		opts:            opts,
-		out:             &output{w: opts.Out, verbosity: opts.Verbosity, color: opts.Color, diff: opts.Diff, live: opts.Live},
-		hosts:           map[string]*hostState{},
-		warnedUnmatched: map[string]bool{},
+		opts:  opts,
+		out:   &output{w: opts.Out, verbosity: opts.Verbosity, color: opts.Color, diff: opts.Diff, live: opts.Live},
+		hosts: map[string]*hostState{},
 	}
 }
 
@@ -103,7 +106,25 @@ func (r *Runner) Run(ctx context.Context, pb *playbooks.Playbook) error {
 func (r *Runner) Recap() int {
 	stats := r.Stats()
 	r.out.recap(r.order, stats)
+	if r.panicked.Load() {
+		return ExitInternal
+	}
 	return ExitCode(stats)
+}
+
+// recoverHost turns a bug hit while working on one host into a failed host
+// and, at the end, exit code 250, instead of killing the whole run.
+func (r *Runner) recoverHost(h *hostState) {
+	p := recover()
+	if p == nil {
+		return
+	}
+	r.panicked.Store(true)
+	r.out.line(colorError, fmt.Sprintf("ERROR! Unexpected internal error on [%s]: %v\n%s", h.name(), p, debug.Stack()))
+	h.mu.Lock()
+	h.failed = true
+	h.stats.Failures++
+	h.mu.Unlock()
 }
 
 // Stats returns a copy of the per-host counters.
@@ -185,6 +206,7 @@ func (r *Runner) forEachHost(hosts []*hostState, fn func(h *hostState)) {
 		go func() {
 			defer wg.Done()
 			defer func() { <-sem }()
+			defer r.recoverHost(h)
 			fn(h)
 		}()
 	}
