@@ -12,12 +12,12 @@ import (
 // panicModule stands for a bug in a module.
 type panicModule struct{}
 
-func (panicModule) Plan(context.Context, *modules.Env) (*modules.Plan, error) {
+func (*panicModule) Plan(context.Context, *modules.Env) (*modules.Plan, error) {
 	panic("a bug")
 }
 
 func init() {
-	modules.Register(modules.Info{Name: "test_panic", New: func() modules.Module { return panicModule{} }, Local: true})
+	modules.Register(modules.Info{Name: "test_panic", New: func() modules.Module { return &panicModule{} }, Local: true})
 }
 
 // A bug hit on one host is an internal error (exit 250) with the host named,
