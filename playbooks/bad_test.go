@@ -53,7 +53,7 @@ var badPlaybooks = []struct {
 	{"unsupported_argument", "5:9", "Unsupported parameters for module: dset. Supported parameters include: ", "did you mean `dest`?"},
 	{"var_name_invalid", "3:5", "Invalid variable name in vars specified for Play: 'app-port' is not a valid variable name", "variable names contain only letters, digits and underscores, and do not start with a digit"},
 	{"vars_file_missing", "3:7", "vars file not found: testdata/bad/vars/does-not-exist.yml", relativePathHint},
-	{"vault_value", "3:15", "vault not yet supported: this value is encrypted with ansible-vault", "decrypt it (ansible-vault decrypt_string) or move the secret to an unencrypted vars file for now"},
+	{"vault_value", "3:15", "Attempting to decrypt but no vault secrets found: ../testdata/bad/vault_value.yml:3", "give the password with --vault-password-file FILE, --vault-id LABEL@FILE or --ask-vault-pass"},
 	{"when_mapping", "5:9", "the field 'when' should be a condition (a string, a bool or a list of them), got a mapping", `write the expression as a string, e.g. when: "x == 1"`},
 	{"with_lookup_typo", "4:7", "unknown loop 'with_item': there is no 'item' lookup", "did you mean `with_items`?"},
 	{"yaml_colon_in_value", "3:0", "syntax error while loading YAML: mapping values are not allowed in this context", "a value containing ': ' must be quoted, or a key is indented wrongly"},

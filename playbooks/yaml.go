@@ -12,6 +12,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"play/diag"
+	"play/vault"
 )
 
 // maxErrors caps how many problems one load reports: past that, the rest
@@ -102,6 +103,10 @@ func (s *source) read(ref *diag.Pos) *yaml.Node {
 			e.Hint = relativePathHint
 		}
 		s.add(e)
+		return nil
+	}
+	if data, err = vault.Open(data, s.path); err != nil {
+		s.add(vaultError(diag.Pos{File: s.path}, err))
 		return nil
 	}
 	var doc yaml.Node
@@ -276,9 +281,12 @@ func (s *source) value(n *yaml.Node) any {
 func (s *source) scalar(n *yaml.Node) any {
 	switch n.Tag {
 	case "!vault":
-		s.fail(n, "vault not yet supported: this value is encrypted with ansible-vault").
-			WithHint("decrypt it (ansible-vault decrypt_string) or move the secret to an unencrypted vars file for now")
-		return n.Value
+		plain, err := vault.OpenString(n.Value, fmt.Sprintf("%s:%d", s.path, n.Line))
+		if err != nil {
+			s.add(vaultError(s.pos(n), err))
+			return n.Value
+		}
+		return plain
 	case "!unsafe":
 		return n.Value
 	}
@@ -356,4 +364,14 @@ func kindName(n *yaml.Node) string {
 // isTemplate says whether a string holds Jinja2.
 func isTemplate(s string) bool {
 	return strings.Contains(s, "{{") || strings.Contains(s, "{%")
+}
+
+// vaultError positions a decryption failure, keeping vault's hint.
+func vaultError(pos diag.Pos, err error) *diag.Error {
+	e := &diag.Error{Pos: pos, Msg: err.Error(), Err: err}
+	var ve *vault.Error
+	if errors.As(err, &ve) {
+		e.Msg, e.Hint = ve.Msg, ve.Hint
+	}
+	return e
 }

@@ -29,12 +29,12 @@ const secretsHint = "give the password with --vault-password-file FILE, --vault-
 // line for an inline !vault value). Secrets whose id matches the header are
 // tried first, then the others, as ansible-vault does.
 func (k Keyring) Decrypt(data []byte, where string) ([]byte, error) {
+	if len(k) == 0 {
+		return nil, &Error{Msg: "Attempting to decrypt but no vault secrets found: " + where, Hint: secretsHint}
+	}
 	env, err := parse(data)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", where, err)
-	}
-	if len(k) == 0 {
-		return nil, &Error{Msg: "Attempting to decrypt but no vault secrets found: " + where, Hint: secretsHint}
 	}
 	ordered := make(Keyring, 0, len(k))
 	for _, s := range k {
