@@ -108,6 +108,9 @@ type Diff struct {
 	AfterHeader  string
 	Before       string
 	After        string
+	// Prepared is text shown as it is instead of a before/after diff
+	// (apt's simulated transaction, as Ansible's diff "prepared" key).
+	Prepared string
 }
 
 // Failure is a module failure with Ansible's msg and extra result keys.

@@ -282,6 +282,9 @@ func pythonSeparators(s string) string {
 // formatDiff renders a module diff as Ansible's callback does (difflib's
 // unified format, 3 lines of context, "\ No newline at end of file").
 func formatDiff(d modules.Diff) string {
+	if d.Prepared != "" {
+		return strings.TrimSuffix(d.Prepared, "\n") + "\n"
+	}
 	before, after := d.Before, d.After
 	bh := header(d.BeforeHeader, "before")
 	ah := header(d.AfterHeader, "after")
