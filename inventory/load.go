@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"play/diag"
+	"play/vault"
 )
 
 // source names the inventory source a host came from, for the
@@ -142,6 +143,9 @@ func (inv *Inventory) readFile(path string) error {
 	data, err := os.ReadFile(path)
 	if err != nil {
 		return unreadable(path, err)
+	}
+	if data, err = vault.Open(data, path); err != nil {
+		return vaultError(diag.Pos{File: path}, err)
 	}
 	return inv.readINI(path, string(data), src)
 }

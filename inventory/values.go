@@ -3,6 +3,7 @@ package inventory
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"io"
 	"io/fs"
 	"os"
@@ -12,6 +13,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"play/diag"
+	"play/vault"
 )
 
 // readYAML parses a YAML file and returns its top node, or nil for an empty
@@ -21,6 +23,9 @@ func readYAML(path string) (*yaml.Node, error) {
 	data, err := os.ReadFile(path)
 	if err != nil {
 		return nil, unreadable(path, err)
+	}
+	if data, err = vault.Open(data, path); err != nil {
+		return nil, vaultError(diag.Pos{File: path}, err)
 	}
 	var doc yaml.Node
 	if err := yaml.NewDecoder(bytes.NewReader(data)).Decode(&doc); err != nil {
@@ -150,6 +155,13 @@ func mergeInto(file string, m map[string]any, src *yaml.Node) error {
 }
 
 func scalarValue(file string, n *yaml.Node) (any, error) {
+	if n.Tag == "!vault" {
+		plain, err := vault.OpenString(n.Value, fmt.Sprintf("%s:%d", file, n.Line))
+		if err != nil {
+			return nil, vaultError(nodePos(file, n), err)
+		}
+		return plain, nil
+	}
 	if n.Style&(yaml.DoubleQuotedStyle|yaml.SingleQuotedStyle|yaml.LiteralStyle|yaml.FoldedStyle) != 0 {
 		return n.Value, nil
 	}
@@ -172,4 +184,13 @@ func scalarValue(file string, n *yaml.Node) (any, error) {
 		}
 	}
 	return n.Value, nil
+}
+
+// vaultError positions a decryption failure, keeping vault's hint.
+func vaultError(pos diag.Pos, err error) error {
+	e := &diag.Error{Pos: pos, Msg: err.Error(), Err: err}
+	if ve, ok := errors.AsType[*vault.Error](err); ok {
+		e.Msg, e.Hint = ve.Msg, ve.Hint
+	}
+	return e
 }
