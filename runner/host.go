@@ -22,7 +22,9 @@ type hostState struct {
 	facts map[string]any
 	// setFacts holds set_fact and register results (precedence level 19).
 	setFacts map[string]any
-	stats    HostStats
+	// includeVars holds include_vars results (level 18, under set_fact).
+	includeVars map[string]any
+	stats       HostStats
 	// failed and unreachable hosts are removed from the rest of the run.
 	failed      bool
 	unreachable bool
@@ -58,6 +60,7 @@ func (h *hostState) hostVarsView() map[string]any {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	injectFacts(v, h.facts)
+	maps.Copy(v, h.includeVars)
 	maps.Copy(v, h.setFacts)
 	v["inventory_hostname"] = h.inv.Name
 	v["inventory_hostname_short"], _, _ = strings.Cut(h.inv.Name, ".")

@@ -23,6 +23,10 @@ var rawArgs = map[string][]string{"debug": {"var"}, "assert": {"that"}}
 // applies the plan unless in check mode, then applies changed_when and
 // failed_when. It fills res.
 func (ex *execution) runModule(ctx context.Context, vars map[string]any, res *taskResult) {
+	if act, ok := runnerActions[actionName(ex.t)]; ok {
+		ex.runAction(ctx, act, vars, res)
+		return
+	}
 	info, ok := modules.Lookup(ex.t.Module)
 	if !ok {
 		ex.fail(res, fmt.Errorf("couldn't resolve module/action '%s'", ex.t.Module))

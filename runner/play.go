@@ -198,7 +198,7 @@ func (r *Runner) runTasks(ctx context.Context, pc *playCtx, sc *scope, tasks []*
 		if ctx.Err() != nil {
 			return
 		}
-		hosts := pc.activeHosts()
+		hosts := sc.only(pc.activeHosts())
 		if len(hosts) == 0 {
 			return
 		}
@@ -211,6 +211,10 @@ func (r *Runner) runTasks(ctx context.Context, pc *playCtx, sc *scope, tasks []*
 		}
 		if isMeta(t) {
 			r.runMeta(ctx, pc, sc, t, hosts)
+			continue
+		}
+		if isIncludeTasks(t) {
+			r.runIncludeTasks(ctx, pc, sc, t, hosts)
 			continue
 		}
 		r.runTask(ctx, pc, sc, t, "TASK", hosts)

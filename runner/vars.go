@@ -15,6 +15,8 @@ var Version = "0.1.0"
 type scope struct {
 	parent *scope
 	block  *playbooks.Task // nil for the play level
+	// hosts, when set, are the only hosts that run the block (an include's).
+	hosts []*hostState
 }
 
 func (s *scope) push(block *playbooks.Task) *scope { return &scope{parent: s, block: block} }
@@ -67,6 +69,7 @@ func (r *Runner) taskVars(pc *playCtx, sc *scope, t *playbooks.Task, h *hostStat
 		maps.Copy(v, t.Vars)
 	}
 	h.mu.Lock()
+	maps.Copy(v, h.includeVars)
 	maps.Copy(v, h.setFacts)
 	h.mu.Unlock()
 	maps.Copy(v, r.opts.ExtraVars)

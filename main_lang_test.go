@@ -1,0 +1,140 @@
+package main
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// localHosts is an inventory of two hosts reached with the local connection.
+const localHosts = "a ansible_connection=local\nb ansible_connection=local\n"
+
+// project writes files (path relative to a fresh directory -> content) and
+// returns the directory.
+func project(t *testing.T, files map[string]string) string {
+	t.Helper()
+	dir := t.TempDir()
+	for name, content := range files {
+		path := filepath.Join(dir, name)
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		writeFile(t, path, content)
+	}
+	return dir
+}
+
+// playIn runs play in dir with its "hosts" inventory and site.yml, one fork
+// so that host lines come in inventory order; DIR stands for dir in stdout.
+func playIn(t *testing.T, dir string, args ...string) result {
+	t.Helper()
+	res := play(t, append([]string{"-i", filepath.Join(dir, "hosts"), filepath.Join(dir, "site.yml"), "-f", "1"}, args...)...)
+	res.stdout = strings.ReplaceAll(res.stdout, dir, "DIR")
+	return res
+}
+
+// wantOutput checks the exit code and that stdout holds each part in order.
+func wantOutput(t *testing.T, res result, code int, parts ...string) {
+	t.Helper()
+	if res.code != code {
+		t.Fatalf("exit %d, want %d\n%s%s", res.code, code, res.stdout, res.stderr)
+	}
+	rest := res.stdout
+	for _, p := range parts {
+		i := strings.Index(rest, p)
+		if i < 0 {
+			t.Fatalf("output lacks (in order):\n%s\n--- output:\n%s", p, res.stdout)
+		}
+		rest = rest[i+len(p):]
+	}
+}
+
+// Output and counts as ansible-playbook 2.14 prints them for the same files.
+func TestIncludeTasksAndVars(t *testing.T) {
+	dir := project(t, map[string]string{
+		"hosts": localHosts,
+		"site.yml": `- hosts: all
+  gather_facts: false
+  tasks:
+    - include_tasks: sub.yml
+    - include_tasks: "{{ item }}.yml"
+      loop: [sub, sub2]
+    - include_tasks:
+        file: sub2.yml
+        apply:
+          tags: [x]
+      when: inventory_hostname == 'a'
+    - include_vars: vars/one.yml
+    - debug: var=one
+    - include_vars:
+        dir: vars
+        name: all_vars
+    - debug: var=all_vars
+    - include_tasks: nope.yml
+`,
+		"sub.yml":       "- debug: msg=\"in sub {{ item | default('none') }}\"\n",
+		"sub2.yml":      "- name: sub2 task\n  command: \"true\"\n  changed_when: false\n",
+		"vars/one.yml":  "one: 1\n",
+		"vars/two.yaml": "two: 2\n",
+	})
+	res := playIn(t, dir)
+	wantOutput(t, res, 2,
+		"TASK [include_tasks] ***", "\nincluded: DIR/sub.yml for a, b\n",
+		"TASK [debug] ***", `"msg": "in sub none"`,
+		"TASK [include_tasks] ***", "\nincluded: DIR/sub.yml for a, b => (item=sub)\nincluded: DIR/sub2.yml for a, b => (item=sub2)\n",
+		"TASK [debug] ***", `"msg": "in sub sub"`,
+		"TASK [sub2 task] ***", "ok: [a]\nok: [b]\n",
+		"TASK [include_tasks] ***", "\nskipping: [b]\nincluded: DIR/sub2.yml for a\n",
+		"TASK [sub2 task] ***", "\nok: [a]\n\n",
+		"TASK [include_vars] ***", "ok: [a]\nok: [b]\n",
+		"TASK [debug] ***", "ok: [a] => {\n    \"one\": 1\n}",
+		"TASK [include_vars] ***",
+		"TASK [debug] ***", "ok: [a] => {\n    \"all_vars\": {\n        \"one\": 1,\n        \"two\": 2\n    }\n}",
+		"TASK [include_tasks] ***",
+		`fatal: [a]: FAILED! => {"reason": "Could not find or access 'DIR/nope.yml' on the Ansible Controller."}`,
+	)
+	got := recap(t, res.stdout)
+	if want := [7]int{12, 0, 0, 1, 0, 0, 0}; got["a"] != want {
+		t.Errorf("recap a = %v, want %v", got["a"], want)
+	}
+	if want := [7]int{10, 0, 0, 1, 1, 0, 0}; got["b"] != want {
+		t.Errorf("recap b = %v, want %v", got["b"], want)
+	}
+}
+
+// include_vars sits above task vars and below set_fact; apply: tags select
+// the included tasks while the include itself runs for any tag selection
+// it matches.
+func TestIncludeVarsPrecedenceAndApplyTags(t *testing.T) {
+	dir := project(t, map[string]string{
+		"hosts": "localhost ansible_connection=local\n",
+		"site.yml": `- hosts: all
+  gather_facts: false
+  vars: {v: play}
+  tasks:
+    - include_vars: {file: v.yml}
+      tags: [t]
+    - assert: {that: "v == 'include_vars'"}
+      vars: {v: task}
+      tags: [t]
+    - set_fact: {v: set_fact}
+      tags: [t]
+    - include_vars: v.yml
+      tags: [t]
+    - assert: {that: "v == 'set_fact'"}
+      tags: [t]
+    - include_tasks:
+        file: tagged.yml
+        apply: {tags: [t]}
+      tags: [t]
+`,
+		"v.yml":      "v: include_vars\n",
+		"tagged.yml": "- name: applied\n  debug: msg=hi\n- name: also applied\n  debug: msg=hi\n  tags: [other]\n",
+	})
+	res := playIn(t, dir, "-t", "t")
+	wantOutput(t, res, 0, "TASK [applied] ***", "TASK [also applied] ***")
+	if got, want := recap(t, res.stdout)["localhost"], [7]int{8, 0, 0, 0, 0, 0, 0}; got != want {
+		t.Errorf("recap = %v, want %v\n%s", got, want, res.stdout)
+	}
+}

@@ -1,0 +1,340 @@
+package runner
+
+import (
+	"context"
+	"fmt"
+	"maps"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+
+	"play/jinja"
+	"play/modules"
+	"play/playbooks"
+)
+
+// actionName is a task's action without the ansible.builtin./ansible.legacy. prefix.
+func actionName(t *playbooks.Task) string {
+	for _, prefix := range []string{"ansible.builtin.", "ansible.legacy."} {
+		if s, ok := strings.CutPrefix(t.Module, prefix); ok {
+			return s
+		}
+	}
+	return t.Module
+}
+
+func isIncludeTasks(t *playbooks.Task) bool { return actionName(t) == "include_tasks" }
+
+// inclusion is one tasks file included for a group of hosts: the hosts that
+// included the same file with the same loop item run it together.
+type inclusion struct {
+	path  string
+	key   string
+	label string // loop item label, "" without a loop
+	vars  map[string]any
+	hosts []*hostState
+}
+
+// runIncludeTasks runs a dynamic include_tasks: every host evaluates when,
+// loop and the file name; then each included file runs, as a block, on the
+// hosts that included it. Like Ansible, a host counts one ok per file it
+// included.
+func (r *Runner) runIncludeTasks(ctx context.Context, pc *playCtx, sc *scope, t *playbooks.Task, hosts []*hostState) {
+	pc.resetHostvars()
+	r.out.banner("TASK [" + r.taskTitle(pc, t) + "]")
+	perHost := make([][]*inclusion, len(hosts))
+	results := make([]*taskResult, len(hosts))
+	index := map[*hostState]int{}
+	for i, h := range hosts {
+		index[h] = i
+	}
+	var mu sync.Mutex
+	r.forEachHost(hosts, func(h *hostState) {
+		incs, res := r.includesOf(pc, sc, t, h)
+		mu.Lock()
+		perHost[index[h]], results[index[h]] = incs, res
+		mu.Unlock()
+	})
+	var groups []*inclusion
+	byKey := map[string]*inclusion{}
+	for i, h := range hosts {
+		if res := results[i]; res != nil {
+			r.out.hostResult(res)
+			(&execution{r: r, pc: pc, sc: sc, t: t, h: h}).finish(res, nil)
+			continue
+		}
+		for _, inc := range perHost[i] {
+			g, ok := byKey[inc.key]
+			if !ok {
+				g = inc
+				byKey[inc.key] = g
+				groups = append(groups, g)
+			}
+			g.hosts = append(g.hosts, h)
+			h.count(func(s *HostStats) { s.OK++ })
+		}
+	}
+	for _, g := range groups {
+		names := make([]string, len(g.hosts))
+		for i, h := range g.hosts {
+			names[i] = h.name()
+		}
+		line := "included: " + g.path + " for " + strings.Join(names, ", ")
+		if g.label != "" {
+			line += " => (item=" + g.label + ")"
+		}
+		r.out.line(colorSkip, line)
+	}
+	for _, g := range groups {
+		if ctx.Err() != nil {
+			return
+		}
+		tasks, err := playbooks.ParseTasksFile(g.path)
+		if err != nil {
+			r.failHosts(pc, sc, t, g.hosts, map[string]any{"reason": err.Error()})
+			continue
+		}
+		blk, err := includeBlock(t, g, tasks)
+		if err != nil {
+			r.failHosts(pc, sc, t, g.hosts, map[string]any{"reason": err.Error()})
+			continue
+		}
+		r.runTasks(ctx, pc, sc.pushFor(blk, g.hosts), blk.Block)
+	}
+}
+
+// failHosts records a failed result for hosts, as one task would.
+func (r *Runner) failHosts(pc *playCtx, sc *scope, t *playbooks.Task, hosts []*hostState, result map[string]any) {
+	for _, h := range hosts {
+		res := &taskResult{host: h.name(), failed: true, result: result}
+		r.out.hostResult(res)
+		(&execution{r: r, pc: pc, sc: sc, t: t, h: h}).finish(res, nil)
+	}
+}
+
+// includesOf evaluates an include_tasks on one host: the files it includes,
+// or a result (skipped, failed) to report instead.
+func (r *Runner) includesOf(pc *playCtx, sc *scope, t *playbooks.Task, h *hostState) ([]*inclusion, *taskResult) {
+	ex := &execution{r: r, pc: pc, sc: sc, t: t, h: h}
+	vars := r.taskVars(pc, sc, t, h)
+	res := &taskResult{host: h.name()}
+	if t.Loop == nil {
+		ok, err := ex.when(vars)
+		if err != nil {
+			return nil, ex.fail(res, err)
+		}
+		if !ok {
+			res.skipped = true
+			res.result = map[string]any{"changed": false, "skip_reason": "Conditional result was False", "skipped": true}
+			return nil, res
+		}
+		inc, err := ex.inclusion(vars, "", "")
+		if err != nil {
+			return nil, includeFailure(res, err)
+		}
+		return []*inclusion{inc}, nil
+	}
+	items, err := ex.loopItems(vars)
+	if err != nil {
+		return nil, ex.fail(res, err)
+	}
+	loopVar := "item"
+	if lc := t.LoopControl; lc != nil {
+		loopVar = firstNonEmpty(lc.LoopVar, "item")
+	}
+	var incs []*inclusion
+	for i, item := range items {
+		iv := maps.Clone(vars)
+		iv[loopVar] = item
+		if lc := t.LoopControl; lc != nil && lc.IndexVar != "" {
+			iv[lc.IndexVar] = i
+		}
+		ok, err := ex.when(iv)
+		if err != nil {
+			return nil, ex.fail(res, err)
+		}
+		if !ok {
+			continue
+		}
+		label := pyRepr(item)
+		if lc := t.LoopControl; lc != nil && lc.Label != "" {
+			if l, err := jinja.RenderString(lc.Label, iv); err == nil {
+				label = l
+			}
+		}
+		inc, err := ex.inclusion(iv, fmt.Sprintf("%d\x00%s", i, label), label)
+		if err != nil {
+			return nil, includeFailure(res, err)
+		}
+		inc.vars[loopVar] = item
+		if lc := t.LoopControl; lc != nil && lc.IndexVar != "" {
+			inc.vars[lc.IndexVar] = i
+		}
+		incs = append(incs, inc)
+	}
+	if len(incs) == 0 {
+		res.skipped = true
+		res.result = map[string]any{"changed": false, "skipped": true, "skipped_reason": "No items in the list"}
+		return nil, res
+	}
+	return incs, nil
+}
+
+func includeFailure(res *taskResult, err error) *taskResult {
+	res.failed = true
+	res.result = map[string]any{"reason": err.Error()}
+	return res
+}
+
+// inclusion resolves the file an include_tasks names with vars; its
+// parameters other than file and apply become variables of the included tasks.
+func (ex *execution) inclusion(vars map[string]any, key, label string) (*inclusion, error) {
+	args, err := ex.renderArgs("include_tasks", vars)
+	if err != nil {
+		return nil, err
+	}
+	file, _ := modules.ToString(firstSet(args["file"], args["_raw_params"]))
+	if file == "" {
+		return nil, fmt.Errorf("No file specified for include_tasks: write `include_tasks: tasks.yml` or `file: tasks.yml`")
+	}
+	path := ex.tasksPath(file)
+	if _, err := os.Stat(path); err != nil {
+		return nil, fmt.Errorf("Could not find or access '%s' on the Ansible Controller.", path)
+	}
+	incVars := maps.Clone(ex.t.Vars)
+	if incVars == nil {
+		incVars = map[string]any{}
+	}
+	for k, v := range ex.t.Args {
+		if k != "file" && k != "_raw_params" && k != "apply" {
+			incVars[k] = v
+		}
+	}
+	return &inclusion{path: path, key: path + "\x00" + key, label: label, vars: incVars}, nil
+}
+
+// tasksPath resolves an included tasks file: beside the including file
+// first, then the play's and the playbook's directories.
+func (ex *execution) tasksPath(file string) string {
+	if filepath.IsAbs(file) {
+		return file
+	}
+	var first string
+	for _, dir := range []string{ex.t.Dir, ex.pc.play.Dir, ex.pc.pb.Dir} {
+		if dir == "" {
+			continue
+		}
+		p := filepath.Join(dir, file)
+		if first == "" {
+			first = p
+		}
+		if _, err := os.Stat(p); err == nil {
+			return p
+		}
+	}
+	if first == "" {
+		return file
+	}
+	return first
+}
+
+func firstSet(vals ...any) any {
+	for _, v := range vals {
+		if v != nil {
+			return v
+		}
+	}
+	return nil
+}
+
+// includeBlock wraps an included file's tasks in a block carrying the
+// include's variables and its apply: keywords.
+func includeBlock(t *playbooks.Task, g *inclusion, tasks []*playbooks.Task) (*playbooks.Task, error) {
+	blk := &playbooks.Task{Name: t.Name, Block: tasks, Vars: g.vars, Dir: filepath.Dir(g.path)}
+	if blk.Block == nil {
+		blk.Block = []*playbooks.Task{}
+	}
+	apply, _ := t.Args["apply"].(map[string]any)
+	for k, v := range apply {
+		set, ok := applyKeywords[k]
+		if !ok {
+			return nil, fmt.Errorf("'%s' is not a valid keyword for apply (use one of %s)", k, strings.Join(sortedKeys(applyKeywords), ", "))
+		}
+		if err := set(blk, v); err != nil {
+			return nil, fmt.Errorf("apply %s: %w", k, err)
+		}
+	}
+	return blk, nil
+}
+
+// applyKeywords are the block keywords include_tasks' apply: may set.
+var applyKeywords = map[string]func(b *playbooks.Task, v any) error{
+	"tags": func(b *playbooks.Task, v any) error { return setStrings(&b.Tags, v) },
+	"when": func(b *playbooks.Task, v any) error { return setStrings(&b.When, v) },
+	"vars": func(b *playbooks.Task, v any) error {
+		m, ok := v.(map[string]any)
+		if !ok {
+			return fmt.Errorf("vars must be a mapping")
+		}
+		merged := maps.Clone(b.Vars)
+		maps.Copy(merged, m)
+		b.Vars = merged
+		return nil
+	},
+	"become":             func(b *playbooks.Task, v any) error { b.Become = v; return nil },
+	"become_user":        func(b *playbooks.Task, v any) error { return setString(&b.BecomeUser, v) },
+	"become_method":      func(b *playbooks.Task, v any) error { return setString(&b.BecomeMethod, v) },
+	"environment":        func(b *playbooks.Task, v any) error { b.Environment = v; return nil },
+	"ignore_errors":      func(b *playbooks.Task, v any) error { b.IgnoreErrors = v; return nil },
+	"ignore_unreachable": func(b *playbooks.Task, v any) error { b.IgnoreUnreachable = v; return nil },
+	"no_log":             func(b *playbooks.Task, v any) error { b.NoLog = v; return nil },
+	"check_mode":         func(b *playbooks.Task, v any) error { b.CheckMode = v; return nil },
+	"diff":               func(b *playbooks.Task, v any) error { b.Diff = v; return nil },
+	"delegate_to":        func(b *playbooks.Task, v any) error { return setString(&b.DelegateTo, v) },
+	"run_once":           func(b *playbooks.Task, v any) error { b.RunOnce = v; return nil },
+	"any_errors_fatal":   func(b *playbooks.Task, v any) error { b.AnyErrorsFatal = v; return nil },
+}
+
+func setString(dst *string, v any) error {
+	s, err := modules.ToString(v)
+	*dst = s
+	return err
+}
+
+func setStrings(dst *[]string, v any) error {
+	l, err := modules.ToStringList(v)
+	*dst = l
+	return err
+}
+
+// pushFor enters a block that only some hosts run (an include's hosts).
+func (s *scope) pushFor(block *playbooks.Task, hosts []*hostState) *scope {
+	return &scope{parent: s, block: block, hosts: hosts}
+}
+
+// only keeps the hosts the innermost restricting scope allows.
+func (s *scope) only(hosts []*hostState) []*hostState {
+	for c := s; c != nil; c = c.parent {
+		if c.hosts == nil {
+			continue
+		}
+		var out []*hostState
+		for _, h := range hosts {
+			if containsHost(c.hosts, h) {
+				out = append(out, h)
+			}
+		}
+		return out
+	}
+	return hosts
+}
+
+func containsHost(hosts []*hostState, h *hostState) bool {
+	for _, x := range hosts {
+		if x == h {
+			return true
+		}
+	}
+	return false
+}
