@@ -138,3 +138,39 @@ func TestIncludeVarsPrecedenceAndApplyTags(t *testing.T) {
 		t.Errorf("recap = %v, want %v\n%s", got, want, res.stdout)
 	}
 }
+
+// until/retries/delay print Ansible's retry lines and attempts counts:
+// retries+1 attempts, and attempts=retries when all of them failed.
+func TestUntilRetries(t *testing.T) {
+	dir := project(t, map[string]string{
+		"hosts": "a ansible_connection=local\n",
+		"site.yml": `- hosts: all
+  gather_facts: false
+  tasks:
+    - name: count up
+      shell: "echo x >> {{ playbook_dir }}/cnt; wc -l < {{ playbook_dir }}/cnt"
+      register: r
+      until: r.stdout | int >= 3
+      retries: 5
+      delay: 0
+    - assert: {that: r.attempts == 3}
+    - name: never
+      command: "false"
+      register: n
+      until: n.rc == 0
+      retries: 2
+      delay: 0
+      ignore_errors: true
+    - assert: {that: [n.attempts == 2, n is failed]}
+`,
+	})
+	res := playIn(t, dir)
+	wantOutput(t, res, 0,
+		"TASK [count up] ***", "\nFAILED - RETRYING: [a]: count up (5 retries left).\nFAILED - RETRYING: [a]: count up (4 retries left).\nchanged: [a]\n",
+		"TASK [never] ***", "\nFAILED - RETRYING: [a]: never (2 retries left).\nFAILED - RETRYING: [a]: never (1 retries left).\nfatal: [a]: FAILED! => {\"attempts\": 2, ",
+		"...ignoring",
+	)
+	if got, want := recap(t, res.stdout)["a"], [7]int{4, 2, 0, 0, 0, 0, 1}; got != want {
+		t.Errorf("recap = %v, want %v", got, want)
+	}
+}

@@ -299,15 +299,7 @@ func (ex *execution) applyConditions(res *taskResult, vars map[string]any) {
 	if ex.t.ChangedWhen == nil && ex.t.FailedWhen == nil {
 		return
 	}
-	cv := maps.Clone(vars)
-	if ex.t.Register != "" {
-		cv[ex.t.Register] = res.result
-	}
-	for k, v := range res.result {
-		if _, shadow := cv[k]; !shadow {
-			cv[k] = v
-		}
-	}
+	cv := ex.conditionVars(res, vars)
 	if ex.t.ChangedWhen != nil {
 		ok, err := evalAll(ex.t.ChangedWhen, cv)
 		if err != nil {

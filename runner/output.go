@@ -129,10 +129,7 @@ func (o *output) hostResult(r *taskResult) {
 	if r.diffText != "" && o.diff {
 		fmt.Fprint(w, o.colorDiff(r.diffText))
 	}
-	label := "[" + r.host + "]"
-	if r.delegatedTo != "" {
-		label = "[" + r.host + " -> " + r.delegatedTo + "]"
-	}
+	label := hostLabel(r)
 	item := ""
 	if r.isItem {
 		item = " => (item=" + r.itemLabel + ")"

@@ -155,7 +155,7 @@ func (ex *execution) runOnce(ctx context.Context, vars map[string]any, checkWhen
 			return res
 		}
 	}
-	ex.runModule(ctx, vars, res)
+	ex.runUntil(ctx, vars, res)
 	return res
 }
 
