@@ -111,6 +111,7 @@ func (ex *execution) runLoop(ctx context.Context, vars map[string]any, ignoreErr
 		ex.r.out.hostResult(r)
 		results = append(results, publicResult(r.result))
 		res.changed = res.changed || r.changed
+		res.noLog = res.noLog || r.noLog
 		res.failed = res.failed || r.failed
 		res.unreachable = res.unreachable || r.unreachable
 		allSkipped = allSkipped && r.skipped

@@ -126,7 +126,7 @@ func (o *output) hostResult(r *taskResult) {
 	o.clearLive()
 	defer o.drawLive()
 	w := o.w
-	if r.diffText != "" && o.diff {
+	if r.diffText != "" && o.diff && !r.noLog {
 		fmt.Fprint(w, o.colorDiff(r.diffText))
 	}
 	label := hostLabel(r)

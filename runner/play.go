@@ -84,6 +84,7 @@ func (r *Runner) runPlay(ctx context.Context, pb *playbooks.Playbook, play *play
 			pc.hosts = append(pc.hosts, h)
 		}
 	}
+	r.playStarted(pc)
 	for _, g := range r.opts.Inventory.GroupNames() {
 		pc.groups[g] = stringsToAny(r.opts.Inventory.GroupHosts(g))
 	}

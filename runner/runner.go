@@ -55,6 +55,8 @@ type Options struct {
 	Color          bool
 	// Live shows which hosts are still running the current task (terminals only).
 	Live bool
+	// Listeners receive the run's events (reports).
+	Listeners []Listener
 }
 
 // HostStats are one host's recap counters.

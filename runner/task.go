@@ -7,6 +7,7 @@ import (
 	"maps"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"play/jinja"
 	"play/modules"
@@ -57,13 +58,16 @@ func (r *taskResult) printable(verbosity int) map[string]any {
 func (r *Runner) runTask(ctx context.Context, pc *playCtx, sc *scope, t *playbooks.Task, kind string, hosts []*hostState) {
 	pc.resetHostvars()
 	r.out.banner(kind + " [" + r.taskTitle(pc, t) + "]")
+	r.taskStarted(pc, t, kind)
 	names := make([]string, len(hosts))
 	for i, h := range hosts {
 		names[i] = h.name()
 	}
 	r.out.wait(names)
 	r.forEachHost(hosts, func(h *hostState) {
-		r.runTaskOnHost(ctx, pc, sc, t, h)
+		start := time.Now()
+		res := r.runTaskOnHost(ctx, pc, sc, t, h)
+		r.hostFinished(pc, t, kind, res, start)
 		r.out.done(h.name())
 	})
 }
@@ -89,7 +93,7 @@ func (r *Runner) taskTitle(pc *playCtx, t *playbooks.Task) string {
 
 // runTaskOnHost runs a task on one host: conditions, loop, module, result
 // handling, register, notify and stats.
-func (r *Runner) runTaskOnHost(ctx context.Context, pc *playCtx, sc *scope, t *playbooks.Task, h *hostState) {
+func (r *Runner) runTaskOnHost(ctx context.Context, pc *playCtx, sc *scope, t *playbooks.Task, h *hostState) *taskResult {
 	vars := r.taskVars(pc, sc, t, h)
 	ex := &execution{r: r, pc: pc, sc: sc, t: t, h: h}
 	ignoreErrors, _, err := ex.boolKeyword(func(t *playbooks.Task) any { return t.IgnoreErrors }, pc.play.IgnoreErrors, vars)
@@ -106,6 +110,7 @@ func (r *Runner) runTaskOnHost(ctx context.Context, pc *playCtx, sc *scope, t *p
 		r.out.hostResult(res)
 	}
 	ex.finish(res, vars)
+	return res
 }
 
 // execution is one task on one host.
