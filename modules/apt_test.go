@@ -135,9 +135,9 @@ func TestAptDiffAndFinish(t *testing.T) {
 
 func TestAptValidate(t *testing.T) {
 	for args, want := range map[string]map[string]any{
-		"value of upgrade must be one of: dist, full, no, safe, yes, got: sometimes":                            {"upgrade": "sometimes"},
+		"value of upgrade must be one of: dist, full, no, safe, yes, got: sometimes":                          {"upgrade": "sometimes"},
 		"one of the following is required: autoclean, autoremove, clean, deb, package, update_cache, upgrade": {"state": "present"},
-		"parameters are mutually exclusive: deb|package|upgrade":                                               {"deb": "/tmp/x.deb", "name": "x"},
+		"parameters are mutually exclusive: deb|package|upgrade":                                              {"deb": "/tmp/x.deb", "name": "x"},
 	} {
 		if _, err := New("apt", want); err == nil || err.Error() != args {
 			t.Errorf("New(apt, %v) = %v, want %q", want, err, args)
