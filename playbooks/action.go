@@ -112,9 +112,6 @@ func (s *source) action(t *Task, task *yaml.Node, es []entry, candidates []entry
 		return false
 	}
 	switch shortName(name) {
-	case "include_role", "import_role":
-		s.rolesUnsupported(thing)
-		return false
 	case "include":
 		s.fail(thing, "'include' is not supported").WithHint("use import_tasks (read when the playbook is loaded) or include_tasks (read when the task runs)")
 		return false
@@ -305,12 +302,6 @@ func suggestModule(name string) string {
 		return ""
 	}
 	return strings.TrimSuffix(name, short) + sug
-}
-
-// rolesUnsupported reports the use of roles, which issue 4 will add.
-func (s *source) rolesUnsupported(at *yaml.Node) {
-	s.fail(at, "roles are not supported yet (issue 4)").
-		WithHint("import the role's tasks file with import_tasks for now")
 }
 
 // importTasks reads the file an import_tasks names and applies the import's

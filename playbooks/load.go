@@ -30,8 +30,8 @@ func Load(path string) (*Playbook, error) {
 // include_tasks and import_tasks).
 func ParseTasksFile(path string) ([]*Task, error) {
 	p := &problems{}
-	ld := &loader{problems: p}
 	src := newSource(p, path)
+	ld := &loader{problems: p, cur: &playRoles{baseDir: src.dir}}
 	tasks := ld.tasksFile(src, nil, taskContext{})
 	if err := p.err(); err != nil {
 		return nil, err
@@ -62,6 +62,8 @@ type loader struct {
 	// stack holds the absolute paths of the files being imported, to
 	// report import cycles instead of recursing forever.
 	stack []string
+	// cur collects the roles of the play being read.
+	cur *playRoles
 }
 
 // enter pushes file on the import stack; false (after recording the error)

@@ -40,7 +40,6 @@ var playKeywords = map[string]playSetter{
 	"module_defaults":     func(s *source, p *Play, v *yaml.Node) { p.ModuleDefaults = s.value(v) },
 	"collections":         func(s *source, p *Play, v *yaml.Node) { p.Collections = s.stringList("collections", v) },
 	"vars_prompt":         func(s *source, p *Play, v *yaml.Node) { p.VarsPrompt = s.value(v) },
-	"roles":               func(s *source, _ *Play, v *yaml.Node) { s.roles(v) },
 	"run_once":            func(s *source, p *Play, v *yaml.Node) { p.RunOnce = s.boolish("run_once", v) },
 	"throttle":            func(s *source, p *Play, v *yaml.Node) { p.Throttle = s.value(v) },
 	"timeout":             func(s *source, p *Play, v *yaml.Node) { p.Timeout = s.value(v) },
@@ -51,6 +50,7 @@ var playKeywords = map[string]playSetter{
 	"gather_timeout":      func(s *source, p *Play, v *yaml.Node) { p.GatherTimeout = s.value(v) },
 	"debugger":            func(*source, *Play, *yaml.Node) {},
 	"become_exe":          func(*source, *Play, *yaml.Node) {},
+	"roles":               nil,
 	"pre_tasks":           nil,
 	"tasks":               nil,
 	"post_tasks":          nil,
@@ -93,10 +93,17 @@ func (ld *loader) play(src *source, n *yaml.Node) *Play {
 	}
 	src.checkVarsFiles(n, p.VarsFiles)
 	ctx := taskContext{tags: p.Tags}
+	ld.cur = &playRoles{baseDir: src.dir}
+	roles := ld.roles(src, sections["roles"], ctx)
+	roleHandlers := ld.cur.handlers
+	ld.cur.handlers = nil
 	p.PreTasks = ld.taskList(src, sections["pre_tasks"], "pre_tasks", ctx)
-	p.Tasks = ld.taskList(src, sections["tasks"], "tasks", ctx)
+	// Ansible runs the roles' tasks after pre_tasks, as the start of tasks.
+	p.Tasks = append(roles, ld.taskList(src, sections["tasks"], "tasks", ctx)...)
 	p.PostTasks = ld.taskList(src, sections["post_tasks"], "post_tasks", ctx)
 	p.Handlers = ld.taskList(src, sections["handlers"], "handlers", ctx.handlers())
+	p.Handlers = append(append(roleHandlers, p.Handlers...), ld.cur.handlers...)
+	p.Roles = ld.cur.public
 	checkNotify(src, p)
 	return p
 }
@@ -112,15 +119,6 @@ func (s *source) hosts(v *yaml.Node) string {
 		return strings.Join(parts, ",")
 	}
 	return s.text("hosts", v)
-}
-
-// roles reports roles, which are not supported yet.
-func (s *source) roles(v *yaml.Node) {
-	v = deref(v)
-	if isNull(v) || (v.Kind == yaml.SequenceNode && len(v.Content) == 0) {
-		return
-	}
-	s.rolesUnsupported(v)
 }
 
 // varsFiles reads vars_files: each entry a path or a list of candidate paths.

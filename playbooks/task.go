@@ -175,8 +175,13 @@ func (ld *loader) task(src *source, n *yaml.Node, ctx taskContext) []*Task {
 	if !src.action(t, n, es, candidates) {
 		return nil
 	}
-	if shortName(t.Module) == "import_tasks" {
+	switch shortName(t.Module) {
+	case "import_tasks":
 		return ld.importTasks(src, t, ctx)
+	case "import_role":
+		return ld.importRole(src, t, ctx)
+	case "include_role":
+		ld.checkIncludeRole(src, t)
 	}
 	return []*Task{t}
 }

@@ -55,7 +55,10 @@ type Play struct {
 	VarsPrompt        any
 	// Dir is the directory of the file this play came from (import_playbook
 	// from another directory resolves its paths there).
-	Dir       string
+	Dir string
+	// Roles are the roles the play uses statically (roles:, import_role):
+	// their defaults and vars are visible to all its tasks.
+	Roles     []*Role
 	PreTasks  []*Task
 	Tasks     []*Task
 	PostTasks []*Task
@@ -121,8 +124,10 @@ type Task struct {
 	Rescue []*Task
 	Always []*Task
 
-	// Role is the role this task came from ("" for the playbook's own).
-	Role string
+	// Role is the role this task came from ("" for the playbook's own),
+	// RoleRef that use of the role with its variables.
+	Role    string
+	RoleRef *Role
 	// Dir is the directory relative src/template paths resolve against
 	// (the role dir, or the playbook's dir).
 	Dir string

@@ -1,0 +1,472 @@
+package playbooks
+
+import (
+	"encoding/json"
+	"maps"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+
+	"go.yaml.in/yaml/v3"
+
+	"play/diag"
+)
+
+// Role is one use of a role in a play (a roles: entry, a dependency,
+// import_role or include_role) with its variables, shared by its tasks.
+type Role struct {
+	Name string // as written: what Ansible prints before " : " and role_name
+	Path string // the role's directory: role_path
+	// Defaults are the role's defaults/ over its dependencies' and under
+	// those of the roles that depend on it: the lowest precedence.
+	Defaults map[string]any
+	// Vars are the role's vars/ and its entry's vars: keyword, over its
+	// dependencies' vars/ and under the roles that depend on it: the
+	// "role vars" level, above vars_files.
+	Vars map[string]any
+	// Params are the entry's parameters ({role: x, port: 80}) under those
+	// of the roles depending on it: above set_fact, below extra vars.
+	Params map[string]any
+	// PublicDefaults and PublicVars are what every task of the play sees
+	// of a role used statically (roles:, import_role): defaults/ and vars/
+	// of the role and its dependencies.
+	PublicDefaults map[string]any
+	PublicVars     map[string]any
+
+	parent *Role
+	deps   []*Role
+	own    roleVars
+	key    string // identity for running a role once per play
+}
+
+// roleVars are the variables a role use defines itself.
+type roleVars struct {
+	defaults, vars, entryVars, params map[string]any
+}
+
+// roleSpec is a request for a role: a roles: entry, a dependency in
+// meta/, import_role or include_role.
+type roleSpec struct {
+	name   string
+	at     diag.Pos
+	params map[string]any
+	vars   map[string]any
+	// block carries the entry's keywords (when, tags, become, ...); its
+	// Block becomes the role's tasks.
+	block *Task
+	// from names the file to read in tasks/, vars/, defaults/, handlers/
+	// instead of main.
+	from            map[string]string
+	allowDuplicates bool
+	// once: a use that is skipped when the same role with the same params
+	// already runs in the play (roles: and dependencies).
+	once bool
+}
+
+// playRoles is what loading a play's roles collects.
+type playRoles struct {
+	baseDir  string // the playbook's directory, where the search starts
+	uses     []*Role
+	public   []*Role
+	handlers []*Task
+	stack    []string // role paths being read, to report dependency cycles
+}
+
+// roleKeywords are the keywords of a roles: entry; its other keys are
+// role parameters.
+var roleKeywords = []string{
+	"any_errors_fatal", "become", "become_exe", "become_flags", "become_method", "become_user",
+	"check_mode", "collections", "connection", "debugger", "delegate_facts", "delegate_to", "diff",
+	"environment", "ignore_errors", "ignore_unreachable", "module_defaults", "no_log", "port",
+	"remote_user", "run_once", "tags", "throttle", "timeout", "when",
+}
+
+// roleArgs are the arguments of import_role and include_role.
+var roleArgs = []string{"name", "tasks_from", "vars_from", "defaults_from", "handlers_from", "allow_duplicates", "public", "rolespec_validate", "apply"}
+
+// roles reads the roles: section of a play into one block per role use.
+func (ld *loader) roles(src *source, n *yaml.Node, ctx taskContext) []*Task {
+	n = deref(n)
+	if isNull(n) {
+		return nil
+	}
+	if n.Kind != yaml.SequenceNode {
+		src.fail(n, "A malformed role declaration was encountered: roles must be a list, got %s", kindName(n)).
+			WithHint("write `roles: [name]` or a list of `- role: name`")
+		return nil
+	}
+	var out []*Task
+	for _, c := range n.Content {
+		spec, ok := src.roleEntry(c)
+		if !ok {
+			continue
+		}
+		if r, b := ld.useRole(spec, nil, ctx); b != nil {
+			ld.cur.public = append(ld.cur.public, r)
+			out = append(out, b)
+		}
+	}
+	return out
+}
+
+// roleEntry reads a roles: or dependencies: entry: a name, or a mapping
+// with role (or name), keywords and parameters.
+func (s *source) roleEntry(n *yaml.Node) (roleSpec, bool) {
+	n = deref(n)
+	spec := roleSpec{at: s.pos(n), once: true, block: &Task{Pos: s.pos(n), Dir: s.dir, KeyPos: map[string]diag.Pos{}}}
+	switch {
+	case n.Kind == yaml.ScalarNode && !isNull(n):
+		spec.name = s.text("role", n)
+	case n.Kind == yaml.MappingNode:
+		for _, e := range entries(n) {
+			switch {
+			case e.key == "role" || e.key == "name":
+				spec.name, spec.at = s.text(e.key, e.v), s.pos(e.v)
+			case e.key == "vars":
+				spec.vars = s.vars("a role", e.v)
+			case slices.Contains(roleKeywords, e.key):
+				spec.block.KeyPos[e.key] = s.pos(e.v)
+				taskKeywords[e.key](s, spec.block, e)
+			default:
+				if spec.params == nil {
+					spec.params = map[string]any{}
+				}
+				spec.params[e.key] = s.value(e.v)
+			}
+		}
+	default:
+		s.fail(n, "A malformed role declaration was encountered: a role is a name or a mapping, got %s", kindName(n)).
+			WithHint("write `- name` or `- role: name`")
+		return spec, false
+	}
+	switch {
+	case spec.name == "":
+		s.fail(n, "role definitions must contain a role name").WithHint("add `role: <name>`")
+		return spec, false
+	case isTemplate(spec.name):
+		s.fail(n, "a role name cannot be a template here: %s", spec.name).
+			WithHint("roles: and import_role are read before any variable is known; use include_role for a role chosen at run time")
+		return spec, false
+	}
+	return spec, true
+}
+
+// useRole reads a role for spec: its meta (dependencies first), variables,
+// tasks and handlers. It returns the role and a block holding its
+// dependencies' and its own tasks; the block is nil when the role was
+// already used the same way (spec.once) or could not be read.
+func (ld *loader) useRole(spec roleSpec, parent *Role, ctx taskContext) (*Role, *Task) {
+	parentPath := ""
+	if parent != nil {
+		parentPath = parent.Path
+	}
+	path, searched := findRole(spec.name, ld.cur.baseDir, parentPath)
+	if path == "" {
+		ld.add(diag.Errorf(spec.at, "the role '%s' was not found in %s", spec.name, strings.Join(searched, ":")).
+			WithHint("put the role in roles/ beside the playbook, or add its parent directory to ANSIBLE_ROLES_PATH or roles_path in ansible.cfg"))
+		return nil, nil
+	}
+	if slices.Contains(ld.cur.stack, path) {
+		ld.add(diag.Errorf(spec.at, "recursive role dependency: %s depends on itself", spec.name).
+			WithHint("remove the cycle from the dependencies in meta/main.yml"))
+		return nil, nil
+	}
+	meta := ld.roleMeta(path)
+	r := &Role{Name: spec.name, Path: path, parent: parent, key: roleKey(path, spec)}
+	if spec.once && !spec.allowDuplicates && !meta.allowDuplicates {
+		for _, u := range ld.cur.uses {
+			if u.key == r.key {
+				return u, nil
+			}
+		}
+	}
+	ld.cur.uses = append(ld.cur.uses, r)
+	ld.cur.stack = append(ld.cur.stack, path)
+	defer func() { ld.cur.stack = ld.cur.stack[:len(ld.cur.stack)-1] }()
+
+	r.own = roleVars{
+		defaults:  ld.roleVarsFile(path, "defaults", spec),
+		vars:      ld.roleVarsFile(path, "vars", spec),
+		entryVars: spec.vars,
+		params:    spec.params,
+	}
+	var children []*Task
+	for _, dep := range meta.deps {
+		d, b := ld.useRole(dep, r, ctx)
+		if d != nil {
+			r.deps = append(r.deps, d)
+		}
+		if b != nil {
+			children = append(children, b)
+		}
+	}
+	r.settle()
+	tasks := ld.roleTasks(path, "tasks", spec, ctx)
+	handlers := ld.roleTasks(path, "handlers", spec, ctx.handlers())
+	for _, list := range [][]*Task{tasks, handlers} {
+		walk(list, func(t *Task) { t.Role, t.RoleRef, t.Dir = r.Name, r, r.Path })
+	}
+	ld.cur.handlers = append(ld.cur.handlers, handlers...)
+	b := spec.block
+	b.Module, b.Args, b.ArgPos = "", nil, nil
+	b.Block = append(children, tasks...)
+	b.Role, b.RoleRef, b.Dir = r.Name, r, r.Path
+	return r, b
+}
+
+// roleKey identifies a role use: the same role with the same parameters
+// and files runs once per play.
+func roleKey(path string, spec roleSpec) string {
+	data, _ := json.Marshal([]any{path, spec.params, spec.from})
+	return string(data)
+}
+
+// settle merges the role's variables along its dependency chain, as
+// Ansible's Role.get_default_vars, get_vars and get_role_params do.
+func (r *Role) settle() {
+	var chain []*Role // the roles depending on r, outermost first
+	for p := r.parent; p != nil; p = p.parent {
+		chain = append([]*Role{p}, chain...)
+	}
+	r.PublicDefaults, r.PublicVars = map[string]any{}, map[string]any{}
+	for _, d := range r.deps {
+		maps.Copy(r.PublicDefaults, d.PublicDefaults)
+		maps.Copy(r.PublicVars, d.PublicVars)
+	}
+	maps.Copy(r.PublicDefaults, r.own.defaults)
+	maps.Copy(r.PublicVars, r.own.vars)
+
+	r.Defaults = maps.Clone(r.PublicDefaults)
+	r.Vars, r.Params = map[string]any{}, map[string]any{}
+	for _, p := range chain {
+		maps.Copy(r.Defaults, p.own.defaults)
+		maps.Copy(r.Vars, p.own.entryVars)
+		maps.Copy(r.Vars, p.own.vars)
+		maps.Copy(r.Params, p.own.params)
+	}
+	maps.Copy(r.Defaults, r.own.defaults)
+	maps.Copy(r.Vars, r.PublicVars)
+	maps.Copy(r.Vars, r.own.entryVars)
+	maps.Copy(r.Params, r.own.params)
+}
+
+// roleFile finds <role>/<kind>/<name> as Ansible does: name is main or the
+// *_from argument, with or without .yml, .yaml or .json.
+func roleFile(path, kind string, spec roleSpec) (string, bool) {
+	name, explicit := spec.from[kind]
+	if !explicit {
+		name = "main"
+	}
+	base := filepath.Join(path, kind, name)
+	for _, ext := range []string{"", ".yml", ".yaml", ".json"} {
+		if st, err := os.Stat(base + ext); err == nil && !st.IsDir() {
+			return base + ext, explicit
+		}
+	}
+	return "", explicit
+}
+
+// roleVarsFile reads defaults/ or vars/ of a role; an absent main file is
+// no variables, an absent *_from file an error.
+func (ld *loader) roleVarsFile(path, kind string, spec roleSpec) map[string]any {
+	file, explicit := roleFile(path, kind, spec)
+	if file == "" {
+		ld.missingFrom(path, kind, spec, explicit)
+		return nil
+	}
+	src := newSource(ld.problems, file)
+	root := src.read(&spec.at)
+	if root == nil || isNull(root) {
+		return nil
+	}
+	return src.vars("a role's "+kind, root)
+}
+
+// roleTasks reads tasks/ or handlers/ of a role.
+func (ld *loader) roleTasks(path, kind string, spec roleSpec, ctx taskContext) []*Task {
+	file, explicit := roleFile(path, kind, spec)
+	if file == "" {
+		ld.missingFrom(path, kind, spec, explicit)
+		return nil
+	}
+	return ld.tasksFile(newSource(ld.problems, file), &spec.at, ctx)
+}
+
+func (ld *loader) missingFrom(path, kind string, spec roleSpec, explicit bool) {
+	if explicit {
+		ld.add(diag.Errorf(spec.at, "Could not find specified file in role: %s/%s", kind, spec.from[kind]).
+			WithHint("files searched: %s{,.yml,.yaml,.json}", filepath.Join(path, kind, spec.from[kind])))
+	}
+}
+
+// roleMetadata is a role's meta/main.yml.
+type roleMetadata struct {
+	allowDuplicates bool
+	deps            []roleSpec
+}
+
+var roleMetaKeywords = []string{"allow_duplicates", "dependencies", "galaxy_info", "argument_specs", "collections"}
+
+// roleMeta reads meta/main of a role; a role without one has no
+// dependencies.
+func (ld *loader) roleMeta(path string) roleMetadata {
+	var meta roleMetadata
+	file, _ := roleFile(path, "meta", roleSpec{})
+	if file == "" {
+		return meta
+	}
+	src := newSource(ld.problems, file)
+	root := src.read(nil)
+	if root == nil || isNull(root) {
+		return meta
+	}
+	if root.Kind != yaml.MappingNode {
+		src.fail(root, "the role metadata must be a mapping (dependencies:, galaxy_info:, ...), got %s", kindName(root))
+		return meta
+	}
+	for _, e := range entries(root) {
+		switch e.key {
+		case "allow_duplicates":
+			meta.allowDuplicates, _ = src.boolish(e.key, e.v).(bool)
+		case "dependencies":
+			meta.deps = src.roleDependencies(e.v)
+		case "galaxy_info", "argument_specs", "collections":
+		default:
+			src.unknownKeyword(e, "a RoleMetadata", roleMetaKeywords)
+		}
+	}
+	return meta
+}
+
+func (s *source) roleDependencies(v *yaml.Node) []roleSpec {
+	v = deref(v)
+	if isNull(v) {
+		return nil
+	}
+	if v.Kind != yaml.SequenceNode {
+		s.fail(v, "Expected role dependencies to be a list.").WithHint("write `dependencies: [other_role]` or a list of `- role: other_role`")
+		return nil
+	}
+	var out []roleSpec
+	for _, c := range v.Content {
+		if spec, ok := s.roleEntry(c); ok {
+			out = append(out, spec)
+		}
+	}
+	return out
+}
+
+// roleAction validates import_role/include_role arguments and returns the
+// spec they ask for; ok is false after recording a problem.
+func (s *source) roleAction(t *Task) (roleSpec, bool) {
+	action := shortName(t.Module)
+	spec := roleSpec{at: t.Pos, from: map[string]string{}}
+	var unknown []string
+	for k := range t.Args {
+		if !slices.Contains(roleArgs, k) || (k == "apply" && action == "import_role") {
+			unknown = append(unknown, k)
+		}
+	}
+	if len(unknown) > 0 {
+		slices.Sort(unknown)
+		e := diag.Errorf(t.Pos, "Invalid options for %s: %s", action, strings.Join(unknown, ", "))
+		if sug := suggest(unknown[0], roleArgs); sug != "" {
+			e.WithHint("did you mean `%s`?", sug)
+		} else {
+			e.WithHint("%s takes name, tasks_from, vars_from, defaults_from, handlers_from, allow_duplicates, public; pass role variables with vars:", action)
+		}
+		s.add(e)
+		return spec, false
+	}
+	name, _ := t.Args["name"].(string)
+	if name == "" {
+		s.add(diag.Errorf(t.Pos, "'name' is a required field for %s.", action).WithHint("write `%s: name=<role>`", action))
+		return spec, false
+	}
+	spec.name = name
+	if p, ok := t.ArgPos["name"]; ok {
+		spec.at = p
+	}
+	for _, kind := range []string{"tasks", "vars", "defaults", "handlers"} {
+		if f, ok := t.Args[kind+"_from"].(string); ok {
+			spec.from[kind] = f
+		}
+	}
+	spec.allowDuplicates, _ = t.Args["allow_duplicates"].(bool)
+	return spec, true
+}
+
+// importRole replaces an import_role task by a block of the role's tasks,
+// with the import's keywords.
+func (ld *loader) importRole(src *source, t *Task, ctx taskContext) []*Task {
+	if t.LoopKind != "" {
+		src.add(diag.Errorf(t.KeyPos[t.LoopKind], "You cannot use loops on 'import_role' statements. You should use 'include_role' instead."))
+		return nil
+	}
+	spec, ok := src.roleAction(t)
+	if !ok {
+		return nil
+	}
+	if hasTemplate(spec) {
+		src.add(diag.Errorf(spec.at, "import_role cannot use a template in its arguments: %s", spec.name).
+			WithHint("imports are read before any variable is known; use include_role for a role chosen at run time"))
+		return nil
+	}
+	spec.block = t
+	r, b := ld.useRole(spec, nil, ctx)
+	if b == nil {
+		return nil
+	}
+	ld.cur.public = append(ld.cur.public, r)
+	return []*Task{b}
+}
+
+func hasTemplate(spec roleSpec) bool {
+	return isTemplate(spec.name) || slices.ContainsFunc(slices.Collect(maps.Values(spec.from)), isTemplate)
+}
+
+// checkIncludeRole validates an include_role at load time: its arguments
+// and, when written literally, that the role exists and reads cleanly
+// (Ansible finds these only when the task runs).
+func (ld *loader) checkIncludeRole(src *source, t *Task) {
+	spec, ok := src.roleAction(t)
+	if !ok || hasTemplate(spec) {
+		return
+	}
+	if path, _ := findRole(spec.name, ld.cur.baseDir, ""); slices.Contains(ld.cur.stack, path) {
+		return // a role including itself: only its run-time conditions end that
+	}
+	saved := ld.cur
+	ld.cur = &playRoles{baseDir: saved.baseDir, stack: saved.stack}
+	spec.block = &Task{Pos: t.Pos}
+	ld.useRole(spec, nil, taskContext{})
+	ld.cur = saved
+}
+
+// RoleRequest asks for a role at run time (include_role).
+type RoleRequest struct {
+	Name string
+	// From names the files to read instead of main, by directory
+	// ("tasks", "vars", "defaults", "handlers").
+	From        map[string]string
+	PlaybookDir string
+	// Parent is the role whose task includes this one, if any: the
+	// included role inherits its variables.
+	Parent *Role
+	At     diag.Pos
+}
+
+// IncludeRole reads a role for include_role: a block holding its
+// dependencies' tasks and its own (block.RoleRef is the role), and its
+// handlers.
+func IncludeRole(req RoleRequest) (*Task, []*Task, error) {
+	p := &problems{}
+	ld := &loader{problems: p, cur: &playRoles{baseDir: req.PlaybookDir}}
+	spec := roleSpec{name: req.Name, at: req.At, from: req.From, block: &Task{Pos: req.At}}
+	_, b := ld.useRole(spec, req.Parent, taskContext{})
+	if err := p.err(); err != nil {
+		return nil, nil, err
+	}
+	return b, ld.cur.handlers, nil
+}
