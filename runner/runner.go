@@ -12,6 +12,7 @@ import (
 	"runtime/debug"
 	"sort"
 	"sync"
+	"time"
 	"sync/atomic"
 
 	"play/connection"
@@ -57,6 +58,11 @@ type Options struct {
 	Live bool
 	// Listeners receive the run's events (reports).
 	Listeners []Listener
+	// ConnectRetries is how many times a failed first connection is retried.
+	ConnectRetries int
+	// KillGrace is how long commands running when the run is interrupted
+	// may go on before they are killed (0: killed at once).
+	KillGrace time.Duration
 }
 
 // HostStats are one host's recap counters.
@@ -193,7 +199,7 @@ func (r *Runner) connect(ctx context.Context, name string, cfg connection.Config
 	v, _ := r.dials.LoadOrStore(name, &dialOnce{})
 	d := v.(*dialOnce)
 	d.once.Do(func() {
-		d.conn, d.err = connection.Dial(ctx, cfg)
+		d.conn, d.err = r.dial(ctx, cfg)
 	})
 	return d.conn, d.err
 }

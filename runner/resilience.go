@@ -1,0 +1,72 @@
+package runner
+
+import (
+	"context"
+	"errors"
+	"io"
+	"net"
+	"syscall"
+	"time"
+
+	"play/connection"
+)
+
+// firstBackoff is the wait before the first connection retry; each
+// retry waits twice as long as the one before (a variable for tests).
+var firstBackoff = time.Second
+
+// dial opens a host's connection, retrying network failures
+// (--connect-retries) with exponential backoff; a refused host key or
+// login is not retried. The connection's commands outlive an interrupt by
+// the kill grace period.
+func (r *Runner) dial(ctx context.Context, cfg connection.Config) (connection.Conn, error) {
+	wait := firstBackoff
+	for attempt := 0; ; attempt++ {
+		conn, err := connection.Dial(ctx, cfg)
+		if err == nil {
+			if r.opts.KillGrace > 0 {
+				conn = &graceConn{Conn: conn, grace: r.opts.KillGrace}
+			}
+			return conn, nil
+		}
+		if attempt >= r.opts.ConnectRetries || !retryable(err) {
+			return nil, err
+		}
+		select {
+		case <-ctx.Done():
+			return nil, err
+		case <-time.After(wait):
+		}
+		wait *= 2
+	}
+}
+
+// retryable says whether a dial failure may go away by itself (a host
+// booting, a network blip), as opposed to a wrong key or credentials.
+func retryable(err error) bool {
+	var hk *connection.HostKeyError
+	if errors.As(err, &hk) {
+		return false
+	}
+	var ne net.Error
+	return errors.As(err, &ne) || errors.Is(err, syscall.ECONNREFUSED) || errors.Is(err, syscall.ECONNRESET) ||
+		errors.Is(err, syscall.EHOSTUNREACH) || errors.Is(err, io.EOF) || errors.Is(err, context.DeadlineExceeded)
+}
+
+// graceConn lets a command that is running when the run is interrupted
+// finish, and kills it only after the grace period.
+type graceConn struct {
+	connection.Conn
+	grace time.Duration
+}
+
+func (g *graceConn) Exec(ctx context.Context, cmd connection.Command) (connection.Result, error) {
+	cctx, cancel := context.WithCancel(context.WithoutCancel(ctx))
+	defer cancel()
+	stop := context.AfterFunc(ctx, func() {
+		t := time.AfterFunc(g.grace, cancel)
+		context.AfterFunc(cctx, func() { t.Stop() })
+	})
+	defer stop()
+	return g.Conn.Exec(cctx, cmd)
+}
