@@ -41,37 +41,9 @@ type inclusion struct {
 // hosts that included it. Like Ansible, a host counts one ok per file it
 // included.
 func (r *Runner) runIncludeTasks(ctx context.Context, pc *playCtx, sc *scope, t *playbooks.Task, hosts []*hostState) {
-	pc.resetHostvars()
-	r.out.banner("TASK [" + r.taskTitle(pc, t) + "]")
-	perHost := make([][]*inclusion, len(hosts))
-	results := make([]*taskResult, len(hosts))
-	index := map[*hostState]int{}
-	for i, h := range hosts {
-		index[h] = i
-	}
-	var mu sync.Mutex
-	r.forEachHost(hosts, func(h *hostState) {
-		incs, res := r.includesOf(pc, sc, t, h)
-		mu.Lock()
-		perHost[index[h]], results[index[h]] = incs, res
-		mu.Unlock()
-	})
-	var groups []*inclusion
-	byKey := map[string]*inclusion{}
-	for i, h := range hosts {
-		if res := results[i]; res != nil {
-			r.out.hostResult(res)
-			(&execution{r: r, pc: pc, sc: sc, t: t, h: h}).finish(res, nil)
-			continue
-		}
-		for _, inc := range perHost[i] {
-			g, ok := byKey[inc.key]
-			if !ok {
-				g = inc
-				byKey[inc.key] = g
-				groups = append(groups, g)
-			}
-			g.hosts = append(g.hosts, h)
+	groups := r.includeGroups(pc, sc, t, hosts, (*execution).inclusion)
+	for _, g := range groups {
+		for _, h := range g.hosts {
 			h.count(func(s *HostStats) { s.OK++ })
 		}
 	}
@@ -104,6 +76,50 @@ func (r *Runner) runIncludeTasks(ctx context.Context, pc *playCtx, sc *scope, t 
 	}
 }
 
+// inclusionResolver says what a dynamic include includes on a host, with
+// vars (and the loop item's key and label when it loops).
+type inclusionResolver func(ex *execution, vars map[string]any, key, label string) (*inclusion, error)
+
+// includeGroups prints the include's banner, evaluates it on every host
+// (when, loop, resolve) and groups the hosts that include the same thing,
+// in order. Hosts that skip or fail it get their result here.
+func (r *Runner) includeGroups(pc *playCtx, sc *scope, t *playbooks.Task, hosts []*hostState, resolve inclusionResolver) []*inclusion {
+	pc.resetHostvars()
+	r.out.banner("TASK [" + r.taskTitle(pc, t) + "]")
+	perHost := make([][]*inclusion, len(hosts))
+	results := make([]*taskResult, len(hosts))
+	index := map[*hostState]int{}
+	for i, h := range hosts {
+		index[h] = i
+	}
+	var mu sync.Mutex
+	r.forEachHost(hosts, func(h *hostState) {
+		incs, res := r.includesOf(pc, sc, t, h, resolve)
+		mu.Lock()
+		perHost[index[h]], results[index[h]] = incs, res
+		mu.Unlock()
+	})
+	var groups []*inclusion
+	byKey := map[string]*inclusion{}
+	for i, h := range hosts {
+		if res := results[i]; res != nil {
+			r.out.hostResult(res)
+			(&execution{r: r, pc: pc, sc: sc, t: t, h: h}).finish(res, nil)
+			continue
+		}
+		for _, inc := range perHost[i] {
+			g, ok := byKey[inc.key]
+			if !ok {
+				g = inc
+				byKey[inc.key] = g
+				groups = append(groups, g)
+			}
+			g.hosts = append(g.hosts, h)
+		}
+	}
+	return groups
+}
+
 // failHosts records a failed result for hosts, as one task would.
 func (r *Runner) failHosts(pc *playCtx, sc *scope, t *playbooks.Task, hosts []*hostState, result map[string]any) {
 	for _, h := range hosts {
@@ -113,9 +129,9 @@ func (r *Runner) failHosts(pc *playCtx, sc *scope, t *playbooks.Task, hosts []*h
 	}
 }
 
-// includesOf evaluates an include_tasks on one host: the files it includes,
+// includesOf evaluates a dynamic include on one host: what it includes,
 // or a result (skipped, failed) to report instead.
-func (r *Runner) includesOf(pc *playCtx, sc *scope, t *playbooks.Task, h *hostState) ([]*inclusion, *taskResult) {
+func (r *Runner) includesOf(pc *playCtx, sc *scope, t *playbooks.Task, h *hostState, resolve inclusionResolver) ([]*inclusion, *taskResult) {
 	ex := &execution{r: r, pc: pc, sc: sc, t: t, h: h}
 	vars := r.taskVars(pc, sc, t, h)
 	res := &taskResult{host: h.name()}
@@ -129,7 +145,7 @@ func (r *Runner) includesOf(pc *playCtx, sc *scope, t *playbooks.Task, h *hostSt
 			res.result = map[string]any{"changed": false, "skip_reason": "Conditional result was False", "skipped": true}
 			return nil, res
 		}
-		inc, err := ex.inclusion(vars, "", "")
+		inc, err := resolve(ex, vars, "", "")
 		if err != nil {
 			return nil, includeFailure(res, err)
 		}
@@ -163,7 +179,7 @@ func (r *Runner) includesOf(pc *playCtx, sc *scope, t *playbooks.Task, h *hostSt
 				label = l
 			}
 		}
-		inc, err := ex.inclusion(iv, fmt.Sprintf("%d\x00%s", i, label), label)
+		inc, err := resolve(ex, iv, fmt.Sprintf("%d\x00%s", i, label), label)
 		if err != nil {
 			return nil, includeFailure(res, err)
 		}
