@@ -174,3 +174,75 @@ func TestUntilRetries(t *testing.T) {
 		t.Errorf("recap = %v, want %v", got, want)
 	}
 }
+
+// Each lookup's value as ansible-playbook 2.14 computed it for the same files.
+func TestLookups(t *testing.T) {
+	dir := project(t, map[string]string{
+		"hosts":           "localhost ansible_connection=local\n",
+		"files/greet.txt": "hello file  \n",
+		"files/a.conf":    "a\n",
+		"files/b.conf":    "b\n",
+		"templates/t.j2":  "T={{ x }}\n",
+		"site.yml": `- hosts: all
+  gather_facts: false
+  vars:
+    x: 42
+    dd: {k: 1}
+    users:
+      - {name: u1, keys: [k1, k2]}
+      - {name: u2, keys: [k3]}
+  tasks:
+    - assert:
+        that:
+          - lookup('file', 'greet.txt') == 'hello file'
+          - lookup('template', 't.j2') == 'T=42\n'
+          - lookup('env', 'PLAY_LOOKUP_TEST') == 'from env'
+          - lookup('env', 'PLAY_UNSET_VAR', default='d') == 'd'
+          - lookup('pipe', 'echo hi; echo there') == 'hi\nthere'
+          - lookup('sequence', 'start=1 end=3') == '1,2,3'
+          - query('sequence', 'count=2 format=h%02d') == ['h01', 'h02']
+          - query('sequence', '4-8/2') == ['4', '6', '8']
+          - lookup('items', ['a', 'b']) == 'a,b'
+          - lookup('list', ['a', 'b'], wantlist=True) == [['a', 'b']]
+          - lookup('list', 'a', 'b', wantlist=True) == ['a', 'b']
+          - "lookup('dict', dd) == {'key': 'k', 'value': 1}"
+          - lookup('vars', 'x') == 42
+          - lookup('first_found', ['nope.txt', 'b.conf']) == playbook_dir + '/files/b.conf'
+          - lookup('file', 'missing', errors='ignore') == ''
+          - q('file', 'missing', errors='warn') == []
+          - q('indexed_items', ['a', 'b']) == [[0, 'a'], [1, 'b']]
+          - q('fileglob', '*.conf') == [playbook_dir + '/files/a.conf', playbook_dir + '/files/b.conf']
+          - q('nested', [1, 2], ['a']) == [[1, 'a'], [2, 'a']]
+          - q('together', [1, 2], ['a']) == [[1, 'a'], [2, None]]
+    - debug: {msg: "{{ item }}"}
+      with_sequence: start=1 end=2 format=n%d
+    - debug: {msg: "{{ item.0.name }} {{ item.1 }}"}
+      with_subelements: ["{{ users }}", keys]
+    - debug: {msg: "{{ item }}"}
+      with_indexed_items: [x, y]
+    - debug: {msg: "{{ item }}"}
+      with_fileglob: "*.conf"
+    - set_fact: {pw: "{{ lookup('password', 'pw/secret length=8 chars=digits') }}"}
+    - assert: {that: ["pw is match('^[0-9]{8}$')", "pw == lookup('file', playbook_dir + '/pw/secret')"]}
+    - debug: {msg: "{{ lookup('file', 'missing') }}"}
+`,
+	})
+	t.Setenv("PLAY_LOOKUP_TEST", "from env")
+	res := playIn(t, dir)
+	wantOutput(t, res, 2,
+		"ok: [localhost] => (item=n1) => {\n    \"msg\": \"n1\"\n}\nok: [localhost] => (item=n2)",
+		"ok: [localhost] => (item=[{'name': 'u1'}, 'k1']) => {\n    \"msg\": \"u1 k1\"\n}\nok: [localhost] => (item=[{'name': 'u1'}, 'k2'])",
+		"(item=[{'name': 'u2'}, 'k3'])",
+		"ok: [localhost] => (item=[0, 'x'])", "(item=[1, 'y'])",
+		"(item=DIR/files/a.conf)", "(item=DIR/files/b.conf)",
+		`fatal: [localhost]: FAILED! => {"msg": "An unhandled exception occurred while running the lookup plugin 'file'. Error was a <class 'ansible.errors.AnsibleError'>, original message: could not locate file in lookup: missing. could not locate file in lookup: missing"}`,
+	)
+	first, err := os.ReadFile(filepath.Join(dir, "pw", "secret"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	playIn(t, dir)
+	if again, _ := os.ReadFile(filepath.Join(dir, "pw", "secret")); string(again) != string(first) {
+		t.Errorf("password file rewritten: %q then %q", first, again)
+	}
+}

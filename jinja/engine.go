@@ -84,21 +84,27 @@ type Func = func(args []any, kwargs map[string]any) (any, error)
 // Functions can also be passed per render as values in vars.
 func RegisterGlobal(name string, fn any) {
 	if f, ok := fn.(Func); ok {
-		fn = func(params *exec.VarArgs) (any, error) {
-			a := newArgs(params)
-			positional := make([]any, len(a.pos))
-			for i, p := range a.pos {
-				positional[i] = toGo(p)
-			}
-			keywords := make(map[string]any, len(a.kw))
-			for k, v := range a.kw {
-				keywords[k] = toGo(v)
-			}
-			out, err := f(positional, keywords)
-			return wrap(out), err
-		}
+		fn = Callable(f)
 	}
 	globals.Set(name, fn)
+}
+
+// Callable makes a Func callable from templates when passed in vars (a
+// function bound to one render's context, like the runner's lookup).
+func Callable(f Func) any {
+	return func(params *exec.VarArgs) (any, error) {
+		a := newArgs(params)
+		positional := make([]any, len(a.pos))
+		for i, p := range a.pos {
+			positional[i] = toGo(p)
+		}
+		keywords := make(map[string]any, len(a.kw))
+		for k, v := range a.kw {
+			keywords[k] = toGo(v)
+		}
+		out, err := f(positional, keywords)
+		return wrap(out), err
+	}
 }
 
 // hasMarkers reports whether s may hold a template at all.

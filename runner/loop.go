@@ -43,6 +43,9 @@ func (ex *execution) loopItems(vars map[string]any) ([]any, error) {
 		}
 		return items, nil
 	}
+	if name, ok := strings.CutPrefix(ex.t.LoopKind, "with_"); ok && name != "list" {
+		return ex.withLookupItems(name, v, vars)
+	}
 	switch x := v.(type) {
 	case []any:
 		return x, nil

@@ -49,6 +49,14 @@ func (r *taskResult) printable(verbosity int) map[string]any {
 	}
 	if r.hideChanged {
 		delete(out, "changed")
+		if _, ok := out["msg"]; ok {
+			// Like Ansible's callback, debug's msg is shown alone (loop keys too).
+			for k := range out {
+				if k != "msg" && k != "exception" && k != "warnings" && k != "deprecations" {
+					delete(out, k)
+				}
+			}
+		}
 	}
 	return out
 }
@@ -217,6 +225,10 @@ func (ex *execution) fail(res *taskResult, err error) *taskResult {
 	if errors.As(err, &u) {
 		// Like Ansible, a templating failure has no "changed" key.
 		res.result = map[string]any{"failed": true, "msg": "The task includes an option with an undefined variable. The error was: " + err.Error() + taskPos(ex.t)}
+		return res
+	}
+	if msg, ok := lookupFailure(err); ok {
+		res.result = map[string]any{"failed": true, "msg": msg}
 		return res
 	}
 	res.result = map[string]any{"changed": false, "failed": true, "msg": err.Error()}

@@ -74,6 +74,7 @@ func (r *Runner) taskVars(pc *playCtx, sc *scope, t *playbooks.Task, h *hostStat
 	h.mu.Unlock()
 	maps.Copy(v, r.opts.ExtraVars)
 	r.magicVars(v, pc, h)
+	r.bindLookups(v, pc, t)
 	return v
 }
 

@@ -1,0 +1,562 @@
+package runner
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"maps"
+	"math/rand/v2"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"sort"
+	"strings"
+
+	"play/jinja"
+	"play/modules"
+)
+
+func init() {
+	maps.Copy(lookupPlugins, map[string]lookupPlugin{
+		"file":                fileLookup,
+		"template":            templateLookup,
+		"env":                 envLookup,
+		"pipe":                pipeLookup,
+		"lines":               linesLookup,
+		"first_found":         firstFoundLookup,
+		"fileglob":            fileglobLookup,
+		"items":               itemsLookup,
+		"list":                func(_ *lookupCtx, terms []any, _ map[string]any) ([]any, error) { return terms, nil },
+		"flattened":           flattenedLookup,
+		"indexed_items":       indexedItemsLookup,
+		"dict":                dictLookup,
+		"nested":              nestedLookup,
+		"cartesian":           nestedLookup,
+		"together":            togetherLookup,
+		"subelements":         subelementsLookup,
+		"random_choice":       randomChoiceLookup,
+		"vars":                varsLookup,
+		"varnames":            varnamesLookup,
+		"inventory_hostnames": inventoryHostnamesLookup,
+	})
+}
+
+// termStrings renders every term as a string.
+func termStrings(terms []any) ([]string, error) {
+	out := make([]string, len(terms))
+	for i, t := range terms {
+		s, err := modules.ToString(t)
+		if err != nil {
+			return nil, err
+		}
+		out[i] = s
+	}
+	return out, nil
+}
+
+// fileLookup reads controller files (files/ searched first), stripped of
+// trailing whitespace unless rstrip=false.
+func fileLookup(lc *lookupCtx, terms []any, kw map[string]any) ([]any, error) {
+	names, err := termStrings(terms)
+	if err != nil {
+		return nil, err
+	}
+	rstrip, lstrip := boolKw(kw, "rstrip", true), boolKw(kw, "lstrip", false)
+	var out []any
+	for _, n := range names {
+		path, err := lc.ctl.Resolve("files", n)
+		if err != nil {
+			return nil, fmt.Errorf("could not locate file in lookup: %s", n)
+		}
+		data, err := os.ReadFile(path)
+		if err != nil {
+			return nil, fmt.Errorf("could not read file in lookup: %s: %w", n, err)
+		}
+		s := string(data)
+		if rstrip {
+			s = strings.TrimRight(s, " \t\r\n")
+		}
+		if lstrip {
+			s = strings.TrimLeft(s, " \t\r\n")
+		}
+		out = append(out, s)
+	}
+	return out, nil
+}
+
+func boolKw(kw map[string]any, name string, def bool) bool {
+	v, ok := kw[name]
+	if !ok {
+		return def
+	}
+	b, err := modules.ToBool(v)
+	if err != nil {
+		return def
+	}
+	return b
+}
+
+// templateLookup renders controller templates (templates/ searched first)
+// with the task's variables.
+func templateLookup(lc *lookupCtx, terms []any, kw map[string]any) ([]any, error) {
+	names, err := termStrings(terms)
+	if err != nil {
+		return nil, err
+	}
+	vars := lc.vars
+	if extra, ok := kw["template_vars"].(map[string]any); ok {
+		vars = mergedVars(vars, extra)
+	}
+	var out []any
+	for _, n := range names {
+		path, err := lc.ctl.Resolve("templates", n)
+		if err != nil {
+			return nil, fmt.Errorf("the template file %s could not be found for the lookup", n)
+		}
+		data, err := os.ReadFile(path)
+		if err != nil {
+			return nil, err
+		}
+		s, err := jinja.RenderString(string(data), vars)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, s)
+	}
+	return out, nil
+}
+
+func mergedVars(base, extra map[string]any) map[string]any {
+	out := make(map[string]any, len(base)+len(extra))
+	for k, v := range base {
+		out[k] = v
+	}
+	for k, v := range extra {
+		out[k] = v
+	}
+	return out
+}
+
+// envLookup reads the controller's environment ("" or default= when unset).
+func envLookup(_ *lookupCtx, terms []any, kw map[string]any) ([]any, error) {
+	names, err := termStrings(terms)
+	if err != nil {
+		return nil, err
+	}
+	var out []any
+	for _, n := range names {
+		v, ok := os.LookupEnv(n)
+		if !ok {
+			if d, has := kw["default"]; has {
+				out = append(out, d)
+				continue
+			}
+		}
+		out = append(out, v)
+	}
+	return out, nil
+}
+
+// runControllerCommand runs a shell command on the controller in the
+// playbook's directory, as pipe and lines do.
+func runControllerCommand(lc *lookupCtx, plugin, command string) (string, error) {
+	cmd := exec.CommandContext(context.Background(), "/bin/sh", "-c", command)
+	cmd.Dir = lc.ctl.ex.pc.pb.Dir
+	var stdout bytes.Buffer
+	cmd.Stdout = &stdout
+	if err := cmd.Run(); err != nil {
+		code := -1
+		if ee, ok := err.(*exec.ExitError); ok {
+			code = ee.ExitCode()
+		}
+		return "", fmt.Errorf("lookup_plugin.%s(%s) returned %d", plugin, command, code)
+	}
+	return stdout.String(), nil
+}
+
+// pipeLookup runs commands on the controller; each gives its output
+// without the trailing newline.
+func pipeLookup(lc *lookupCtx, terms []any, _ map[string]any) ([]any, error) {
+	cmds, err := termStrings(terms)
+	if err != nil {
+		return nil, err
+	}
+	var out []any
+	for _, c := range cmds {
+		s, err := runControllerCommand(lc, "pipe", c)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, strings.TrimRight(s, "\n"))
+	}
+	return out, nil
+}
+
+// linesLookup runs commands on the controller; each output line is an item.
+func linesLookup(lc *lookupCtx, terms []any, _ map[string]any) ([]any, error) {
+	cmds, err := termStrings(terms)
+	if err != nil {
+		return nil, err
+	}
+	var out []any
+	for _, c := range cmds {
+		s, err := runControllerCommand(lc, "lines", c)
+		if err != nil {
+			return nil, err
+		}
+		for _, l := range strings.Split(strings.TrimRight(s, "\n"), "\n") {
+			out = append(out, l)
+		}
+	}
+	return out, nil
+}
+
+// firstFoundLookup returns the first file that exists among the terms
+// (names, or dicts with files/paths/skip), searched under files/.
+func firstFoundLookup(lc *lookupCtx, terms []any, kw map[string]any) ([]any, error) {
+	var candidates []string
+	skip := boolKw(kw, "skip", false)
+	add := func(files, paths []string) {
+		if len(paths) == 0 {
+			candidates = append(candidates, files...)
+			return
+		}
+		for _, p := range paths {
+			for _, f := range files {
+				candidates = append(candidates, filepath.Join(p, f))
+			}
+		}
+	}
+	kwFiles, _ := splitList(kw["files"])
+	kwPaths, _ := splitList(kw["paths"])
+	for _, t := range terms {
+		switch x := t.(type) {
+		case map[string]any:
+			files, err := splitList(x["files"])
+			if err != nil {
+				return nil, err
+			}
+			paths, err := splitList(x["paths"])
+			if err != nil {
+				return nil, err
+			}
+			if b, ok := x["skip"]; ok {
+				skip, _ = modules.ToBool(b)
+			}
+			add(files, paths)
+		case []any:
+			names, err := termStrings(x)
+			if err != nil {
+				return nil, err
+			}
+			add(names, kwPaths)
+		default:
+			s, err := modules.ToString(x)
+			if err != nil {
+				return nil, err
+			}
+			add([]string{s}, kwPaths)
+		}
+	}
+	add(kwFiles, kwPaths)
+	for _, c := range candidates {
+		if path, err := lc.ctl.Resolve("files", c); err == nil {
+			return []any{path}, nil
+		}
+	}
+	if skip {
+		return []any{}, nil
+	}
+	return nil, fmt.Errorf("No file was found when using first_found.")
+}
+
+// splitList reads a list, or a string of names separated by , ; or :.
+func splitList(v any) ([]string, error) {
+	switch x := v.(type) {
+	case nil:
+		return nil, nil
+	case string:
+		return strings.FieldsFunc(x, func(r rune) bool { return r == ',' || r == ';' || r == ':' }), nil
+	case []any:
+		return termStrings(x)
+	}
+	return nil, fmt.Errorf("expected a list of names, got %T", v)
+}
+
+// fileglobLookup lists the controller files matching each pattern
+// (relative patterns are searched under files/).
+func fileglobLookup(lc *lookupCtx, terms []any, _ map[string]any) ([]any, error) {
+	patterns, err := termStrings(terms)
+	if err != nil {
+		return nil, err
+	}
+	out := []any{}
+	for _, p := range patterns {
+		dir, base := filepath.Split(p)
+		found, err := lc.ctl.Resolve("files", filepath.Clean(dir+"."))
+		if err != nil {
+			continue
+		}
+		matches, _ := filepath.Glob(filepath.Join(found, base))
+		sort.Strings(matches)
+		for _, m := range matches {
+			if st, err := os.Stat(m); err == nil && st.Mode().IsRegular() {
+				out = append(out, m)
+			}
+		}
+	}
+	return out, nil
+}
+
+// itemsLookup flattens the terms one level (with_items).
+func itemsLookup(_ *lookupCtx, terms []any, _ map[string]any) ([]any, error) {
+	var out []any
+	for _, t := range terms {
+		if l, ok := t.([]any); ok {
+			out = append(out, l...)
+		} else {
+			out = append(out, t)
+		}
+	}
+	return out, nil
+}
+
+// flattenedLookup flattens the terms completely.
+func flattenedLookup(_ *lookupCtx, terms []any, _ map[string]any) ([]any, error) {
+	var out []any
+	for _, t := range terms {
+		if l, ok := t.([]any); ok {
+			sub, _ := flattenedLookup(nil, l, nil)
+			out = append(out, sub...)
+		} else {
+			out = append(out, t)
+		}
+	}
+	return out, nil
+}
+
+// indexedItemsLookup pairs each item with its index: [[0, a], [1, b]].
+func indexedItemsLookup(lc *lookupCtx, terms []any, kw map[string]any) ([]any, error) {
+	items, _ := itemsLookup(lc, terms, kw)
+	out := make([]any, len(items))
+	for i, it := range items {
+		out[i] = []any{i, it}
+	}
+	return out, nil
+}
+
+// dictLookup turns each mapping into {key, value} items.
+func dictLookup(_ *lookupCtx, terms []any, _ map[string]any) ([]any, error) {
+	var out []any
+	for _, t := range terms {
+		m, ok := t.(map[string]any)
+		if !ok {
+			return nil, fmt.Errorf("with_dict expects a dict")
+		}
+		for _, k := range sortedKeys(m) {
+			out = append(out, map[string]any{"key": k, "value": m[k]})
+		}
+	}
+	return out, nil
+}
+
+// nestedLookup is the cartesian product of the lists given.
+func nestedLookup(_ *lookupCtx, terms []any, _ map[string]any) ([]any, error) {
+	if len(terms) == 0 {
+		return nil, fmt.Errorf("with_nested requires at least one element in the nested list")
+	}
+	product := [][]any{{}}
+	for _, t := range terms {
+		list, ok := t.([]any)
+		if !ok {
+			list = []any{t}
+		}
+		var next [][]any
+		for _, prefix := range product {
+			for _, x := range list {
+				next = append(next, append(append([]any(nil), prefix...), x))
+			}
+		}
+		product = next
+	}
+	out := make([]any, len(product))
+	for i, p := range product {
+		out[i] = p
+	}
+	return out, nil
+}
+
+// togetherLookup zips the lists, padding short ones with None.
+func togetherLookup(_ *lookupCtx, terms []any, _ map[string]any) ([]any, error) {
+	if len(terms) == 0 {
+		return nil, fmt.Errorf("with_together requires at least one element in each list")
+	}
+	longest := 0
+	lists := make([][]any, len(terms))
+	for i, t := range terms {
+		l, ok := t.([]any)
+		if !ok {
+			l = []any{t}
+		}
+		lists[i] = l
+		longest = max(longest, len(l))
+	}
+	out := make([]any, longest)
+	for i := range out {
+		row := make([]any, len(lists))
+		for j, l := range lists {
+			if i < len(l) {
+				row[j] = l[i]
+			}
+		}
+		out[i] = row
+	}
+	return out, nil
+}
+
+// subelementsLookup pairs each element of a list of dicts with each item of
+// one of its sub-lists: [list, 'key', {skip_missing: bool}].
+func subelementsLookup(_ *lookupCtx, terms []any, _ map[string]any) ([]any, error) {
+	if len(terms) < 2 || len(terms) > 3 {
+		return nil, fmt.Errorf("subelements lookup expects a list of two or three items, the list of dicts, the key and optionally {skip_missing: true}")
+	}
+	skipMissing := false
+	if len(terms) == 3 {
+		flags, ok := terms[2].(map[string]any)
+		if !ok {
+			return nil, fmt.Errorf("the optional third item of a subelements lookup must be a dictionary with skip_missing")
+		}
+		skipMissing = boolKw(flags, "skip_missing", false)
+	}
+	var elems []any
+	switch x := terms[0].(type) {
+	case []any:
+		elems = x
+	case map[string]any:
+		for _, k := range sortedKeys(x) {
+			elems = append(elems, x[k])
+		}
+	default:
+		return nil, fmt.Errorf("subelements lookup expects a dictionary or a list of dictionaries as its first item, got %T", terms[0])
+	}
+	key, err := modules.ToString(terms[1])
+	if err != nil {
+		return nil, err
+	}
+	var out []any
+	for _, e := range elems {
+		m, ok := e.(map[string]any)
+		if !ok {
+			return nil, fmt.Errorf("subelements lookup expects a list of dictionaries, got %s", pyRepr(e))
+		}
+		if skip, _ := modules.ToBool(m["skip"]); skip {
+			continue
+		}
+		// Like Ansible, the element is given without the sub-list.
+		shown := maps.Clone(m)
+		var sub any
+		parts := strings.Split(key, ".")
+		for i, sm := 0, shown; i < len(parts); i++ {
+			v, found := sm[parts[i]]
+			if !found {
+				sub = nil
+				break
+			}
+			if i == len(parts)-1 {
+				sub = v
+				delete(sm, parts[i])
+				break
+			}
+			next, _ := v.(map[string]any)
+			next = maps.Clone(next)
+			sm[parts[i]] = next
+			sm = next
+		}
+		if sub == nil {
+			if skipMissing {
+				continue
+			}
+			return nil, fmt.Errorf("could not find '%s' key in iterated item '%s'", key, pyRepr(e))
+		}
+		list, ok := sub.([]any)
+		if !ok {
+			return nil, fmt.Errorf("the key %s should point to a list, got '%s'", key, pyRepr(sub))
+		}
+		for _, item := range list {
+			out = append(out, []any{shown, item})
+		}
+	}
+	return out, nil
+}
+
+func randomChoiceLookup(_ *lookupCtx, terms []any, _ map[string]any) ([]any, error) {
+	if len(terms) == 0 {
+		return []any{}, nil
+	}
+	return []any{terms[rand.IntN(len(terms))]}, nil
+}
+
+// varsLookup returns the values of the named variables (default= when undefined).
+func varsLookup(lc *lookupCtx, terms []any, kw map[string]any) ([]any, error) {
+	names, err := termStrings(terms)
+	if err != nil {
+		return nil, err
+	}
+	var out []any
+	for _, n := range names {
+		v, ok := lc.vars[n]
+		if !ok {
+			if host, _ := lc.vars["hostvars"].(map[string]any)[fmt.Sprint(lc.vars["inventory_hostname"])].(map[string]any); host != nil {
+				v, ok = host[n]
+			}
+		}
+		if !ok {
+			if d, has := kw["default"]; has {
+				out = append(out, d)
+				continue
+			}
+			return nil, fmt.Errorf("No variable found with this name: %s", n)
+		}
+		rendered, err := jinja.RenderValue(v, lc.vars)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, rendered)
+	}
+	return out, nil
+}
+
+// varnamesLookup lists the names of the variables matching each regexp.
+func varnamesLookup(lc *lookupCtx, terms []any, _ map[string]any) ([]any, error) {
+	patterns, err := termStrings(terms)
+	if err != nil {
+		return nil, err
+	}
+	var out []any
+	for _, p := range patterns {
+		re, err := regexp.Compile(p)
+		if err != nil {
+			return nil, fmt.Errorf("Unable to use \"%s\" as a search parameter: %w", p, err)
+		}
+		for _, name := range sortedKeys(lc.vars) {
+			if loc := re.FindStringIndex(name); loc != nil && loc[0] == 0 {
+				out = append(out, name)
+			}
+		}
+	}
+	return out, nil
+}
+
+// inventoryHostnamesLookup expands host patterns to inventory host names.
+func inventoryHostnamesLookup(lc *lookupCtx, terms []any, _ map[string]any) ([]any, error) {
+	patterns, err := termStrings(terms)
+	if err != nil {
+		return nil, err
+	}
+	names, err := lc.inventoryHosts(strings.Join(patterns, ":"))
+	if err != nil {
+		return nil, err
+	}
+	return stringsToAny(names), nil
+}
