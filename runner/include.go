@@ -34,6 +34,10 @@ type inclusion struct {
 	label string // loop item label, "" without a loop
 	vars  map[string]any
 	hosts []*hostState
+	// role and args are set for include_role: the role to read, and the
+	// include's rendered arguments.
+	role *playbooks.RoleRequest
+	args map[string]any
 }
 
 // runIncludeTasks runs a dynamic include_tasks: every host evaluates when,

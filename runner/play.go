@@ -24,6 +24,8 @@ type playCtx struct {
 	hvCache map[string]any
 	// all are every host the runner knows, for hostvars.
 	all func() []*hostState
+	// roles are what include_role adds while the play runs.
+	roles roleState
 }
 
 // hostNames lists the play's hosts that are still active.
@@ -218,6 +220,10 @@ func (r *Runner) runTasks(ctx context.Context, pc *playCtx, sc *scope, tasks []*
 			r.runIncludeTasks(ctx, pc, sc, t, hosts)
 			continue
 		}
+		if isIncludeRole(t) {
+			r.runIncludeRole(ctx, pc, sc, t, hosts)
+			continue
+		}
 		r.runTask(ctx, pc, sc, t, "TASK", hosts)
 	}
 }
@@ -267,7 +273,7 @@ func (r *Runner) runBlock(ctx context.Context, pc *playCtx, sc *scope, b *playbo
 
 // flushHandlers runs notified handlers in definition order.
 func (r *Runner) flushHandlers(ctx context.Context, pc *playCtx) {
-	for i, hd := range pc.play.Handlers {
+	for i, hd := range pc.handlers() {
 		var hosts []*hostState
 		for _, h := range pc.activeHosts() {
 			h.mu.Lock()
@@ -290,16 +296,27 @@ func (pc *playCtx) notify(h *hostState, names []string, vars map[string]any) []s
 		if rendered, err := jinja.RenderString(n, vars); err == nil {
 			n = rendered
 		}
-		found := false
-		for i, hd := range pc.play.Handlers {
-			if hd.Name == n || containsString(hd.Listen, n) || hd.Module+" : "+hd.Name == n {
-				h.mu.Lock()
-				h.notified[i] = true
-				h.mu.Unlock()
-				found = true
+		// A name notifies the last handler defined with it (a role used
+		// twice defines its handlers twice), a listen topic all listeners.
+		named := -1
+		var marked []int
+		for i, hd := range pc.handlers() {
+			if hd.Name == n || hd.Role+" : "+hd.Name == n {
+				named = i
+			}
+			if containsString(hd.Listen, n) {
+				marked = append(marked, i)
 			}
 		}
-		if !found {
+		if named >= 0 {
+			marked = append(marked, named)
+		}
+		h.mu.Lock()
+		for _, i := range marked {
+			h.notified[i] = true
+		}
+		h.mu.Unlock()
+		if len(marked) == 0 {
 			unknown = append(unknown, n)
 		}
 	}

@@ -82,6 +82,9 @@ func (r *Runner) runTask(ctx context.Context, pc *playCtx, sc *scope, t *playboo
 
 // taskTitle is the task name, templated with play-level variables when it can be.
 func (r *Runner) taskTitle(pc *playCtx, t *playbooks.Task) string {
+	if isIncludeRole(t) {
+		return includeRoleTitle(t)
+	}
 	name := t.DisplayName()
 	if t.Name != "" && strings.Contains(name, "{{") {
 		vars := maps.Clone(pc.play.Vars)

@@ -53,6 +53,7 @@ func (s *scope) keyword(t *playbooks.Task, get func(*playbooks.Task) any) any {
 // set_fact/register, extra vars, then the magic variables.
 func (r *Runner) taskVars(pc *playCtx, sc *scope, t *playbooks.Task, h *hostState) map[string]any {
 	v := h.inv.Vars()
+	pc.addRoleDefaults(v, t)
 	h.mu.Lock()
 	injectFacts(v, h.facts)
 	h.mu.Unlock()
@@ -60,6 +61,7 @@ func (r *Runner) taskVars(pc *playCtx, sc *scope, t *playbooks.Task, h *hostStat
 	for _, vf := range pc.varsFiles {
 		maps.Copy(v, vf)
 	}
+	pc.addRoleVars(v, t)
 	if sc != nil {
 		for _, b := range sc.chain() {
 			maps.Copy(v, b.Vars)
@@ -72,6 +74,7 @@ func (r *Runner) taskVars(pc *playCtx, sc *scope, t *playbooks.Task, h *hostStat
 	maps.Copy(v, h.includeVars)
 	maps.Copy(v, h.setFacts)
 	h.mu.Unlock()
+	addRoleParams(v, t)
 	maps.Copy(v, r.opts.ExtraVars)
 	r.magicVars(v, pc, h)
 	r.bindLookups(v, pc, t)
