@@ -62,10 +62,13 @@ type DockerContainer struct {
 	NetworksCliCompatible *bool          `arg:"networks_cli_compatible"`
 }
 
-// Validate applies defaults and parses the network list.
+// Validate applies defaults and parses the ports and the network list.
 func (m *DockerContainer) Validate() error {
 	if m.State == "" {
 		m.State = "started"
+	}
+	if _, err := portBindings(m.PublishedPorts); err != nil {
+		return err
 	}
 	_, err := m.networkNames()
 	return err
@@ -245,7 +248,7 @@ func (m *DockerContainer) differences(ctr, image map[string]any) (map[string][2]
 	}
 	for _, o := range []struct {
 		name, want string
-		path []string
+		path       []string
 	}{
 		{"working_dir", m.WorkingDir, []string{"Config", "WorkingDir"}},
 		{"user", m.User, []string{"Config", "User"}},

@@ -39,16 +39,16 @@ type DockerImage struct {
 
 // buildOpts are the build options this module knows.
 type buildOpts struct {
-	Path       string            `arg:"path"`
-	Dockerfile string            `arg:"dockerfile"`
-	Args       map[string]any    `arg:"args"`
-	Labels     map[string]any    `arg:"labels"`
-	Nocache    bool              `arg:"nocache"`
-	Pull       bool              `arg:"pull"`
-	Target     string            `arg:"target"`
-	Network    string            `arg:"network"`
-	Rm         *bool             `arg:"rm"`
-	Platform   string            `arg:"platform"`
+	Path       string         `arg:"path"`
+	Dockerfile string         `arg:"dockerfile"`
+	Args       map[string]any `arg:"args"`
+	Labels     map[string]any `arg:"labels"`
+	Nocache    bool           `arg:"nocache"`
+	Pull       bool           `arg:"pull"`
+	Target     string         `arg:"target"`
+	Network    string         `arg:"network"`
+	Rm         *bool          `arg:"rm"`
+	Platform   string         `arg:"platform"`
 }
 
 // Validate splits name:tag and checks each source has what it needs.
