@@ -117,7 +117,9 @@ func (a *AuthorizedKey) plan(s Sections) (*Plan, error) {
 			keys = append(keys, k)
 		}
 	}
-	find := func(blob string) int { return slices.IndexFunc(keys, func(k sshKey) bool { return k.blob == blob && k.typ != "" }) }
+	find := func(blob string) int {
+		return slices.IndexFunc(keys, func(k sshKey) bool { return k.blob == blob && k.typ != "" })
+	}
 	var want []string
 	for _, l := range strings.Split(a.Key, "\n") {
 		k, ok := parseSSHKey(l)
