@@ -12,8 +12,8 @@ import (
 	"runtime/debug"
 	"sort"
 	"sync"
-	"time"
 	"sync/atomic"
+	"time"
 
 	"play/connection"
 	"play/inventory"
