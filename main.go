@@ -8,10 +8,8 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"os/signal"
 	"sort"
 	"strings"
-	"syscall"
 	"time"
 
 	"github.com/urfave/cli/v3"
@@ -43,6 +41,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		}
 	}()
 	cmd := newCommand(stdin, stdout, stderr)
+	addSafetyOptions(cmd, stdin, stdout, stderr)
 	err := cmd.Run(ctx, args)
 	var ee exitError
 	switch {
@@ -103,6 +102,10 @@ func action(ctx context.Context, cmd *cli.Command, stdin io.Reader, stdout, stde
 	if len(paths) == 0 {
 		fmt.Fprintln(stderr, "ERROR! You must specify a playbook file to run")
 		return exitError{runner.ExitBadOptions}
+	}
+	if _, err := loadVaultSecrets(ctx, cmd, stdin, stderr); err != nil {
+		printError(stderr, err)
+		return exitError{runner.ExitError}
 	}
 	extra, err := parseExtraVars(cmd.StringSlice("extra-vars"))
 	if err != nil {
@@ -182,23 +185,7 @@ func action(ctx context.Context, cmd *cli.Command, stdin io.Reader, stdout, stde
 		opts.BecomePassword = pass
 	}
 
-	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
-	defer stop()
-	r := runner.New(opts)
-	defer r.Close()
-	for _, pb := range books {
-		if err := r.Run(ctx, pb); err != nil {
-			if ctx.Err() != nil {
-				fmt.Fprintln(stderr, "\n[ERROR]: User interrupted execution")
-				r.Recap()
-				return exitError{runner.ExitInterrupted}
-			}
-			printError(stderr, err)
-			r.Recap()
-			return exitError{runner.ExitError}
-		}
-	}
-	return exitError{r.Recap()}
+	return runPlaybooks(ctx, cmd, opts, books, paths, stdout, stderr)
 }
 
 // inventorySources keeps Ansible's default when no -i is given.

@@ -102,6 +102,9 @@ func (ex *execution) runLoop(ctx context.Context, vars map[string]any, ignoreErr
 				r.itemLabel = l
 			}
 		}
+		if r.noLog {
+			r.itemLabel = "None" // Ansible hides the item of a no_log loop
+		}
 		if r.result == nil {
 			r.result = map[string]any{}
 		}
