@@ -350,12 +350,18 @@ func listTasks(w io.Writer, tasks []*playbooks.Task, inherited []string) {
 			}
 			continue
 		}
+		// Like ansible-playbook: an unnamed task shows its action, a named
+		// one its role; include_role names itself.
 		name := t.DisplayName()
-		if t.Role != "" {
+		if t.Role != "" && t.Name != "" && !isIncludeRole(t.Module) {
 			name = t.Role + " : " + name
 		}
 		fmt.Fprintf(w, "      %s\tTAGS: [%s]\n", name, strings.Join(uniqueSorted(tags), ", "))
 	}
+}
+
+func isIncludeRole(module string) bool {
+	return module == "include_role" || strings.HasSuffix(module, ".include_role")
 }
 
 func uniqueSorted(s []string) []string {

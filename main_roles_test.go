@@ -83,3 +83,27 @@ func TestRolesListTasks(t *testing.T) {
 		t.Errorf("exit %d\n%s\nwant\n%s%s", res.code, res.stdout, want, res.stderr)
 	}
 }
+
+// TestGalaxyRoleSyntax loads a role laid out like geerlingguy.nginx
+// (include_vars by OS family, include_tasks with when, import_tasks,
+// handlers, templates) by its Galaxy name; the listing is ansible-playbook's.
+func TestGalaxyRoleSyntax(t *testing.T) {
+	inv := labInventory(t)
+	if res := play(t, "-i", inv, "testdata/roles/galaxy.yml", "--syntax-check"); res.code != 0 {
+		t.Fatalf("--syntax-check exit %d\n%s%s", res.code, res.stdout, res.stderr)
+	}
+	res := play(t, "-i", inv, "testdata/roles/galaxy.yml", "--list-tasks")
+	want := `    tasks:
+      geerlingguy.nginx : Include OS-specific variables.	TAGS: []
+      geerlingguy.nginx : Define nginx_user.	TAGS: []
+      include_tasks	TAGS: []
+      geerlingguy.nginx : Remove default nginx vhost config file (if configured).	TAGS: []
+      geerlingguy.nginx : Ensure nginx_vhost_path exists.	TAGS: []
+      geerlingguy.nginx : Add managed vhost config files.	TAGS: [skip_ansible_lint]
+      geerlingguy.nginx : Copy nginx configuration in place.	TAGS: []
+      geerlingguy.nginx : Ensure nginx service is running as configured.	TAGS: []
+`
+	if !strings.Contains(res.stdout, want) {
+		t.Errorf("--list-tasks:\n%s\nwant:\n%s", res.stdout, want)
+	}
+}
