@@ -246,3 +246,65 @@ func TestLookups(t *testing.T) {
 		t.Errorf("password file rewritten: %q then %q", first, again)
 	}
 }
+
+// delegate_to, local_action, run_once and delegate_facts print and count as
+// ansible-playbook 2.14 does: run_once runs on the first host and counts
+// there only, while every host gets its result.
+func TestDelegateAndRunOnce(t *testing.T) {
+	dir := project(t, map[string]string{
+		"hosts": localHosts,
+		"site.yml": `- hosts: all
+  gather_facts: false
+  tasks:
+    - command: echo {{ inventory_hostname }}
+      delegate_to: localhost
+      register: d
+    - assert: {that: "d.stdout == inventory_hostname"}
+    - command: echo once
+      run_once: true
+      register: o
+    - assert: {that: "o.stdout == 'once'"}
+    - set_fact: {sf: "{{ inventory_hostname }}"}
+      run_once: true
+    - assert: {that: "sf == 'a'"}
+    - local_action: command echo local
+    - command: echo other
+      delegate_to: b
+    - setup: {gather_subset: [min]}
+      delegate_to: b
+      delegate_facts: true
+      run_once: true
+    - assert: {that: "hostvars['b'].ansible_hostname is defined and (ansible_hostname is defined) == (inventory_hostname == 'b')"}
+`,
+	})
+	res := playIn(t, dir)
+	wantOutput(t, res, 0,
+		"TASK [command] ***", "\nchanged: [a -> localhost]\nchanged: [b -> localhost]\n",
+		"TASK [command] ***", "\nchanged: [a]\n\n",
+		"TASK [set_fact] ***", "\nok: [a]\n\n",
+		"TASK [command] ***", "\nchanged: [a -> localhost]\nchanged: [b -> localhost]\n",
+		"TASK [command] ***", "\nchanged: [a -> b]\nchanged: [b]\n",
+		"TASK [setup] ***", "\nok: [a -> b]\n\n",
+	)
+	got := recap(t, res.stdout)
+	if want := [7]int{10, 4, 0, 0, 0, 0, 0}; got["a"] != want {
+		t.Errorf("recap a = %v, want %v", got["a"], want)
+	}
+	if want := [7]int{7, 3, 0, 0, 0, 0, 0}; got["b"] != want {
+		t.Errorf("recap b = %v, want %v", got["b"], want)
+	}
+}
+
+// A delegated task connects with the delegate's connection variables.
+func TestDelegateToUsesTheDelegatesConnection(t *testing.T) {
+	dir := project(t, map[string]string{"site.yml": `- hosts: h1
+  gather_facts: false
+  tasks:
+    - shell: echo $SSH_CONNECTION
+      delegate_to: h2
+      register: r
+    - assert: {that: "(' ' + addr + ' ') in r.stdout"}
+`})
+	res := play(t, "-i", labInventory(t), filepath.Join(dir, "site.yml"), "-e", "addr="+lab.Servers[1].Addr)
+	wantOutput(t, res, 0, "changed: [h1 -> h2]")
+}

@@ -54,9 +54,13 @@ func (ex *execution) runModule(ctx context.Context, vars map[string]any, res *ta
 		wantDiff = v
 	}
 	env := &modules.Env{HostName: ex.h.name(), WantDiff: wantDiff, Ctl: &controller{ex: ex, vars: vars}}
+	if res.delegatedTo, err = ex.delegateTo(vars); err != nil {
+		ex.fail(res, err)
+		return
+	}
 	var host modules.Host
 	if !info.Local {
-		conn, err := ex.r.conn(ctx, ex.h, ex.pc.play.RemoteUser, vars)
+		conn, err := ex.connection(ctx, vars, res.delegatedTo)
 		if err != nil {
 			if !isUnreachable(err) {
 				err = &connection.UnreachableError{Host: ex.h.name(), Err: err}
@@ -131,7 +135,7 @@ func (ex *execution) runModule(ctx context.Context, vars map[string]any, res *ta
 	}
 	ex.applyConditions(res, vars)
 	if !res.failed {
-		ex.storeFacts(info.Name, result)
+		ex.storeFacts(info.Name, result, ex.factsTarget(res, vars))
 	}
 }
 
@@ -322,12 +326,11 @@ func (ex *execution) applyConditions(res *taskResult, vars map[string]any) {
 }
 
 // storeFacts keeps facts returned by setup (ansible_facts) and set_fact.
-func (ex *execution) storeFacts(module string, result map[string]any) {
+func (ex *execution) storeFacts(module string, result map[string]any, h *hostState) {
 	facts, ok := result["ansible_facts"].(map[string]any)
 	if !ok {
 		return
 	}
-	h := ex.h
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	if module == "set_fact" {
