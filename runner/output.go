@@ -138,6 +138,9 @@ func (o *output) hostResult(r *taskResult) {
 	switch {
 	case r.unreachable:
 		fmt.Fprintln(w, o.paint(colorUnreach, fmt.Sprintf("fatal: %s: UNREACHABLE! => %s", label, dumpJSON(res, o.verbosity > 2))))
+		if r.ignored {
+			fmt.Fprintln(w, o.paint(colorSkip, "...ignoring"))
+		}
 	case r.failed:
 		if r.isItem {
 			fmt.Fprintln(w, o.paint(colorError, fmt.Sprintf("failed: %s (item=%s) => %s", label, r.itemLabel, dumpJSON(res, o.verbosity > 2))))

@@ -118,6 +118,9 @@ func (r *Runner) runTaskOnHost(ctx context.Context, pc *playCtx, sc *scope, t *p
 	default:
 		res = ex.runOnce(ctx, vars, true)
 		res.ignored = res.failed && ignoreErrors
+		if res.unreachable {
+			res.ignored, _, _ = ex.boolKeyword(func(t *playbooks.Task) any { return t.IgnoreUnreachable }, pc.play.IgnoreUnreachable, vars)
+		}
 		r.out.hostResult(res)
 	}
 	ex.finish(res, vars)
@@ -271,6 +274,10 @@ func (ex *execution) finish(res *taskResult, vars map[string]any) {
 	}
 	h.count(func(s *HostStats) {
 		switch {
+		case res.unreachable && res.ignored:
+			// ignore_unreachable: counted ok and ignored, as Ansible does.
+			s.OK++
+			s.Ignored++
 		case res.unreachable:
 			s.Unreachable++
 		case res.failed && !res.ignored:
@@ -287,7 +294,7 @@ func (ex *execution) finish(res *taskResult, vars map[string]any) {
 			}
 		}
 	})
-	if res.unreachable || (res.failed && !res.ignored) {
+	if (res.unreachable || res.failed) && !res.ignored {
 		h.mu.Lock()
 		if res.unreachable {
 			h.unreachable = true
