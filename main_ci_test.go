@@ -253,3 +253,31 @@ func TestInterruptHelper(t *testing.T) {
 	}
 	os.Exit(run(context.Background(), append([]string{"play"}, strings.Split(args, "\n")...), strings.NewReader(""), os.Stdout, os.Stderr))
 }
+
+func TestIgnoreUnreachableAndConnectRetries(t *testing.T) {
+	dir := t.TempDir()
+	inv := filepath.Join(dir, "hosts.yml")
+	key := filepath.Join(dir, "id")
+	if out, err := exec.Command("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", key).CombinedOutput(); err != nil {
+		t.Fatalf("ssh-keygen: %v %s", err, out)
+	}
+	writeFile(t, inv, "all:\n  hosts:\n    down: {ansible_host: 127.0.0.1, ansible_port: 1, ansible_ssh_private_key_file: "+key+"}\n    up: {ansible_connection: local}\n")
+	pb := filepath.Join(dir, "site.yml")
+	writeFile(t, pb, "- hosts: all\n  gather_facts: false\n  tasks:\n    - ping:\n      ignore_unreachable: true\n    - ping:\n")
+	start := time.Now()
+	res := play(t, "-i", inv, pb, "--connect-retries", "0")
+	if res.code != 4 || time.Since(start) > 900*time.Millisecond {
+		t.Fatalf("exit %d after %v\n%s%s", res.code, time.Since(start), res.stdout, res.stderr)
+	}
+	if !strings.Contains(res.stdout, "UNREACHABLE!") || !strings.Contains(res.stdout, "...ignoring") {
+		t.Fatalf("output:\n%s", res.stdout)
+	}
+	// The first ping's unreachable is ignored; the second one counts.
+	if got := recap(t, res.stdout)["down"]; got != [7]int{1, 0, 1, 0, 0, 0, 1} {
+		t.Fatalf("recap of down = %v\n%s", got, res.stdout)
+	}
+	start = time.Now()
+	if res := play(t, "-i", inv, pb, "--connect-retries", "1"); res.code != 4 || time.Since(start) < time.Second {
+		t.Fatalf("one retry after a 1 s backoff: exit %d after %v\n%s", res.code, time.Since(start), res.stdout)
+	}
+}
