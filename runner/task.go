@@ -67,6 +67,11 @@ func (r *Runner) runTask(ctx context.Context, pc *playCtx, sc *scope, t *playboo
 	pc.resetHostvars()
 	r.out.banner(kind + " [" + r.taskTitle(pc, t) + "]")
 	r.taskStarted(pc, t, kind)
+	if len(hosts) > 1 && r.runsOnce(pc, sc, t, hosts) {
+		before := hosts[0].snapshot()
+		defer shareRunOnce(hosts[0], before, hosts[1:])
+		hosts = hosts[:1]
+	}
 	names := make([]string, len(hosts))
 	for i, h := range hosts {
 		names[i] = h.name()
