@@ -45,7 +45,13 @@ type source struct {
 	*problems
 	path string // as given or as resolved from the importing file
 	dir  string // absolute directory of path
+	// aliases counts alias expansions, to refuse an alias bomb
+	// ("billion laughs") instead of expanding it for ever.
+	aliases int
 }
+
+// maxAliases is far more alias expansions than any real file needs.
+const maxAliases = 10000
 
 func newSource(p *problems, path string) *source {
 	dir, err := filepath.Abs(filepath.Dir(path))
@@ -252,6 +258,15 @@ var yaml11Bools = map[string]bool{
 // value decodes n into plain Go values (string, int, float64, bool, nil,
 // []any, map[string]any) the way Ansible's YAML loader does.
 func (s *source) value(n *yaml.Node) any {
+	if n != nil && n.Kind == yaml.AliasNode {
+		if s.aliases++; s.aliases == maxAliases {
+			s.fail(n, "too many YAML alias expansions (more than %d): the file looks like an alias bomb", maxAliases).
+				WithHint("use each &anchor a few times, not aliases of aliases of aliases")
+		}
+		if s.aliases >= maxAliases {
+			return nil
+		}
+	}
 	n = deref(n)
 	if n == nil {
 		return nil
