@@ -116,6 +116,10 @@ func (ex *execution) runModule(ctx context.Context, vars map[string]any, res *ta
 		var diffs []any
 		for _, d := range plan.Diffs {
 			res.diffText += formatDiff(d)
+			if d.Prepared != "" {
+				diffs = append(diffs, map[string]any{"prepared": d.Prepared})
+				continue
+			}
 			diffs = append(diffs, map[string]any{"before": d.Before, "after": d.After, "before_header": d.BeforeHeader, "after_header": d.AfterHeader})
 		}
 		if diffs != nil {
