@@ -20,6 +20,9 @@ type hostState struct {
 	mu sync.Mutex
 	// facts are ansible_facts (gathered or set_fact cacheable).
 	facts map[string]any
+	// plainFacts names facts that modules other than setup returned
+	// (getent_passwd, services): Ansible injects them without a prefix.
+	plainFacts map[string]bool
 	// setFacts holds set_fact and register results (precedence level 19).
 	setFacts map[string]any
 	// includeVars holds include_vars results (level 18, under set_fact).
@@ -59,7 +62,7 @@ func (h *hostState) hostVarsView() map[string]any {
 	v := h.inv.Vars()
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	injectFacts(v, h.facts)
+	injectFacts(v, h.facts, h.plainFacts)
 	maps.Copy(v, h.includeVars)
 	maps.Copy(v, h.setFacts)
 	v["inventory_hostname"] = h.inv.Name
@@ -68,16 +71,17 @@ func (h *hostState) hostVarsView() map[string]any {
 	return v
 }
 
-// injectFacts adds ansible_facts and every fact as ansible_<name>, as
-// Ansible's INJECT_FACTS_AS_VARS does.
-func injectFacts(v map[string]any, facts map[string]any) {
+// injectFacts adds ansible_facts and every fact as a variable, as Ansible's
+// INJECT_FACTS_AS_VARS does: gathered facts as ansible_<name>, facts other
+// modules returned under their own name.
+func injectFacts(v map[string]any, facts map[string]any, plain map[string]bool) {
 	if len(facts) == 0 {
 		v["ansible_facts"] = map[string]any{}
 		return
 	}
 	v["ansible_facts"] = maps.Clone(facts)
 	for k, val := range facts {
-		if strings.HasPrefix(k, "ansible_") {
+		if plain[k] || strings.HasPrefix(k, "ansible_") {
 			v[k] = val
 		} else {
 			v["ansible_"+k] = val

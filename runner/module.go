@@ -339,12 +339,20 @@ func (ex *execution) storeFacts(module string, result map[string]any, h *hostSta
 	defer h.mu.Unlock()
 	if module == "set_fact" {
 		maps.Copy(h.setFacts, facts)
-		if c, _ := modules.ToBool(result["_cacheable"]); c {
-			maps.Copy(h.facts, facts)
+		if c, _ := modules.ToBool(result["_cacheable"]); !c {
+			return
 		}
-		return
 	}
 	maps.Copy(h.facts, facts)
+	if module == "setup" {
+		return
+	}
+	if h.plainFacts == nil {
+		h.plainFacts = map[string]bool{}
+	}
+	for k := range facts {
+		h.plainFacts[k] = true
+	}
 }
 
 // controller is the modules.Controller for one task on one host.

@@ -55,7 +55,7 @@ func (r *Runner) taskVars(pc *playCtx, sc *scope, t *playbooks.Task, h *hostStat
 	v := h.inv.Vars()
 	pc.addRoleDefaults(v, t)
 	h.mu.Lock()
-	injectFacts(v, h.facts)
+	injectFacts(v, h.facts, h.plainFacts)
 	h.mu.Unlock()
 	maps.Copy(v, pc.play.Vars)
 	for _, vf := range pc.varsFiles {
@@ -88,8 +88,8 @@ func (r *Runner) magicVars(v map[string]any, pc *playCtx, h *hostState) {
 	v["group_names"] = groupNames(h.inv)
 	v["groups"] = pc.groups
 	v["hostvars"] = pc.hostvars()
-	v["play_hosts"] = pc.hostNames()
-	v["ansible_play_hosts"] = pc.hostNames()
+	v["play_hosts"] = pc.playHostNames()
+	v["ansible_play_hosts"] = pc.playHostNames()
 	v["ansible_play_hosts_all"] = pc.allHostNames
 	v["ansible_play_batch"] = pc.hostNames()
 	v["ansible_play_name"] = pc.play.Name
