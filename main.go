@@ -79,6 +79,7 @@ func newCommand(stdin io.Reader, stdout, stderr io.Writer) *cli.Command {
 			&cli.BoolFlag{Name: "syntax-check", Usage: "validate the playbooks and exit; connects to nothing"},
 			&cli.BoolFlag{Name: "list-hosts", Usage: "list the hosts each play would run on"},
 			&cli.BoolFlag{Name: "list-tasks", Usage: "list the tasks each play would run"},
+			&cli.BoolFlag{Name: "force-handlers", Usage: "run notified handlers even on hosts that failed"},
 			&cli.StringSliceFlag{Name: "tags", Aliases: []string{"t"}, Usage: "only run tasks tagged with these `tags`"},
 			&cli.StringSliceFlag{Name: "skip-tags", Usage: "skip tasks tagged with these `tags`"},
 			&cli.StringFlag{Name: "user", Aliases: []string{"u"}, Usage: "connect as this `user`"},
@@ -175,6 +176,7 @@ func action(ctx context.Context, cmd *cli.Command, stdin io.Reader, stdout, stde
 		Out:            stdout,
 		Color:          colorWanted(stdout),
 		Live:           isTerminal(stdout) && os.Getenv("NO_COLOR") == "",
+		ForceHandlers:  cmd.Bool("force-handlers"),
 	}
 	if cmd.Bool("ask-become-pass") {
 		pass, err := askPassword(stdin, stderr, "BECOME password: ")

@@ -308,3 +308,94 @@ func TestDelegateToUsesTheDelegatesConnection(t *testing.T) {
 	res := play(t, "-i", labInventory(t), filepath.Join(dir, "site.yml"), "-e", "addr="+lab.Servers[1].Addr)
 	wantOutput(t, res, 0, "changed: [h1 -> h2]")
 }
+
+const threeLocalHosts = localHosts + "c ansible_connection=local\n"
+
+// serial batches with order, a PLAY banner per batch, handlers flushed per
+// batch, and the playbook stopped when a whole batch fails (Ansible 2.14).
+func TestSerialBatches(t *testing.T) {
+	dir := project(t, map[string]string{
+		"hosts": threeLocalHosts,
+		"site.yml": `- hosts: all
+  gather_facts: false
+  serial: [1, "50%"]
+  order: reverse_inventory
+  tasks:
+    - debug: msg="{{ ansible_play_batch }} {{ ansible_play_hosts }}"
+      changed_when: true
+      notify: h
+    - fail:
+      when: inventory_hostname == 'b'
+  handlers:
+    - name: h
+      debug: msg=handler
+- hosts: all
+  gather_facts: false
+  tasks:
+    - debug: msg=never_reached
+`,
+	})
+	res := playIn(t, dir)
+	wantOutput(t, res, 2,
+		"PLAY [all] ***", "TASK [debug] ***", "changed: [c] => {\n    \"msg\": \"['c'] ['a', 'b', 'c']\"\n}",
+		"TASK [fail] ***", "skipping: [c]", "RUNNING HANDLER [h] ***", "ok: [c]",
+		"PLAY [all] ***", "TASK [debug] ***", "changed: [b] => {\n    \"msg\": \"['b'] ['a', 'b', 'c']\"\n}",
+		"TASK [fail] ***", "fatal: [b]: FAILED!", "PLAY RECAP",
+	)
+	if strings.Contains(res.stdout, "never_reached") || strings.Contains(res.stdout, "\na  ") {
+		t.Errorf("the playbook went on after a failed batch, or the recap lists a host that never ran:\n%s", res.stdout)
+	}
+}
+
+// any_errors_fatal ends the playbook after the failing task; a failure
+// under max_fail_percentage does not; force_handlers runs the failed
+// host's handlers.
+func TestAbortAndForceHandlers(t *testing.T) {
+	fatal := project(t, map[string]string{
+		"hosts": threeLocalHosts,
+		"site.yml": `- hosts: all
+  gather_facts: false
+  any_errors_fatal: true
+  tasks:
+    - fail:
+      when: inventory_hostname == 'b'
+    - debug: msg=after
+- hosts: all
+  gather_facts: false
+  tasks:
+    - debug: msg=next_play
+`,
+	})
+	res := playIn(t, fatal)
+	wantOutput(t, res, 2, "skipping: [a]\nfatal: [b]: FAILED! => {\"changed\": false, \"msg\": \"Failed as requested from task\"}\nskipping: [c]\n\nNO MORE HOSTS LEFT ***", "PLAY RECAP")
+	if strings.Contains(res.stdout, "msg=after") || strings.Contains(res.stdout, "next_play") {
+		t.Errorf("tasks ran after any_errors_fatal:\n%s", res.stdout)
+	}
+
+	tolerated := project(t, map[string]string{
+		"hosts": threeLocalHosts,
+		"site.yml": `- hosts: all
+  gather_facts: false
+  max_fail_percentage: 40
+  tasks:
+    - debug: msg=x
+      changed_when: true
+      notify: h
+    - fail:
+      when: inventory_hostname == 'b'
+    - debug: msg=after
+  handlers:
+    - name: h
+      debug: msg=handler
+`,
+	})
+	res = playIn(t, tolerated, "--force-handlers")
+	wantOutput(t, res, 2, "TASK [debug] ***", "ok: [a]", "ok: [c]", "RUNNING HANDLER [h] ***", "ok: [a]", "ok: [b]", "ok: [c]")
+	if got, want := recap(t, res.stdout)["b"], [7]int{2, 1, 0, 1, 0, 0, 0}; got != want {
+		t.Errorf("recap b = %v, want %v", got, want)
+	}
+	res = playIn(t, tolerated)
+	if got, want := recap(t, res.stdout)["b"], [7]int{1, 1, 0, 1, 0, 0, 0}; got != want {
+		t.Errorf("without --force-handlers, recap b = %v, want %v", got, want)
+	}
+}

@@ -15,7 +15,7 @@ import (
 type playCtx struct {
 	pb           *playbooks.Playbook
 	play         *playbooks.Play
-	hosts        []*hostState // hosts of the play, in inventory order
+	hosts        []*hostState // hosts of the play (of the batch with serial), in inventory order
 	allHostNames []any
 	groups       map[string]any
 	varsFiles    []map[string]any
@@ -26,6 +26,11 @@ type playCtx struct {
 	all func() []*hostState
 	// roles are what include_role adds while the play runs.
 	roles roleState
+
+	// aborted is set by any_errors_fatal or max_fail_percentage.
+	aborted bool
+	// playHosts are all the play's hosts, in order, when it runs in batches.
+	playHosts []*hostState
 }
 
 // hostNames lists the play's hosts that are still active.
@@ -109,6 +114,12 @@ func (r *Runner) runPlay(ctx context.Context, pb *playbooks.Playbook, play *play
 		pc.hosts = keep
 	}
 
+	return r.runBatches(ctx, pc, name, func() error { return r.runBatch(ctx, pc) })
+}
+
+// runBatch runs the play on the hosts of one batch (all of them without serial).
+func (r *Runner) runBatch(ctx context.Context, pc *playCtx) error {
+	play := pc.play
 	if play.GatherFacts == nil || *play.GatherFacts {
 		r.gatherFacts(ctx, pc)
 	}
@@ -275,7 +286,7 @@ func (r *Runner) runBlock(ctx context.Context, pc *playCtx, sc *scope, b *playbo
 func (r *Runner) flushHandlers(ctx context.Context, pc *playCtx) {
 	for i, hd := range pc.handlers() {
 		var hosts []*hostState
-		for _, h := range pc.activeHosts() {
+		for _, h := range r.handlerHosts(pc) {
 			h.mu.Lock()
 			if h.notified[i] {
 				delete(h.notified, i)

@@ -63,6 +63,8 @@ type Options struct {
 	// KillGrace is how long commands running when the run is interrupted
 	// may go on before they are killed (0: killed at once).
 	KillGrace time.Duration
+	// ForceHandlers runs notified handlers on hosts that failed (--force-handlers).
+	ForceHandlers bool
 }
 
 // HostStats are one host's recap counters.
@@ -103,7 +105,9 @@ func (r *Runner) Run(ctx context.Context, pb *playbooks.Playbook) error {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		if err := r.runPlay(ctx, pb, play); err != nil {
+		if err := r.runPlay(ctx, pb, play); errors.Is(err, errPlaybookAborted) {
+			return nil
+		} else if err != nil {
 			return err
 		}
 	}
@@ -113,7 +117,7 @@ func (r *Runner) Run(ctx context.Context, pb *playbooks.Playbook) error {
 // Recap prints PLAY RECAP and returns the exit code the results call for.
 func (r *Runner) Recap() int {
 	stats := r.Stats()
-	r.out.recap(r.order, stats)
+	r.out.recap(processed(r.order, stats), stats)
 	if r.panicked.Load() {
 		return ExitInternal
 	}
