@@ -118,10 +118,13 @@ func (m *DockerContainer) Plan(ctx context.Context, env *Env) (*Plan, error) {
 		return nil, err
 	}
 	ctr := docs[0]
+	// An image not on the host yet (built by an earlier task that --check
+	// did not run) is different from any container's: docker create
+	// pulls it, or fails with docker's own message.
 	var image map[string]any
 	if m.Image != "" {
-		if image = docs[1]; image == nil && m.State != "absent" {
-			return nil, Failf("Error pulling image %s - the image is not on the host and play does not pull: build, load or pull it first (docker_image)", m.Image)
+		if image = docs[1]; image == nil {
+			image = map[string]any{"Id": m.Image}
 		}
 	}
 	running, _ := dig(ctr, "State", "Running").(bool)

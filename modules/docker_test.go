@@ -74,6 +74,8 @@ func TestDockerContainerPlan(t *testing.T) {
 		{"stopped", with("state", "stopped"), ctr + img, []string{"running"}, []string{"docker stop web"}, "docker rm"},
 		{"restart", with("restart", true), ctr + img, []string{"restarted", "running"}, []string{"docker restart web"}, "docker rm"},
 		{"absent", map[string]any{"name": "web", "state": "absent"}, ctr, []string{"exists", "running"}, []string{"docker rm --force web"}, ""},
+		{"image not built yet: recreate", with("image", "hello:v2"), ctr + "[]\n", []string{"image", "running"},
+			[]string{"docker rm --force web", "hello:v2", "docker start web"}, ""},
 		{"absent already", map[string]any{"name": "web", "state": "absent"}, "[]\n", nil, nil, ""},
 	}
 	for _, tt := range tests {
@@ -113,7 +115,6 @@ func TestDockerContainerErrors(t *testing.T) {
 		probe string
 		want  string
 	}{
-		{map[string]any{"name": "web", "image": "nope:1"}, "[]\n[]\n", "Error pulling image nope:1 - the image is not on the host and play does not pull: build, load or pull it first (docker_image)"},
 		{map[string]any{"name": "web"}, "[]\n", "Cannot create container when image is not specified!"},
 		{map[string]any{"name": "web", "image": "hello:v1", "published_ports": []any{"1:2:3:4"}}, "[]\n" + dockerFixture(t, "image_hello"), `Invalid port description "1:2:3:4": want [ip:]host:container[/proto]`},
 		{map[string]any{"name": "web", "state": "gone"}, "", "value of state must be one of: started, stopped, present, absent, got: gone"},
