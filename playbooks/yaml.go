@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"play/modules"
 	"regexp"
 	"strconv"
 	"strings"
@@ -339,28 +340,11 @@ func (s *source) text(key string, n *yaml.Node) string {
 		s.fail(n, "the field '%s' should be a string, got %s", key, kindName(n))
 		return ""
 	}
-	v, err := toText(s.scalar(n))
+	v, err := modules.ToString(s.scalar(n))
 	if err != nil {
 		s.fail(n, "the field '%s' should be a string: %v", key, err)
 	}
 	return v
-}
-
-func toText(v any) (string, error) {
-	switch x := v.(type) {
-	case nil:
-		return "", nil
-	case string:
-		return x, nil
-	case bool:
-		if x {
-			return "True", nil
-		}
-		return "False", nil
-	case int, float64, uint64:
-		return fmt.Sprint(x), nil
-	}
-	return "", fmt.Errorf("%v is not a string", v)
 }
 
 // kindName names a node's type the way users read YAML, with an article.
