@@ -40,6 +40,8 @@ type Lab struct {
 	KnownHosts string // known_hosts listing every server's host key
 	Servers    []*Server
 	Signer     ssh.Signer // the client key, for in-process agents and clients
+
+	addr func(i int) string // server i's listen address; nil: 127.0.0.(10+i)
 }
 
 // Server is one running sshd.
@@ -59,6 +61,11 @@ type Server struct {
 // port with its own ed25519 host key, accepting only the lab's client key for
 // root (and any other user with a login shell). On error nothing is left running.
 func Start(n int) (*Lab, error) {
+	return startAt(n, nil)
+}
+
+// startAt is Start with server i listening on addr(i) when addr is not nil.
+func startAt(n int, addr func(i int) string) (*Lab, error) {
 	dir, err := os.MkdirTemp("", "sshtest-")
 	if err != nil {
 		return nil, err
@@ -68,7 +75,7 @@ func Start(n int) (*Lab, error) {
 	if err := os.Chmod(dir, 0o755); err != nil {
 		return nil, err
 	}
-	l := &Lab{Dir: dir, KeyFile: filepath.Join(dir, "id_ed25519"), KnownHosts: filepath.Join(dir, "known_hosts")}
+	l := &Lab{Dir: dir, KeyFile: filepath.Join(dir, "id_ed25519"), KnownHosts: filepath.Join(dir, "known_hosts"), addr: addr}
 	if err := l.start(n); err != nil {
 		return nil, errors.Join(err, l.Close())
 	}
@@ -102,6 +109,9 @@ func (l *Lab) start(n int) error {
 
 func (l *Lab) startServer(i int, authorized string) (*Server, error) {
 	s := &Server{Name: fmt.Sprintf("h%d", i+1), Addr: fmt.Sprintf("127.0.0.%d", 10+i)}
+	if l.addr != nil {
+		s.Addr = l.addr(i)
+	}
 	dir := filepath.Join(l.Dir, s.Name)
 	if err := os.Mkdir(dir, 0o700); err != nil {
 		return nil, err
