@@ -15,7 +15,7 @@ import (
 
 // builtinActions are task actions the parser and runner handle themselves
 // rather than a registered module.
-var builtinActions = []string{"import_tasks", "include_tasks", "include_vars", "include_role", "import_role", "include"}
+var builtinActions = []string{"import_tasks", "include_tasks", "include_vars", "include_role", "import_role", "include", "add_host", "group_by"}
 
 // rawParamActions accept free-form text (_raw_params) without being
 // free-form modules: `meta: flush_handlers`, `include_tasks: x.yml`.

@@ -106,6 +106,9 @@ func (ex *execution) factsTarget(res *taskResult, vars map[string]any) *hostStat
 func (r *Runner) runsOnce(pc *playCtx, sc *scope, t *playbooks.Task, hosts []*hostState) bool {
 	ex := &execution{r: r, pc: pc, sc: sc, t: t, h: hosts[0]}
 	get := func(t *playbooks.Task) any { return t.RunOnce }
+	if actionName(t) == "add_host" {
+		return true // Ansible's BYPASS_HOST_LOOP: once, for the first host
+	}
 	if ex.keyword(get) == nil && pc.play.RunOnce == nil {
 		return false
 	}

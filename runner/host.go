@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"maps"
+	"slices"
 	"strings"
 	"sync"
 
@@ -90,15 +91,16 @@ func injectFacts(v map[string]any, facts map[string]any, plain map[string]bool) 
 }
 
 // groupNames is the group_names magic variable: the host's groups without
-// "all" (Ansible keeps "ungrouped").
+// "all" (Ansible keeps "ungrouped"), sorted by name as Ansible does.
 func groupNames(h *inventory.Host) []any {
-	var out []any
+	var names []string
 	for _, g := range h.Groups {
 		if g != "all" {
-			out = append(out, g)
+			names = append(names, g)
 		}
 	}
-	return out
+	slices.Sort(names)
+	return stringsToAny(names)
 }
 
 // conn returns the host's connection, dialled once per run with its

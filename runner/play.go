@@ -31,6 +31,8 @@ type playCtx struct {
 	aborted bool
 	// playHosts are all the play's hosts, in order, when it runs in batches.
 	playHosts []*hostState
+	// invChanges are add_host/group_by changes waiting for the task's end.
+	invChanges inventoryChanges
 }
 
 // hostNames lists the play's hosts that are still active.
@@ -79,7 +81,7 @@ func (r *Runner) runPlay(ctx context.Context, pb *playbooks.Playbook, play *play
 			return err
 		}
 	}
-	pc := &playCtx{pb: pb, play: play, groups: map[string]any{}, all: r.allHosts}
+	pc := &playCtx{pb: pb, play: play, groups: groupsVar(r.opts.Inventory), all: r.allHosts}
 	for _, ih := range selected {
 		h := r.host(ih)
 		h.mu.Lock()
@@ -92,9 +94,6 @@ func (r *Runner) runPlay(ctx context.Context, pb *playbooks.Playbook, play *play
 		}
 	}
 	r.playStarted(pc)
-	for _, g := range r.opts.Inventory.GroupNames() {
-		pc.groups[g] = stringsToAny(r.opts.Inventory.GroupHosts(g))
-	}
 	if len(pc.hosts) == 0 {
 		r.out.line(colorSkip, "skipping: no hosts matched")
 		return nil

@@ -83,6 +83,7 @@ func (r *Runner) runTask(ctx context.Context, pc *playCtx, sc *scope, t *playboo
 		r.hostFinished(pc, t, kind, res, start)
 		r.out.done(h.name())
 	})
+	r.applyInventoryChanges(pc, hosts)
 	r.checkAbort(pc, sc, t)
 }
 

@@ -1,0 +1,59 @@
+package main
+
+import "testing"
+
+// add_host runs once (for the first host) and its hosts and groups serve
+// the next plays; group_by puts each host in a group under its parents.
+// Output and counts as ansible-playbook 2.14 prints them.
+func TestAddHostAndGroupBy(t *testing.T) {
+	dir := project(t, map[string]string{
+		"hosts": localHosts,
+		"site.yml": `- hosts: all
+  gather_facts: false
+  tasks:
+    - add_host:
+        name: "new{{ item }}"
+        groups: [extra, more]
+        ansible_connection: local
+        color: blue
+      loop: [1, 2]
+    - add_host: name=c groups=extra ansible_connection=local
+    - add_host: name=c groups=extra ansible_connection=local
+    - group_by: key=os_{{ inventory_hostname }}
+    - group_by:
+        key: kind
+        parents: [parentg]
+    - debug: msg="{{ groups.extra }} {{ groups.kind }} {{ hostvars.new1.color }}"
+      run_once: true
+- hosts: extra
+  gather_facts: false
+  tasks:
+    - debug: msg="{{ color | default('none') }} {{ group_names }}"
+- hosts: parentg
+  gather_facts: false
+  tasks:
+    - debug: var=group_names
+`,
+	})
+	res := playIn(t, dir)
+	wantOutput(t, res, 0,
+		"TASK [add_host] ***", "\nchanged: [a] => (item=1)\nchanged: [a] => (item=2)\n\n",
+		"TASK [add_host] ***", "\nchanged: [a]\n\n",
+		"TASK [add_host] ***", "\nok: [a]\n\n",
+		"TASK [group_by] ***", "\nchanged: [a]\nchanged: [b]\n\n",
+		"TASK [group_by] ***", "\nchanged: [a]\nchanged: [b]\n\n",
+		"TASK [debug] ***", `"msg": "['new1', 'new2', 'c'] ['a', 'b'] blue"`,
+		"PLAY [extra] ***",
+		"ok: [new1] => {\n    \"msg\": \"blue ['extra', 'more']\"\n}",
+		"ok: [new2] => {\n    \"msg\": \"blue ['extra', 'more']\"\n}",
+		"ok: [c] => {\n    \"msg\": \"none ['extra']\"\n}",
+		"PLAY [parentg] ***",
+		"ok: [a] => {\n    \"group_names\": [\n        \"kind\",\n        \"os_a\",\n        \"parentg\"\n    ]\n}",
+	)
+	got := recap(t, res.stdout)
+	for host, want := range map[string][7]int{"a": {7, 4, 0, 0, 0, 0, 0}, "b": {3, 2, 0, 0, 0, 0, 0}, "c": {1, 0, 0, 0, 0, 0, 0}} {
+		if got[host] != want {
+			t.Errorf("recap %s = %v, want %v", host, got[host], want)
+		}
+	}
+}
