@@ -1,0 +1,24 @@
+# make bench: play against ansible-playbook (default, tuned, Mitogen) and two
+# floors on real loopback sshd daemons; writes bench/results/. Needs root.
+# BENCH_HOSTS=1,5,10,50 BENCH_REPEAT=5 BENCH_NOTE="idle machine" make bench
+BENCH_HOSTS  ?= 1,5,10
+BENCH_REPEAT ?= 3
+BENCH_NOTE   ?=
+BENCH_TOOLS  ?=
+
+.PHONY: bench bench-deps
+bench: build bench-deps
+	$(GO) build -o bin/bench ./bench
+	bin/bench -play $(BIN) -hosts $(BENCH_HOSTS) -repeat $(BENCH_REPEAT) -tools "$(BENCH_TOOLS)" -note "$(BENCH_NOTE)" -out bench/results
+
+# bench-deps installs the peers from Debian: ansible-playbook and Mitogen.
+bench-deps: deps
+	@missing=""; \
+	for p in ansible-core ansible-mitogen; do \
+		dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "ok installed" || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+		echo "installing:$$missing"; \
+		DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+	fi
