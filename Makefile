@@ -43,3 +43,4 @@ bench-pertask: deps
 	$(GO) test -run '^$$' -bench 'PerTask' -benchtime 3x .
 
 -include lab/lab.mk
+-include bench/bench.mk
