@@ -57,3 +57,25 @@ func TestAddHostAndGroupBy(t *testing.T) {
 		}
 	}
 }
+
+// environment at play, block and task level adds up; the innermost wins.
+func TestEnvironmentLevels(t *testing.T) {
+	dir := project(t, map[string]string{
+		"hosts": "a ansible_connection=local\n",
+		"site.yml": `- hosts: all
+  gather_facts: false
+  environment: {P: play, B: play, T: play}
+  tasks:
+    - block:
+        - shell: echo $P $B $T
+          environment: {T: task}
+          register: r
+        - debug: var=r.stdout
+      environment: {B: block, T: block}
+    - shell: echo $P $B $T
+      register: r
+    - debug: var=r.stdout
+`,
+	})
+	wantOutput(t, playIn(t, dir), 0, `"r.stdout": "play block task"`, `"r.stdout": "play play play"`)
+}

@@ -247,15 +247,7 @@ func (ex *execution) binding(conn connection.Conn, vars map[string]any) (*boundH
 		}
 		b.become = &connection.Become{User: u, Method: method, Password: pass, Flags: varString(vars, "ansible_become_flags")}
 	}
-	envVal := ex.keyword(func(t *playbooks.Task) any { return t.Environment })
-	var envs []any
-	if ex.pc.play.Environment != nil {
-		envs = append(envs, ex.pc.play.Environment)
-	}
-	if envVal != nil {
-		envs = append(envs, envVal)
-	}
-	for _, e := range envs {
+	for _, e := range ex.environments() {
 		rendered, err := jinja.RenderValue(e, vars)
 		if err != nil {
 			return nil, err
@@ -403,3 +395,23 @@ func (c *controller) Var(name string) (any, bool) {
 }
 
 var _ modules.PathResolver = (*controller)(nil)
+
+// environments are the environment keywords that apply, outermost first:
+// like Ansible, play, blocks and task all add to the environment and the
+// innermost wins for a variable set twice.
+func (ex *execution) environments() []any {
+	var envs []any
+	levels := []*playbooks.Task{ex.t}
+	if ex.sc != nil {
+		levels = append(ex.sc.chain(), ex.t)
+	}
+	if ex.pc.play.Environment != nil {
+		envs = append(envs, ex.pc.play.Environment)
+	}
+	for _, l := range levels {
+		if l.Environment != nil {
+			envs = append(envs, l.Environment)
+		}
+	}
+	return envs
+}
