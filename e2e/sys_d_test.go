@@ -71,3 +71,60 @@ func TestSysDAptRepository(t *testing.T) {
 	runWant(t, l, playbook(t, "- hosts: all\n  gather_facts: false\n  tasks:\n    - apt_repository: {repo: 'http://x/ ./'}\n", nil),
 		2, `"msg": "Invalid repository string: http://x/ ./"`)
 }
+
+func TestSysDDeb822Repository(t *testing.T) {
+	const host = "sysd2"
+	l := sysCHost(t, host, "curl")
+	const dest = "/etc/apt/sources.list.d/lab-gateway.sources"
+	// A key served by the host itself (the lab has no other web server to spare).
+	onHost(t, l, host, `mkdir -p /srv/keys && printf -- '-----BEGIN PGP PUBLIC KEY BLOCK-----\n\nxx\n-----END PGP PUBLIC KEY BLOCK-----\n' > /srv/keys/lab.asc
+setsid python3 -m http.server 8999 --bind 127.0.0.1 --directory /srv/keys >/dev/null 2>&1 </dev/null &
+for i in 1 2 3 4 5 6 7 8 9 10; do curl -sf http://127.0.0.1:8999/lab.asc >/dev/null && break; sleep 0.2; done`)
+	site := playbook(t, `
+- hosts: all
+  gather_facts: false
+  tasks:
+    - deb822_repository:
+        name: Lab Gateway
+        uris: http://lab-gateway:8232/
+        suites: ./
+        trusted: true
+    - apt: {update_cache: true}
+      changed_when: false
+`, nil)
+	const text = "X-Repolib-Name: Lab Gateway\nSuites: ./\nTrusted: yes\nTypes: deb\nURIs: http://lab-gateway:8232/"
+	out := sysTimeline(t, l, host, site, func() {
+		wantOnHost(t, l, host, "ls /etc/apt/sources.list.d | wc -l", "0")
+	}, func() {
+		wantOnHost(t, l, host, "stat -c %a "+dest+"; cat "+dest, "644\n"+text)
+		wantOnHost(t, l, host, "ls /var/lib/apt/lists | grep -c gateway", "2")
+	})
+	if want := "+++ after: " + dest + "\n@@ -0,0 +1,5 @@\n+X-Repolib-Name: Lab Gateway\n"; !strings.Contains(out, want) {
+		t.Errorf("diff: want %q", want)
+	}
+	keyed := playbook(t, `
+- hosts: all
+  gather_facts: false
+  tasks:
+    - deb822_repository:
+        name: Lab Gateway
+        uris: http://lab-gateway:8232/
+        suites: ./
+        trusted: true
+        signed_by: http://127.0.0.1:8999/lab.asc
+      register: r
+    - assert: {that: [r.key_filename == "/etc/apt/keyrings/lab-gateway.asc"]}
+`, nil)
+	sysTimeline(t, l, host, keyed, func() {
+		wantOnHost(t, l, host, "ls /etc/apt/keyrings 2>/dev/null | wc -l; grep -c Signed-By "+dest, "0\n0")
+	}, func() {
+		wantOnHost(t, l, host, "cmp /srv/keys/lab.asc /etc/apt/keyrings/lab-gateway.asc && stat -c %a /etc/apt/keyrings/lab-gateway.asc; grep Signed-By "+dest,
+			"644\nSigned-By: /etc/apt/keyrings/lab-gateway.asc")
+	})
+	gone := playbook(t, "- hosts: all\n  gather_facts: false\n  tasks:\n    - deb822_repository: {name: Lab Gateway, state: absent}\n", nil)
+	sysTimeline(t, l, host, gone, func() {
+		wantOnHost(t, l, host, "ls /etc/apt/keyrings /etc/apt/sources.list.d | grep -c lab-gateway", "2")
+	}, func() {
+		wantOnHost(t, l, host, "ls /etc/apt/keyrings /etc/apt/sources.list.d | grep -c lab-gateway", "0")
+	})
+}
