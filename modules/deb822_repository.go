@@ -94,7 +94,9 @@ func (d *Deb822Repository) slug() string {
 
 func (d *Deb822Repository) dest() string { return "/etc/apt/sources.list.d/" + d.slug() + ".sources" }
 
-func (d *Deb822Repository) keyFile(ext string) string { return keyringsDir + "/" + d.slug() + "." + ext }
+func (d *Deb822Repository) keyFile(ext string) string {
+	return keyringsDir + "/" + d.slug() + "." + ext
+}
 
 // keyURL is signed_by when it is a URL to download.
 func (d *Deb822Repository) keyURL() string {
