@@ -58,7 +58,13 @@ func parseSections(out string) Sections {
 // exits non-zero fails with its standard error: observing never changes the
 // host, so a failure means the host lacks something the module needs.
 func observe(ctx context.Context, host Host, what, script string) (Sections, error) {
-	res, err := host.Run(ctx, "export LC_ALL=C\n"+script, nil)
+	return observeInput(ctx, host, what, script, nil)
+}
+
+// observeInput is observe with data on the script's standard input (an
+// archive to look into, a request's configuration).
+func observeInput(ctx context.Context, host Host, what, script string, stdin []byte) (Sections, error) {
+	res, err := host.Run(ctx, "export LC_ALL=C\n"+script, stdin)
 	if err != nil {
 		return nil, err
 	}
