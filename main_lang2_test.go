@@ -1,6 +1,10 @@
 package main
 
-import "testing"
+import (
+	"os"
+	"path/filepath"
+	"testing"
+)
 
 // add_host runs once (for the first host) and its hosts and groups serve
 // the next plays; group_by puts each host in a group under its parents.
@@ -78,4 +82,41 @@ func TestEnvironmentLevels(t *testing.T) {
 `,
 	})
 	wantOutput(t, playIn(t, dir), 0, `"r.stdout": "play block task"`, `"r.stdout": "play play play"`)
+}
+
+// module_defaults of the play and of a block (which replaces the play's
+// entry for the module) fill arguments the tasks leave out, required ones
+// included; files and output as ansible-playbook 2.14 leaves them.
+func TestModuleDefaults(t *testing.T) {
+	dir := project(t, map[string]string{
+		"hosts": "a ansible_connection=local\n",
+		"site.yml": `- hosts: all
+  gather_facts: false
+  module_defaults:
+    ansible.builtin.file: {state: touch, mode: "0600"}
+    command: {chdir: /}
+  tasks:
+    - file: path={{ playbook_dir }}/f1
+    - block:
+        - file: path={{ playbook_dir }}/f2
+        - command: pwd
+          register: r
+        - debug: var=r.stdout
+      module_defaults:
+        file: {state: directory}
+    - file:
+      module_defaults:
+        file: {path: "{{ playbook_dir }}/f3", state: touch}
+`,
+	})
+	wantOutput(t, playIn(t, dir), 0, "TASK [file]", "changed: [a]", `"r.stdout": "/"`, "ok=5    changed=4")
+	for name, want := range map[string]os.FileMode{"f1": 0o600, "f2": os.ModeDir | 0o755, "f3": 0o644} {
+		info, err := os.Stat(filepath.Join(dir, name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := info.Mode(); got != want {
+			t.Errorf("%s mode %v, want %v", name, got, want)
+		}
+	}
 }

@@ -57,8 +57,9 @@ func rawParamNames() []string {
 
 // action finds the task's module and its arguments (module key, action or
 // local_action, plus args). It returns false when the task has no usable
-// action; the problems are recorded.
-func (s *source) action(t *Task, task *yaml.Node, es []entry, candidates []entry) bool {
+// action; the problems are recorded. defaulted says module_defaults may
+// supply arguments.
+func (s *source) action(t *Task, task *yaml.Node, es []entry, candidates []entry, defaulted bool) bool {
 	var old, argsKw *entry
 	ok := true
 	for i, e := range es {
@@ -120,7 +121,7 @@ func (s *source) action(t *Task, task *yaml.Node, es []entry, candidates []entry
 		return false
 	}
 	t.Module, t.Args, t.ArgPos = name, args, argPos
-	s.checkArgs(t, thing)
+	s.checkArgs(t, thing, defaulted)
 	return true
 }
 
@@ -249,8 +250,9 @@ func (s *source) rawParams(name string, at *yaml.Node, args map[string]any) bool
 	return false
 }
 
-// checkArgs validates the arguments of a registered module.
-func (s *source) checkArgs(t *Task, at *yaml.Node) {
+// checkArgs validates the arguments of a registered module; with defaulted,
+// a missing required argument waits for run time (module_defaults).
+func (s *source) checkArgs(t *Task, at *yaml.Node, defaulted bool) {
 	if _, ok := modules.Lookup(t.Module); !ok {
 		return
 	}
@@ -272,6 +274,8 @@ func (s *source) checkArgs(t *Task, at *yaml.Node) {
 			if sug := suggest(ae.Unknown[0], ae.Supported); sug != "" {
 				e.Hint = "did you mean `" + sug + "`?"
 			}
+		case strings.HasPrefix(ae.Msg, "missing required arguments") && defaulted:
+			return
 		case strings.HasPrefix(ae.Msg, "missing required arguments"):
 			e.Hint = "add `" + ae.Arg + ":` to the arguments of " + t.Module
 		}

@@ -92,7 +92,7 @@ func (ld *loader) play(src *source, n *yaml.Node) *Play {
 			WithHint("add e.g. `hosts: all` to the play")
 	}
 	src.checkVarsFiles(n, p.VarsFiles)
-	ctx := taskContext{tags: p.Tags}
+	ctx := taskContext{tags: p.Tags, moduleDefaults: p.ModuleDefaults != nil}
 	ld.cur = &playRoles{baseDir: src.dir}
 	roles := ld.roles(src, sections["roles"], ctx)
 	roleHandlers := ld.cur.handlers

@@ -13,6 +13,9 @@ import (
 type taskContext struct {
 	tags    []string // of the play, enclosing blocks and imports
 	handler bool     // in a handlers section: listen is allowed
+	// moduleDefaults: the play or an enclosing block sets module_defaults,
+	// which may supply required arguments.
+	moduleDefaults bool
 }
 
 func (c taskContext) handlers() taskContext {
@@ -172,7 +175,7 @@ func (ld *loader) task(src *source, n *yaml.Node, ctx taskContext) []*Task {
 		}
 	}
 	t.Tags = union(t.Tags, ctx.tags)
-	if !src.action(t, n, es, candidates) {
+	if !src.action(t, n, es, candidates, ctx.moduleDefaults || t.ModuleDefaults != nil) {
 		return nil
 	}
 	switch shortName(t.Module) {
@@ -221,6 +224,7 @@ func (ld *loader) block(src *source, t *Task, es []entry, ctx taskContext) {
 	}
 	t.Tags = union(t.Tags, ctx.tags)
 	inner := ctx.withTags(t.Tags)
+	inner.moduleDefaults = inner.moduleDefaults || t.ModuleDefaults != nil
 	t.Block = ld.taskList(src, sections["block"], "block", inner)
 	if t.Block == nil {
 		t.Block = []*Task{}

@@ -33,6 +33,9 @@ func (ex *execution) runModule(ctx context.Context, vars map[string]any, res *ta
 		return
 	}
 	args, err := ex.renderArgs(info.Name, vars)
+	if err == nil {
+		args, err = ex.withModuleDefaults(info.Name, args, vars)
+	}
 	if err != nil {
 		ex.fail(res, err)
 		return
