@@ -15,10 +15,10 @@ import (
 // action_groups of community.docker, community.postgresql and the
 // ansible.builtin redirects).
 var actionGroups = map[string]string{
-	"docker":                    "docker_",
-	"community.docker.docker":   "docker_",
-	"community.general.docker":  "docker_",
-	"community.postgresql.all":  "postgresql_",
+	"docker":                   "docker_",
+	"community.docker.docker":  "docker_",
+	"community.general.docker": "docker_",
+	"community.postgresql.all": "postgresql_",
 }
 
 // withModuleDefaults adds the module_defaults that apply to the module
