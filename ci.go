@@ -103,6 +103,9 @@ func runPlaybooks(ctx context.Context, cmd *cli.Command, opts runner.Options, bo
 	if c := r.Recap(); code == runner.ExitOK {
 		code = c
 	}
+	if err := r.StartAtTaskError(); err != nil {
+		fmt.Fprintf(stderr, "[ERROR]: %v\n", err)
+	}
 	stats := r.Stats()
 	var errs []error
 	for _, rep := range reports {

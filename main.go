@@ -80,6 +80,9 @@ func newCommand(stdin io.Reader, stdout, stderr io.Writer) *cli.Command {
 			&cli.BoolFlag{Name: "list-hosts", Usage: "list the hosts each play would run on"},
 			&cli.BoolFlag{Name: "list-tasks", Usage: "list the tasks each play would run"},
 			&cli.BoolFlag{Name: "force-handlers", Usage: "run notified handlers even on hosts that failed"},
+			&cli.StringFlag{Name: "start-at-task", Usage: "start the playbook at the task with this `name` (or shell pattern)"},
+			&cli.BoolFlag{Name: "list-tags", Usage: "list the tags of each play"},
+			&cli.BoolFlag{Name: "flush-cache", Usage: "accepted for compatibility: play keeps no fact cache"},
 			&cli.StringSliceFlag{Name: "tags", Aliases: []string{"t"}, Usage: "only run tasks tagged with these `tags`"},
 			&cli.StringSliceFlag{Name: "skip-tags", Usage: "skip tasks tagged with these `tags`"},
 			&cli.StringFlag{Name: "user", Aliases: []string{"u"}, Usage: "connect as this `user`"},
@@ -150,7 +153,7 @@ func action(ctx context.Context, cmd *cli.Command, stdin io.Reader, stdout, stde
 		}
 		return nil
 	}
-	if cmd.Bool("list-hosts") || cmd.Bool("list-tasks") {
+	if cmd.Bool("list-hosts") || cmd.Bool("list-tasks") || cmd.Bool("list-tags") {
 		return listPlays(stdout, inv, books, paths, cmd)
 	}
 
@@ -177,6 +180,7 @@ func action(ctx context.Context, cmd *cli.Command, stdin io.Reader, stdout, stde
 		Color:          colorWanted(stdout),
 		Live:           isTerminal(stdout) && os.Getenv("NO_COLOR") == "",
 		ForceHandlers:  cmd.Bool("force-handlers"),
+		StartAtTask:    cmd.String("start-at-task"),
 	}
 	if cmd.Bool("ask-become-pass") {
 		pass, err := askPassword(stdin, stderr, "BECOME password: ")
@@ -300,7 +304,7 @@ func printError(w io.Writer, err error) {
 	}
 }
 
-// listPlays prints --list-hosts / --list-tasks like ansible-playbook.
+// listPlays prints --list-hosts / --list-tasks / --list-tags like ansible-playbook.
 func listPlays(w io.Writer, inv *inventory.Inventory, books []*playbooks.Playbook, paths []string, cmd *cli.Command) error {
 	for i, pb := range books {
 		fmt.Fprintf(w, "\nplaybook: %s\n", paths[i])
@@ -332,34 +336,49 @@ func listPlays(w io.Writer, inv *inventory.Inventory, books []*playbooks.Playboo
 					fmt.Fprintf(w, "      %s\n", n)
 				}
 			}
+			var allTags []string
 			if cmd.Bool("list-tasks") {
 				fmt.Fprintln(w, "    tasks:")
-				for _, section := range [][]*playbooks.Task{play.PreTasks, play.Tasks, play.PostTasks} {
-					listTasks(w, section, play.Tags)
-				}
+			}
+			for _, section := range [][]*playbooks.Task{play.PreTasks, play.Tasks, play.PostTasks} {
+				walkTasks(section, play.Tags, func(t *playbooks.Task, tags []string) {
+					allTags = append(allTags, tags...)
+					if cmd.Bool("list-tasks") {
+						listTask(w, t, tags)
+					}
+				})
+			}
+			if cmd.Bool("list-tags") {
+				fmt.Fprintf(w, "      TASK TAGS: [%s]\n", strings.Join(uniqueSorted(allTags), ", "))
 			}
 		}
 	}
 	return nil
 }
 
-func listTasks(w io.Writer, tasks []*playbooks.Task, inherited []string) {
+// walkTasks calls fn for every task (not block) in order, with its tags and
+// those it inherits.
+func walkTasks(tasks []*playbooks.Task, inherited []string, fn func(t *playbooks.Task, tags []string)) {
 	for _, t := range tasks {
 		tags := append(append([]string(nil), t.Tags...), inherited...)
 		if t.IsBlock() {
 			for _, part := range [][]*playbooks.Task{t.Block, t.Rescue, t.Always} {
-				listTasks(w, part, tags)
+				walkTasks(part, tags, fn)
 			}
 			continue
 		}
-		// Like ansible-playbook: an unnamed task shows its action, a named
-		// one its role; include_role names itself.
-		name := t.DisplayName()
-		if t.Role != "" && t.Name != "" && !isIncludeRole(t.Module) {
-			name = t.Role + " : " + name
-		}
-		fmt.Fprintf(w, "      %s\tTAGS: [%s]\n", name, strings.Join(uniqueSorted(tags), ", "))
+		fn(t, tags)
 	}
+}
+
+func listTask(w io.Writer, t *playbooks.Task, tags []string) {
+	// Like ansible-playbook: an unnamed task shows its action, a named
+	// one its role; include_role names itself.
+	name := t.DisplayName()
+	if t.Role != "" && t.Name != "" && !isIncludeRole(t.Module) {
+		name = t.Role + " : " + name
+	}
+	fmt.Fprintf(w, "      %s\tTAGS: [%s]\n", name, strings.Join(uniqueSorted(tags), ", "))
 }
 
 func isIncludeRole(module string) bool {

@@ -3,6 +3,7 @@ package main
 import (
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 )
 
@@ -119,4 +120,56 @@ func TestModuleDefaults(t *testing.T) {
 			t.Errorf("%s mode %v, want %v", name, got, want)
 		}
 	}
+}
+
+// --start-at-task, --list-tags and --flush-cache as ansible-playbook 2.14
+// handles the same playbook.
+func TestStartAtTaskAndListTags(t *testing.T) {
+	dir := project(t, map[string]string{
+		"hosts": "a ansible_connection=local\n",
+		"site.yml": `- hosts: all
+  gather_facts: false
+  tags: [p]
+  tasks:
+    - name: first
+      debug: msg=one
+      tags: [z, b]
+    - block:
+        - name: second
+          debug: msg=two
+          tags: [a]
+        - name: third
+          debug: msg=three
+      tags: blk
+- hosts: all
+  name: last
+  gather_facts: false
+  tasks:
+    - name: fourth
+      debug: msg=four
+`,
+	})
+	for _, tc := range []struct {
+		start string
+		want  []string
+		lacks string
+	}{
+		{"second", []string{"PLAY [all]", "TASK [second]", "TASK [third]", "PLAY [last]", "TASK [fourth]", "ok=3 "}, "TASK [first]"},
+		{"th*", []string{"PLAY [all]", "TASK [third]", "TASK [fourth]", "ok=2 "}, "TASK [second]"},
+		{"fourth", []string{"PLAY [all] ***", "PLAY [last] ***", "TASK [fourth]", "ok=1 "}, "TASK [third]"},
+	} {
+		res := playIn(t, dir, "--start-at-task", tc.start, "--flush-cache")
+		wantOutput(t, res, 0, tc.want...)
+		if strings.Contains(res.stdout, tc.lacks) {
+			t.Errorf("--start-at-task %s ran %s:\n%s", tc.start, tc.lacks, res.stdout)
+		}
+	}
+	res := playIn(t, dir, "--start-at-task", "nope")
+	wantOutput(t, res, 0, "PLAY [all] ***", "PLAY [last] ***", "PLAY RECAP")
+	if want := `[ERROR]: No matching task "nope" found.`; !strings.Contains(res.stderr, want) {
+		t.Errorf("stderr lacks %s:\n%s", want, res.stderr)
+	}
+	wantOutput(t, playIn(t, dir, "--list-tags"), 0,
+		"\n  play #1 (all): all\tTAGS: [p]\n      TASK TAGS: [a, b, blk, p, z]\n",
+		"\n  play #2 (all): last\tTAGS: []\n      TASK TAGS: []\n")
 }

@@ -98,6 +98,9 @@ func (r *Runner) runPlay(ctx context.Context, pb *playbooks.Playbook, play *play
 		r.out.line(colorSkip, "skipping: no hosts matched")
 		return nil
 	}
+	if r.startAtPending() && !r.playHoldsStartAt(pc) {
+		return nil
+	}
 	if err := r.loadVarsFiles(pc); err != nil {
 		return err
 	}
@@ -219,7 +222,7 @@ func (r *Runner) runTasks(ctx context.Context, pc *playCtx, sc *scope, tasks []*
 			r.runBlock(ctx, pc, sc, t, hosts)
 			continue
 		}
-		if !r.tagsSelected(effectiveTags(pc, sc, t)) {
+		if !r.tagsSelected(effectiveTags(pc, sc, t)) || r.skipBeforeStartAt(pc, t) {
 			continue
 		}
 		if isMeta(t) {

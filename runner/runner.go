@@ -65,6 +65,9 @@ type Options struct {
 	KillGrace time.Duration
 	// ForceHandlers runs notified handlers on hosts that failed (--force-handlers).
 	ForceHandlers bool
+	// StartAtTask skips the tasks before the first one with this name or
+	// name pattern (--start-at-task).
+	StartAtTask string
 }
 
 // HostStats are one host's recap counters.
@@ -82,6 +85,8 @@ type Runner struct {
 	dials sync.Map // name -> *dialOnce
 	// panicked records a bug (a recovered panic): the run exits 250.
 	panicked atomic.Bool
+	// startAtFound is set once the --start-at-task task is reached.
+	startAtFound bool
 }
 
 // New prepares a runner; connections are opened lazily, once per host.
