@@ -3,6 +3,7 @@
 package main
 
 import (
+	"bufio"
 	"context"
 	"errors"
 	"fmt"
@@ -181,6 +182,7 @@ func action(ctx context.Context, cmd *cli.Command, stdin io.Reader, stdout, stde
 		Live:           isTerminal(stdout) && os.Getenv("NO_COLOR") == "",
 		ForceHandlers:  cmd.Bool("force-handlers"),
 		StartAtTask:    cmd.String("start-at-task"),
+		Prompt:         terminalPrompter(stdin, stderr),
 	}
 	if cmd.Bool("ask-become-pass") {
 		pass, err := askPassword(stdin, stderr, "BECOME password: ")
@@ -396,4 +398,24 @@ func uniqueSorted(s []string) []string {
 	}
 	sort.Strings(out)
 	return out
+}
+
+// terminalPrompter asks vars_prompt questions on the terminal, or is nil
+// when standard input is not one.
+func terminalPrompter(stdin io.Reader, stderr io.Writer) runner.Prompter {
+	f, ok := stdin.(*os.File)
+	if !ok || !term.IsTerminal(int(f.Fd())) {
+		return nil
+	}
+	lines := bufio.NewReader(f)
+	return func(prompt string, private bool) (string, error) {
+		fmt.Fprint(stderr, prompt)
+		if private {
+			defer fmt.Fprintln(stderr)
+			b, err := term.ReadPassword(int(f.Fd()))
+			return string(b), err
+		}
+		line, err := lines.ReadString('\n')
+		return strings.TrimRight(line, "\r\n"), err
+	}
 }

@@ -173,3 +173,30 @@ func TestStartAtTaskAndListTags(t *testing.T) {
 		"\n  play #1 (all): all\tTAGS: [p]\n      TASK TAGS: [a, b, blk, p, z]\n",
 		"\n  play #2 (all): last\tTAGS: []\n      TASK TAGS: []\n")
 }
+
+// vars_prompt without a terminal: the default, or -e, answers; a question
+// with neither stops the run before any host is contacted (Ansible warns
+// and goes on with an empty value: play refuses on purpose).
+func TestVarsPromptWithoutTerminal(t *testing.T) {
+	dir := project(t, map[string]string{
+		"hosts": "a ansible_connection=local\n",
+		"site.yml": `- hosts: all
+  gather_facts: false
+  vars: {withdef: play}
+  vars_prompt:
+    - name: withdef
+      prompt: Give it
+      default: dflt
+    - name: nodef
+      prompt: No default
+  tasks:
+    - debug: msg="{{ withdef }} {{ nodef }}"
+`,
+	})
+	wantOutput(t, playIn(t, dir, "-e", "nodef=x"), 0, `"msg": "dflt x"`)
+	res := playIn(t, dir)
+	wantOutput(t, res, 1, "PLAY [all]")
+	if want := "vars_prompt nodef needs an answer but no terminal is attached: pass it with -e nodef=VALUE"; !strings.Contains(res.stderr, want) {
+		t.Errorf("stderr lacks %q:\n%s", want, res.stderr)
+	}
+}

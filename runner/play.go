@@ -33,6 +33,8 @@ type playCtx struct {
 	playHosts []*hostState
 	// invChanges are add_host/group_by changes waiting for the task's end.
 	invChanges inventoryChanges
+	// promptVars are the vars_prompt answers.
+	promptVars map[string]any
 }
 
 // hostNames lists the play's hosts that are still active.
@@ -100,6 +102,9 @@ func (r *Runner) runPlay(ctx context.Context, pb *playbooks.Playbook, play *play
 	}
 	if r.startAtPending() && !r.playHoldsStartAt(pc) {
 		return nil
+	}
+	if pc.promptVars, err = r.promptVars(pc); err != nil {
+		return err
 	}
 	if err := r.loadVarsFiles(pc); err != nil {
 		return err

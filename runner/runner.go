@@ -68,6 +68,8 @@ type Options struct {
 	// StartAtTask skips the tasks before the first one with this name or
 	// name pattern (--start-at-task).
 	StartAtTask string
+	// Prompt asks vars_prompt questions; nil without a terminal.
+	Prompt Prompter
 }
 
 // HostStats are one host's recap counters.

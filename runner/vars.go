@@ -58,6 +58,7 @@ func (r *Runner) taskVars(pc *playCtx, sc *scope, t *playbooks.Task, h *hostStat
 	injectFacts(v, h.facts, h.plainFacts)
 	h.mu.Unlock()
 	maps.Copy(v, pc.play.Vars)
+	maps.Copy(v, pc.promptVars)
 	for _, vf := range pc.varsFiles {
 		maps.Copy(v, vf)
 	}
