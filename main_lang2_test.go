@@ -200,3 +200,32 @@ func TestVarsPromptWithoutTerminal(t *testing.T) {
 		t.Errorf("stderr lacks %q:\n%s", want, res.stderr)
 	}
 }
+
+// throttle: 1 runs the task on one host at a time even with -f 5; without
+// it the hosts overlap.
+func TestThrottle(t *testing.T) {
+	dir := project(t, map[string]string{
+		"hosts": "a ansible_connection=local\nb ansible_connection=local\nc ansible_connection=local\n",
+		"site.yml": `- hosts: all
+  gather_facts: false
+  tasks:
+    - shell: "echo start >> {{ playbook_dir }}/{{ log }}; sleep 0.5; echo end >> {{ playbook_dir }}/{{ log }}"
+      throttle: "{{ width }}"
+`,
+	})
+	for _, tc := range []struct{ width, want string }{
+		{"1", "start end start end start end "},
+		{"0", "start start start end end end "},
+	} {
+		log := "log" + tc.width
+		res := play(t, "-i", filepath.Join(dir, "hosts"), filepath.Join(dir, "site.yml"), "-f", "5", "-e", "width="+tc.width, "-e", "log="+log)
+		wantOutput(t, res, 0, "ok=1    changed=1")
+		data, err := os.ReadFile(filepath.Join(dir, log))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := strings.ReplaceAll(string(data), "\n", " "); got != tc.want {
+			t.Errorf("throttle %s: order %q, want %q", tc.width, got, tc.want)
+		}
+	}
+}

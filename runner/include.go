@@ -97,7 +97,7 @@ func (r *Runner) includeGroups(pc *playCtx, sc *scope, t *playbooks.Task, hosts 
 		index[h] = i
 	}
 	var mu sync.Mutex
-	r.forEachHost(hosts, func(h *hostState) {
+	r.forEachHost(hosts, r.opts.Forks, func(h *hostState) {
 		incs, res := r.includesOf(pc, sc, t, h, resolve)
 		mu.Lock()
 		perHost[index[h]], results[index[h]] = incs, res

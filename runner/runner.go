@@ -215,9 +215,9 @@ func (r *Runner) connect(ctx context.Context, name string, cfg connection.Config
 	return d.conn, d.err
 }
 
-// forEachHost runs fn for every host, at most Forks at a time, and waits.
-func (r *Runner) forEachHost(hosts []*hostState, fn func(h *hostState)) {
-	sem := make(chan struct{}, r.opts.Forks)
+// forEachHost runs fn for every host, at most width at a time, and waits.
+func (r *Runner) forEachHost(hosts []*hostState, width int, fn func(h *hostState)) {
+	sem := make(chan struct{}, width)
 	var wg sync.WaitGroup
 	for _, h := range hosts {
 		wg.Add(1)

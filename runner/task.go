@@ -77,7 +77,7 @@ func (r *Runner) runTask(ctx context.Context, pc *playCtx, sc *scope, t *playboo
 		names[i] = h.name()
 	}
 	r.out.wait(names)
-	r.forEachHost(hosts, func(h *hostState) {
+	r.forEachHost(hosts, r.width(pc, sc, t, hosts), func(h *hostState) {
 		start := time.Now()
 		res := r.runTaskOnHost(ctx, pc, sc, t, h)
 		r.hostFinished(pc, t, kind, res, start)
