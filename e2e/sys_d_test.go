@@ -3,8 +3,15 @@
 package e2e
 
 import (
+	"archive/tar"
+	"archive/zip"
+	"bytes"
+	"compress/gzip"
+	"encoding/base64"
+	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"play/lab/labtest"
 )
@@ -127,4 +134,85 @@ for i in 1 2 3 4 5 6 7 8 9 10; do curl -sf http://127.0.0.1:8999/lab.asc >/dev/n
 	}, func() {
 		wantOnHost(t, l, host, "ls /etc/apt/keyrings /etc/apt/sources.list.d | grep -c lab-gateway", "0")
 	})
+}
+
+// appArchives writes app.tar.gz and app.zip (app/a.txt, app/sub/b.txt) into a fresh directory.
+func appArchives(t *testing.T) (dir string, zipData []byte) {
+	t.Helper()
+	dir = t.TempDir()
+	files := []struct{ name, body string }{{"app/", ""}, {"app/a.txt", "hello\n"}, {"app/sub/", ""}, {"app/sub/b.txt", "world\n"}}
+	mtime := time.Date(2024, 5, 1, 12, 0, 0, 0, time.UTC)
+	var tgz, zb bytes.Buffer
+	gz := gzip.NewWriter(&tgz)
+	tw, zw := tar.NewWriter(gz), zip.NewWriter(&zb)
+	for _, f := range files {
+		h := &tar.Header{Name: f.name, Mode: 0o644, Size: int64(len(f.body)), ModTime: mtime, Typeflag: tar.TypeReg}
+		zh := &zip.FileHeader{Name: f.name, Modified: mtime, Method: zip.Store}
+		zh.SetMode(0o644)
+		if strings.HasSuffix(f.name, "/") {
+			h.Mode, h.Typeflag = 0o755, tar.TypeDir
+			zh.SetMode(0o755 | 1<<31) // fs.ModeDir
+		}
+		if err := tw.WriteHeader(h); err != nil {
+			t.Fatal(err)
+		}
+		w, err := zw.CreateHeader(zh)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, out := range []interface{ Write([]byte) (int, error) }{tw, w} {
+			if _, err := out.Write([]byte(f.body)); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	for _, c := range []interface{ Close() error }{tw, gz, zw} {
+		if err := c.Close(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	writeFile(t, filepath.Join(dir, "app.tar.gz"), tgz.String())
+	writeFile(t, filepath.Join(dir, "app.zip"), zb.String())
+	return dir, zb.Bytes()
+}
+
+func TestSysDUnarchive(t *testing.T) {
+	const host = "sysd3"
+	l := sysCHost(t, host, "unzip")
+	dir, zipData := appArchives(t)
+	onHost(t, l, host, "mkdir -p /srv/t /srv/z && echo "+base64.StdEncoding.EncodeToString(zipData)+" | base64 -d > /srv/app.zip")
+	site := playbook(t, `
+- hosts: all
+  gather_facts: false
+  tasks:
+    - unarchive: {src: `+filepath.Join(dir, "app.tar.gz")+`, dest: /srv/t, owner: deploy}
+    - unarchive: {src: /srv/app.zip, dest: /srv/z, remote_src: true, mode: "u=rwX,g=rX,o="}
+      register: z
+    - assert: {that: [z.handler == "ZipArchive"]}
+`, nil)
+	const tree = "find /srv/t /srv/z -mindepth 1 -printf '%P %U %m\\n' | sort; cat /srv/t/app/sub/b.txt"
+	out := sysTimeline(t, l, host, site, func() {
+		wantOnHost(t, l, host, tree, "")
+	}, func() {
+		wantOnHost(t, l, host, tree, "app 0 750\napp 1000 755\napp/a.txt 0 640\napp/a.txt 1000 644\napp/sub 0 750\napp/sub 1000 755\napp/sub/b.txt 0 640\napp/sub/b.txt 1000 644\nworld")
+	})
+	if want := ">d++++++.?? app/\n>f++++++.?? app/a.txt\n"; !strings.Contains(out, want) {
+		t.Errorf("zip diff: want %q", want)
+	}
+	// A changed file is unpacked again; creates skips; a missing dest fails like Ansible.
+	onHost(t, l, host, "echo changed > /srv/t/app/a.txt")
+	again := playbook(t, `
+- hosts: all
+  gather_facts: false
+  tasks:
+    - unarchive: {src: `+filepath.Join(dir, "app.tar.gz")+`, dest: /srv/t, owner: deploy, list_files: true}
+      register: r
+    - assert: {that: [r.changed, "r.files == ['app/', 'app/a.txt', 'app/sub/', 'app/sub/b.txt']"]}
+    - unarchive: {src: /srv/app.zip, dest: /srv/z, remote_src: true, creates: /srv/z/app}
+      register: c
+    - assert: {that: [not c.changed, 'c.msg == "skipped, since /srv/z/app exists"']}
+    - unarchive: {src: /srv/app.zip, dest: /srv/none, remote_src: true}
+`, nil)
+	runWant(t, l, again, 2, `"msg": "Destination '/srv/none' is not a directory"`)
+	wantOnHost(t, l, host, "cat /srv/t/app/a.txt", "hello")
 }

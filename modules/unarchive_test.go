@@ -1,0 +1,96 @@
+package modules
+
+import (
+	"strings"
+	"testing"
+)
+
+func TestUnarchivePlan(t *testing.T) {
+	// Probe outputs captured on a Debian 12 lab host: app/a.txt, app/sub/b.txt.
+	const tgz = "::play:: kind\ngz\n::play:: uid\n0\n::play:: dest\n755|root|root|0|0|4096\n::play:: list\napp/\napp/sub/\napp/sub/b.txt\napp/a.txt\n::play:: diff\n"
+	const zipList = "::play:: kind\nzip\n::play:: uid\n0\n::play:: dest\n755|root|root|0|0|4096\n::play:: zip\n" +
+		"Zip file size: 406 bytes, number of entries: 4\n" +
+		"drwxr-xr-x  2.0 unx        0 b- stor 20261123.131532 app/\n" +
+		"-rw-r--r--  2.0 unx        6 b- stor 20261123.131532 app/a.txt\n" +
+		"drwxr-xr-x  2.0 unx        0 b- stor 20261123.131532 app/sub/\n" +
+		"-rw-r--r--  2.0 unx        6 b- stor 20261123.131532 app/sub/b.txt\n::play:: tz\n+0000\n::play:: stat\n"
+	const zipDone = "app/|directory|4096|1795439732|755|root|root|0|0\napp/a.txt|regular file|6|1795439732|644|root|root|0|0\n" +
+		"app/sub/|directory|4096|1795439732|755|root|root|0|0\napp/sub/b.txt|regular file|6|1795439732|644|root|root|0|0\n"
+	remote := map[string]any{"src": "/tmp/app.tgz", "dest": "/srv/t", "remote_src": true}
+	tests := []struct {
+		name    string
+		args    map[string]any
+		probe   string
+		steps   int
+		diff    string
+		extract string // in the first step
+		err     string
+	}{
+		{"tar, missing", remote, tgz + "tar: app: Warning: Cannot stat: No such file or directory\ntar: app/a.txt: Warning: Cannot stat: No such file or directory\n",
+			1, "tar: app: Warning: Cannot stat: No such file or directory\ntar: app/a.txt: Warning: Cannot stat: No such file or directory\n",
+			`tar --extract -C /srv/t -z -f "$src"`, ""},
+		{"tar, unpacked", remote, tgz, 0, "", "", ""},
+		{"tar, mode differs but mode is set", map[string]any{"src": "/tmp/app.tgz", "dest": "/srv/t", "remote_src": true, "mode": "0600", "exclude": "app/sub"},
+			tgz + "app/a.txt: Mode differs\n::play:: attrs\napp/a.txt|regular file|6|1795439732|644|root|root|0|0\napp/|directory|4096|1795439732|600|root|root|0|0\n",
+			1, "", "", ""},
+		{"tar, newer file", remote, tgz + "app/sub/b.txt: Mod time differs\napp/sub/b.txt: Size differs\n", 1,
+			"app/sub/b.txt: Mod time differs\napp/sub/b.txt: Size differs\n", "tar --extract", ""},
+		{"zip, missing", map[string]any{"src": "/tmp/app.zip", "dest": "/srv/z", "remote_src": true},
+			zipList + "app/|-\napp/a.txt|-\napp/sub/|-\napp/sub/b.txt|-\n", 1,
+			">d++++++.?? app/\n>f++++++.?? app/a.txt\n>d++++++.?? app/sub/\n>f++++++.?? app/sub/b.txt\n", `unzip -o "$src" -d /srv/z`, ""},
+		{"zip, unpacked", map[string]any{"src": "/tmp/app.zip", "dest": "/srv/z", "remote_src": true}, zipList + zipDone, 0, "", "", ""},
+		{"zip, changed size", map[string]any{"src": "/tmp/app.zip", "dest": "/srv/z", "remote_src": true},
+			zipList + strings.Replace(zipDone, "b.txt|regular file|6|", "b.txt|regular file|7|", 1), 1, ">f.st......? app/sub/b.txt\n", "unzip", ""},
+		{"creates", map[string]any{"src": "/tmp/app.zip", "dest": "/srv/z", "remote_src": true, "creates": "/srv/z/app"}, "::play:: created\n", 0, "", "", ""},
+		{"no dest", remote, "::play:: fail\nDestination '/srv/t' is not a directory\n", 0, "", "", "Destination '/srv/t' is not a directory"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			m, err := New("unarchive", tt.args)
+			if err != nil {
+				t.Fatal(err)
+			}
+			p, err := m.(*Unarchive).plan(parseSections(tt.probe), tt.args["src"].(string), nil)
+			if failure(err) != tt.err {
+				t.Fatalf("error %v, want %q", err, tt.err)
+			}
+			if err != nil {
+				return
+			}
+			if len(p.Steps) != tt.steps {
+				t.Fatalf("%d steps, want %d: %v", len(p.Steps), tt.steps, p.Steps)
+			}
+			var diff string
+			if len(p.Diffs) > 0 {
+				diff = p.Diffs[0].Prepared
+			}
+			if diff != tt.diff {
+				t.Errorf("diff %q, want %q", diff, tt.diff)
+			}
+			if tt.extract != "" && !strings.Contains(p.Steps[0].Script, tt.extract) {
+				t.Errorf("extract step lacks %q:\n%s", tt.extract, p.Steps[0].Script)
+			}
+		})
+	}
+}
+
+func TestUnarchiveAttrs(t *testing.T) {
+	// After unpacking every file and top folder gets the attributes.
+	u := &Unarchive{Dest: "/srv/t"}
+	if err := u.Mode.DecodeArg("0640"); err != nil {
+		t.Fatal(err)
+	}
+	u.Owner = "deploy"
+	s, err := u.attrScript([]archiveEntry{{name: "app/a.txt", typ: "file"}}, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"chown -- deploy /srv/t/app &&", "chmod -- 00640 /srv/t/app/a.txt"} {
+		if !strings.Contains(s, want) {
+			t.Errorf("attr script lacks %q:\n%s", want, s)
+		}
+	}
+	if got := lsModeBits("-rwsr-x--T"); got != 0o5750 {
+		t.Errorf("lsModeBits = %o", got)
+	}
+}
