@@ -216,3 +216,19 @@ func TestSysDUnarchive(t *testing.T) {
 	runWant(t, l, again, 2, `"msg": "Destination '/srv/none' is not a directory"`)
 	wantOnHost(t, l, host, "cat /srv/t/app/a.txt", "hello")
 }
+
+func TestSysDTimezone(t *testing.T) {
+	const host = "sysd4"
+	l := labtest.Up(t, host)
+	site := playbook(t, "- hosts: all\n  gather_facts: false\n  tasks:\n    - community.general.timezone: {name: Asia/Tokyo}\n", nil)
+	out := sysTimeline(t, l, host, site, func() {
+		wantOnHost(t, l, host, "timedatectl show -p Timezone --value", "Etc/UTC")
+	}, func() {
+		wantOnHost(t, l, host, "timedatectl show -p Timezone --value; readlink /etc/localtime; date +%Z", "Asia/Tokyo\n../usr/share/zoneinfo/Asia/Tokyo\nJST")
+	})
+	if want := "-    \"name\": \"Etc/UTC\"\n+    \"name\": \"Asia/Tokyo\"\n"; !strings.Contains(out, want) {
+		t.Errorf("diff: want %q", want)
+	}
+	runWant(t, l, playbook(t, "- hosts: all\n  gather_facts: false\n  tasks:\n    - timezone: {name: Mars/Olympus}\n", nil),
+		2, `"msg": "Error message:\ngiven timezone \"Mars/Olympus\" is not available"`)
+}
