@@ -43,4 +43,5 @@ bench-pertask: deps
 	$(GO) test -run '^$$' -bench 'PerTask' -benchtime 3x .
 
 -include lab/lab.mk
+-include demo/demo.mk
 -include bench/bench.mk
