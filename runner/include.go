@@ -170,6 +170,7 @@ func (r *Runner) includesOf(pc *playCtx, sc *scope, t *playbooks.Task, h *hostSt
 		if lc := t.LoopControl; lc != nil && lc.IndexVar != "" {
 			iv[lc.IndexVar] = i
 		}
+		ex.r.bindLookups(iv, ex.pc, t) // lookups see the item
 		ok, err := ex.when(iv)
 		if err != nil {
 			return nil, ex.fail(res, err)

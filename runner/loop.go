@@ -94,6 +94,7 @@ func (ex *execution) runLoop(ctx context.Context, vars map[string]any, ignoreErr
 		if lc != nil && lc.Extended {
 			iv["ansible_loop"] = map[string]any{"index": i + 1, "index0": i, "first": i == 0, "last": i == len(items)-1, "length": len(items), "revindex": len(items) - i, "revindex0": len(items) - i - 1}
 		}
+		ex.r.bindLookups(iv, ex.pc, ex.t) // lookups see the item
 		r := ex.runOnce(ctx, iv, true)
 		r.isItem = true
 		r.itemLabel = pyRepr(item)

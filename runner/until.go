@@ -92,6 +92,7 @@ func (ex *execution) conditionVars(res *taskResult, vars map[string]any) map[str
 			cv[k] = v
 		}
 	}
+	ex.r.bindLookups(cv, ex.pc, ex.t) // lookups see the result
 	return cv
 }
 
