@@ -8,6 +8,7 @@ import (
 	"bytes"
 	"compress/gzip"
 	"encoding/base64"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -231,4 +232,70 @@ func TestSysDTimezone(t *testing.T) {
 	}
 	runWant(t, l, playbook(t, "- hosts: all\n  gather_facts: false\n  tasks:\n    - timezone: {name: Mars/Olympus}\n", nil),
 		2, `"msg": "Error message:\ngiven timezone \"Mars/Olympus\" is not available"`)
+}
+
+func TestSysDReboot(t *testing.T) {
+	const host = "sysd5"
+	l := labtest.Up(t, host)
+	bootID := func() string { return onHost(t, l, host, "cat /proc/sys/kernel/random/boot_id") }
+	// --check reports the reboot and leaves the host running.
+	first := bootID()
+	site := playbook(t, `
+- hosts: all
+  gather_facts: false
+  tasks:
+    - reboot: {reboot_timeout: 120, msg: "play e2e"}
+      register: r
+    - assert: {that: [r.rebooted, r.changed]}
+    - command: cat /proc/sys/kernel/random/boot_id
+      register: after
+    - debug: {msg: "boot {{ after.stdout }}"}
+`, nil)
+	r := play(t, "-i", l.Inventory, "--check", site)
+	if r.code != 0 || r.recap[host].Changed != 1 || bootID() != first {
+		t.Fatalf("--check: exit %d, recap %+v; want one change and the same boot", r.code, r.recap[host])
+	}
+	// A simulated reboot the lab survives: every ssh session dies and the boot ID changes.
+	sim := playbook(t, `
+- hosts: all
+  gather_facts: false
+  tasks:
+    - shell: cat /proc/sys/kernel/random/uuid > /run/boot
+    - reboot:
+        boot_time_command: cat /run/boot
+        reboot_command: sh -c 'cat /proc/sys/kernel/random/uuid > /run/boot; pkill -x sshd; sleep 1; systemctl restart ssh'
+        reboot_timeout: 30
+    - command: cat /run/boot
+`, nil)
+	if r := play(t, "-i", l.Inventory, sim); r.code != 0 || r.recap[host].Changed != 3 {
+		t.Fatalf("simulated reboot: exit %d, recap %+v", r.code, r.recap[host])
+	}
+	// A real reboot ends a lab host's systemd-nspawn: the test brings the host back (new
+	// host keys, rewritten known_hosts) while play waits, and play's next task runs on it.
+	done := make(chan result, 1)
+	go func() { done <- play(t, "-i", l.Inventory, site) }()
+	deadline := time.Now().Add(60 * time.Second)
+	for {
+		if _, err := l.Exec(host, "true"); err != nil {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the host did not go down")
+		}
+		time.Sleep(500 * time.Millisecond)
+	}
+	for _, args := range [][]string{{"up", host}, {"inventory", filepath.Dir(l.Inventory), host}} {
+		if out, err := exec.Command(labtest.Script(), args...).CombinedOutput(); err != nil {
+			t.Fatalf("lab %v: %v\n%s", args, err, out)
+		}
+	}
+	r = <-done
+	if r.code != 0 || r.recap[host].Changed != 2 {
+		t.Fatalf("reboot: exit %d, recap %+v", r.code, r.recap[host])
+	}
+	if now := bootID(); now == first || !strings.Contains(r.out, "boot "+now) {
+		t.Errorf("boot ID %s (before %s); the task after the reboot did not run on the new boot", now, first)
+	}
+	runWant(t, l, playbook(t, "- hosts: all\n  gather_facts: false\n  tasks:\n    - reboot: {reboot_timeout: 3, reboot_command: 'true'}\n", nil),
+		2, `"msg": "Timed out waiting for last boot time check (timeout=3): boot time has not changed"`)
 }

@@ -134,6 +134,8 @@ type boundHost struct {
 	conn   connection.Conn
 	become *connection.Become
 	env    map[string]string
+	// redial reopens the connection (see Reconnect).
+	redial func(context.Context) (connection.Conn, error)
 }
 
 func (b *boundHost) Run(ctx context.Context, script string, stdin []byte) (connection.Result, error) {

@@ -76,6 +76,7 @@ func (ex *execution) runModule(ctx context.Context, vars map[string]any, res *ta
 			ex.fail(res, err)
 			return
 		}
+		b.redial = ex.redialer(conn, vars, res.delegatedTo)
 		host = b
 		env.Host = b
 	}
