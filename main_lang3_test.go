@@ -1,6 +1,12 @@
 package main
 
-import "testing"
+import (
+	"fmt"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+)
 
 // A template lookup in a loop sees the item; string methods' results compare
 // equal to strings (an -e value here). Output as ansible-playbook 2.14 prints it.
@@ -27,4 +33,78 @@ func TestLookupInLoopAndStrMethods(t *testing.T) {
 		"TASK [command] ***", "\nok: [a]\n",
 		"TASK [assert] ***", "\nok: [a] => {\n    \"changed\": false,\n    \"msg\": \"All assertions passed\"\n}",
 	)
+}
+
+// Every level of Ansible's variable precedence that play has: variable vNN
+// is set at level NN-1 and NN (the level numbers are the values), so each
+// pair of neighbouring levels is checked; ansible_system checks facts over
+// playbook host_vars, ansible_os_family play vars over facts. Also hostvars
+// of a host outside the play, inventory_dir/inventory_file, role_path,
+// hash_behaviour=replace and omit inside dicts. Output as ansible-playbook
+// 2.14 prints it for the same files (its omit token differs).
+func TestVariablePrecedenceLevels(t *testing.T) {
+	pair := func(a, b int) string {
+		return fmt.Sprintf("v%02d: %q\nv%02d: %q\n", a, strconv.Itoa(b), b, strconv.Itoa(b))
+	}
+	dir := project(t, map[string]string{
+		"inv/hosts": `[g]
+a ansible_connection=local v07=7 v06=7
+[g:vars]
+v01=2
+v02=2
+[h]
+other ansible_connection=local ov=fromother
+`,
+		"inv/group_vars/all.yml":    pair(2, 3),
+		"group_vars/all.yml":        pair(3, 4) + "d: {a: 1, n: {x: 1}}\n",
+		"inv/group_vars/g.yml":      pair(4, 5),
+		"group_vars/g.yml":          pair(5, 6),
+		"inv/host_vars/a.yml":       pair(7, 8),
+		"host_vars/a.yml":           pair(8, 9) + "ansible_system: host_vars\n",
+		"roles/r/defaults/main.yml": `v01: "1"` + "\n",
+		"vars/vf.yml":               pair(12, 13),
+		"roles/r/vars/main.yml":     pair(13, 14),
+		"vars/iv.yml":               pair(16, 17),
+		"roles/r/tasks/main.yml": `- include_vars: "{{ playbook_dir }}/vars/iv.yml"
+- set_fact: {v17: "18", v18: "18"}
+- block:
+    - include_tasks: inc.yml
+      vars: {v19: "20", v20: "20"}
+  vars: {v14: "15", v15: "15"}
+`,
+		"roles/r/tasks/inc.yml": `- debug:
+    msg: "{{ v01 }} {{ v02 }} {{ v03 }} {{ v04 }} {{ v05 }} {{ v06 }} {{ v07 }} {{ v08 }} {{ v09 }} {{ ansible_system }} {{ v11 }} {{ v12 }} {{ v13 }} {{ v14 }} {{ v15 }} {{ v16 }} {{ v17 }} {{ v18 }} {{ v19 }} {{ v20 }}"
+  vars: {v15: "16", v16: "16"}
+- debug: msg="{{ role_path }}"
+`,
+		"site.yml": `- hosts: g
+  gather_facts: true
+  gather_subset: [min]
+  vars: {v11: "11", ansible_os_family: play, d: {b: 2, n: {y: 2}}}
+  vars_prompt:
+    - {name: v11, prompt: eleven, default: "12", private: false}
+    - {name: v12, prompt: twelve, default: "12", private: false}
+  vars_files: [vars/vf.yml]
+  roles:
+    - {role: r, v18: "19", v19: "19"}
+  tasks:
+    - debug: msg="{{ ansible_os_family }}"
+    - debug: msg="{{ d }} {{ hostvars['other'].ov }} {{ hostvars.other.inventory_dir }} {{ inventory_dir }} {{ inventory_file }} {{ role_path | default('no role_path') }}"
+    - set_fact:
+        x: {a: "{{ omit }}", b: 1, l: [{c: "{{ omit }}", d: 2}], n: {e: "{{ omit }}"}}
+    - debug: var=x
+`,
+	})
+	res := play(t, "-i", filepath.Join(dir, "inv", "hosts"), filepath.Join(dir, "site.yml"), "-e", "v20=21")
+	res.stdout = strings.ReplaceAll(res.stdout, dir, "DIR")
+	wantOutput(t, res, 0,
+		"TASK [r : debug] ***", `"msg": "2 3 4 5 6 7 8 9 9 Linux 12 13 14 15 16 17 18 19 20 21"`,
+		"TASK [r : debug] ***", `"msg": "DIR/roles/r"`,
+		"TASK [debug] ***", `"msg": "play"`,
+		"TASK [debug] ***", `"msg": "{'b': 2, 'n': {'y': 2}} fromother DIR/inv DIR/inv DIR/inv/hosts no role_path"`,
+		"TASK [debug] ***", "ok: [a] => {\n    \"x\": {\n        \"b\": 1,\n        \"l\": [\n            {\n                \"d\": 2\n            }\n        ],\n        \"n\": {}\n    }\n}",
+	)
+	if got := recap(t, res.stdout)["a"]; got != [7]int{10, 0, 0, 0, 0, 0, 0} {
+		t.Errorf("recap a = %v, want ok=10", got)
+	}
 }

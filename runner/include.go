@@ -76,7 +76,21 @@ func (r *Runner) runIncludeTasks(ctx context.Context, pc *playCtx, sc *scope, t 
 			r.failHosts(pc, sc, t, g.hosts, map[string]any{"reason": err.Error()})
 			continue
 		}
-		r.runTasks(ctx, pc, sc.pushFor(blk, g.hosts), blk.Block)
+		if t.RoleRef != nil {
+			joinRole([]*playbooks.Task{blk}, t)
+		}
+		r.runTasks(ctx, pc, sc.pushInclude(blk, g), blk.Block)
+	}
+}
+
+// joinRole makes the tasks a role's include_tasks reads part of that role
+// (title prefix, role vars and params, files/ and templates/), as in Ansible.
+func joinRole(tasks []*playbooks.Task, includer *playbooks.Task) {
+	for _, t := range tasks {
+		t.Role, t.RoleRef, t.Dir = includer.Role, includer.RoleRef, includer.Dir
+		joinRole(t.Block, includer)
+		joinRole(t.Rescue, includer)
+		joinRole(t.Always, includer)
 	}
 }
 
@@ -236,13 +250,18 @@ func (ex *execution) inclusion(vars map[string]any, key, label string) (*inclusi
 }
 
 // tasksPath resolves an included tasks file: beside the including file
-// first, then the play's and the playbook's directories.
+// first (a role's tasks/), then the task's, the play's and the playbook's
+// directories.
 func (ex *execution) tasksPath(file string) string {
 	if filepath.IsAbs(file) {
 		return file
 	}
 	var first string
-	for _, dir := range []string{ex.t.Dir, ex.pc.play.Dir, ex.pc.pb.Dir} {
+	var including string
+	if ex.t.Pos.File != "" {
+		including = filepath.Dir(ex.t.Pos.File)
+	}
+	for _, dir := range []string{including, ex.t.Dir, ex.pc.play.Dir, ex.pc.pb.Dir} {
 		if dir == "" {
 			continue
 		}
@@ -270,9 +289,9 @@ func firstSet(vals ...any) any {
 }
 
 // includeBlock wraps an included file's tasks in a block carrying the
-// include's variables and its apply: keywords.
+// include's apply: keywords (its variables are the scope's params).
 func includeBlock(t *playbooks.Task, g *inclusion, tasks []*playbooks.Task) (*playbooks.Task, error) {
-	blk := &playbooks.Task{Name: t.Name, Block: tasks, Vars: g.vars, Dir: filepath.Dir(g.path)}
+	blk := &playbooks.Task{Name: t.Name, Block: tasks, Dir: filepath.Dir(g.path)}
 	if blk.Block == nil {
 		blk.Block = []*playbooks.Task{}
 	}
@@ -329,9 +348,10 @@ func setStrings(dst *[]string, v any) error {
 	return err
 }
 
-// pushFor enters a block that only some hosts run (an include's hosts).
-func (s *scope) pushFor(block *playbooks.Task, hosts []*hostState) *scope {
-	return &scope{parent: s, block: block, hosts: hosts}
+// pushInclude enters the block of an include: only its hosts run it, and
+// its parameters are variables.
+func (s *scope) pushInclude(block *playbooks.Task, g *inclusion) *scope {
+	return &scope{parent: s, block: block, hosts: g.hosts, params: g.vars}
 }
 
 // only keeps the hosts the innermost restricting scope allows.

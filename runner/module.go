@@ -220,10 +220,9 @@ func (ex *execution) renderArgs(module string, vars map[string]any) (map[string]
 		if err != nil {
 			return nil, err
 		}
-		if s, ok := rendered.(string); ok && s == omitToken {
-			continue
+		if kept, ok := withoutOmit(rendered); ok {
+			out[k] = kept
 		}
-		out[k] = rendered
 	}
 	return out, nil
 }

@@ -141,12 +141,20 @@ func (r *Runner) runBatch(ctx context.Context, pc *playCtx) error {
 	return nil
 }
 
+// allHosts are the hosts hostvars shows.
 func (r *Runner) allHosts() []*hostState {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	out := make([]*hostState, 0, len(r.order))
 	for _, n := range r.order {
 		out = append(out, r.hosts[n])
+	}
+	// Inventory hosts no play has run on yet show their inventory
+	// variables (hostvars['db1'].x from a play on web), as in Ansible.
+	for _, ih := range r.opts.Inventory.Hosts() {
+		if _, known := r.hosts[ih.Name]; !known {
+			out = append(out, newHostState(ih))
+		}
 	}
 	return out
 }

@@ -125,7 +125,7 @@ func (r *Runner) runIncludeRole(ctx context.Context, pc *playCtx, sc *scope, t *
 			r.failHosts(pc, sc, t, g.hosts, map[string]any{"msg": err.Error()})
 			continue
 		}
-		r.runTasks(ctx, pc, sc.pushFor(outer, g.hosts), outer.Block)
+		r.runTasks(ctx, pc, sc.pushInclude(outer, g), outer.Block)
 	}
 }
 

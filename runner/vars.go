@@ -17,6 +17,8 @@ type scope struct {
 	block  *playbooks.Task // nil for the play level
 	// hosts, when set, are the only hosts that run the block (an include's).
 	hosts []*hostState
+	// params are an include's parameters, above role params in precedence.
+	params map[string]any
 }
 
 func (s *scope) push(block *playbooks.Task) *scope { return &scope{parent: s, block: block} }
@@ -30,6 +32,16 @@ func (s *scope) chain() []*playbooks.Task {
 		}
 	}
 	return out
+}
+
+// addIncludeParams adds the parameters of the enclosing includes, the
+// innermost winning.
+func (s *scope) addIncludeParams(v map[string]any) {
+	if s == nil {
+		return
+	}
+	s.parent.addIncludeParams(v)
+	maps.Copy(v, s.params)
 }
 
 // keyword returns the innermost value a task or its blocks set for a keyword
@@ -76,6 +88,7 @@ func (r *Runner) taskVars(pc *playCtx, sc *scope, t *playbooks.Task, h *hostStat
 	maps.Copy(v, h.setFacts)
 	h.mu.Unlock()
 	addRoleParams(v, t)
+	sc.addIncludeParams(v)
 	maps.Copy(v, r.opts.ExtraVars)
 	r.magicVars(v, pc, h)
 	r.bindLookups(v, pc, t)
