@@ -108,3 +108,65 @@ other ansible_connection=local ov=fromother
 		t.Errorf("recap a = %v, want ok=10", got)
 	}
 }
+
+// meta: end_play ends every remaining serial batch, end_batch only the
+// current one; the next play runs either way. Output as ansible-playbook 2.14.
+func TestMetaEndPlayAndBatch(t *testing.T) {
+	for action, want := range map[string][]string{
+		"end_play":  {"TASK [meta] ***", "PLAY [all] ***", "TASK [debug] ***", "ok: [a] => {\n    \"msg\": \"next\"\n}\nok: [b] => {\n    \"msg\": \"next\"\n}"},
+		"end_batch": {"TASK [meta] ***", "PLAY [all] ***", "ok: [b] => {\n    \"msg\": \"one\"\n}", "TASK [meta] ***", "PLAY [all] ***", "\"msg\": \"next\""},
+	} {
+		t.Run(action, func(t *testing.T) {
+			dir := project(t, map[string]string{
+				"hosts": localHosts,
+				"site.yml": `- hosts: all
+  gather_facts: false
+  serial: 1
+  tasks:
+    - debug: msg=one
+    - meta: ` + action + `
+    - debug: msg=two
+- hosts: all
+  gather_facts: false
+  tasks:
+    - debug: msg=next
+`,
+			})
+			res := playIn(t, dir)
+			wantOutput(t, res, 0, want...)
+			if strings.Contains(res.stdout, `"msg": "two"`) {
+				t.Errorf("a task after meta: %s ran:\n%s", action, res.stdout)
+			}
+			wantB := [7]int{2, 0, 0, 0, 0, 0, 0}
+			if action == "end_play" {
+				wantB[0] = 1
+			}
+			if got := recap(t, res.stdout); got["a"] != [7]int{2, 0, 0, 0, 0, 0, 0} || got["b"] != wantB {
+				t.Errorf("recap = %v, want a ok=2, b %v", got, wantB)
+			}
+		})
+	}
+}
+
+// meta: reset_connection closes the host's SSH connection: the next task
+// comes from a new client port; without it, tasks share one connection.
+func TestMetaResetConnection(t *testing.T) {
+	pb := filepath.Join(t.TempDir(), "site.yml")
+	writeFile(t, pb, `- hosts: h1
+  gather_facts: false
+  tasks:
+    - shell: echo $SSH_CONNECTION
+      register: first
+    - shell: echo $SSH_CONNECTION
+      register: same
+    - meta: reset_connection
+    - shell: echo $SSH_CONNECTION
+      register: after
+    - assert:
+        that:
+          - first.stdout == same.stdout
+          - first.stdout != after.stdout
+`)
+	res := play(t, pb, "-i", labInventory(t))
+	wantOutput(t, res, 0, "TASK [meta] ***", "TASK [assert] ***", "All assertions passed")
+}

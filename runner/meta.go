@@ -9,14 +9,16 @@ import (
 )
 
 // runMeta carries out `meta:` actions, which change the flow of the play.
-// Like Ansible, it prints the task banner and no host lines.
+// Like Ansible, it prints the task banner and no host lines. noop and
+// refresh_inventory do nothing: the inventory is read once per run
+// (add_host and group_by change it in memory).
 func (r *Runner) runMeta(ctx context.Context, pc *playCtx, sc *scope, t *playbooks.Task, hosts []*hostState) {
 	action := strings.TrimSpace(fmt.Sprint(t.Args["_raw_params"]))
 	r.out.banner("TASK [" + r.taskTitle(pc, t) + "]")
 	switch action {
 	case "flush_handlers":
 		r.flushHandlers(ctx, pc)
-	case "end_play", "end_host", "end_batch", "clear_host_errors", "clear_facts":
+	case "end_play", "end_host", "end_batch", "clear_host_errors", "clear_facts", "reset_connection":
 		for _, h := range hosts {
 			ex := &execution{r: r, pc: pc, sc: sc, t: t, h: h}
 			ok, err := ex.when(r.taskVars(pc, sc, t, h))
@@ -26,6 +28,7 @@ func (r *Runner) runMeta(ctx context.Context, pc *playCtx, sc *scope, t *playboo
 			h.mu.Lock()
 			switch action {
 			case "end_play", "end_batch":
+				pc.ended = pc.ended || action == "end_play"
 				for _, other := range pc.hosts {
 					if other != h {
 						other.mu.Lock()
@@ -40,6 +43,8 @@ func (r *Runner) runMeta(ctx context.Context, pc *playCtx, sc *scope, t *playboo
 				h.failed = false
 			case "clear_facts":
 				h.facts = map[string]any{}
+			case "reset_connection":
+				r.resetConnection(h.name())
 			}
 			h.mu.Unlock()
 		}

@@ -29,6 +29,8 @@ type playCtx struct {
 
 	// aborted is set by any_errors_fatal or max_fail_percentage.
 	aborted bool
+	// ended is set by meta: end_play: no more batches run.
+	ended bool
 	// playHosts are all the play's hosts, in order, when it runs in batches.
 	playHosts []*hostState
 	// invChanges are add_host/group_by changes waiting for the task's end.

@@ -11,6 +11,7 @@ import (
 	"io"
 	"runtime/debug"
 	"sort"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -213,6 +214,17 @@ func (r *Runner) connect(ctx context.Context, name string, cfg connection.Config
 		d.conn, d.err = r.dial(ctx, cfg)
 	})
 	return d.conn, d.err
+}
+
+// resetConnection closes a host's connections (meta: reset_connection); its
+// next task dials again.
+func (r *Runner) resetConnection(name string) {
+	r.dials.Range(func(k, _ any) bool {
+		if host, _, _ := strings.Cut(k.(string), "\x00"); host == name {
+			r.forget(nil, k)
+		}
+		return true
+	})
 }
 
 // forEachHost runs fn for every host, at most width at a time, and waits.

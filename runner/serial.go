@@ -120,6 +120,9 @@ func (r *Runner) runBatches(ctx context.Context, pc *playCtx, title string, run 
 		if pc.aborted {
 			return errPlaybookAborted
 		}
+		if pc.ended {
+			return nil
+		}
 		failed := 0
 		for _, h := range batch {
 			h.mu.Lock()
