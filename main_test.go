@@ -450,3 +450,19 @@ func TestVariablePrecedence(t *testing.T) {
 		t.Fatalf("exit %d\n%s%s", res.code, res.stdout, res.stderr)
 	}
 }
+
+// A module that decides not to act (creates= already there) is reported
+// and counted as skipped for script, as Ansible does; command says ok.
+func TestCreatesSkips(t *testing.T) {
+	dir := t.TempDir()
+	writeFile(t, filepath.Join(dir, "exists"), "x")
+	pb := filepath.Join(dir, "creates.yml")
+	writeFile(t, pb, "- hosts: localhost\n  gather_facts: false\n  tasks:\n    - script: /bin/true\n      args:\n        creates: "+dir+"/exists\n    - command: echo x\n      args:\n        creates: "+dir+"/exists\n")
+	res := play(t, pb, "-i", "localhost,", "-c", "local")
+	if res.code != 0 {
+		t.Fatalf("exit %d\n%s%s", res.code, res.stdout, res.stderr)
+	}
+	if got := recap(t, res.stdout)["localhost"]; got != [7]int{1, 0, 0, 0, 1, 0, 0} {
+		t.Errorf("recap %v, want ok=1 skipped=1\n%s", got, res.stdout)
+	}
+}

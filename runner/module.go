@@ -132,6 +132,10 @@ func (ex *execution) runModule(ctx context.Context, vars map[string]any, res *ta
 	}
 	res.result = result
 	res.changed = changed
+	// A module that decided not to act (creates= met) reports skipped.
+	if skipped, _ := result["skipped"].(bool); skipped && !changed {
+		res.skipped = true
+	}
 	if v, ok := result["_verbose_always"].(bool); ok && v {
 		res.verboseAlways = true
 		res.hideChanged = info.Name == "debug"
