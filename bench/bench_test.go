@@ -1,6 +1,7 @@
 package main
 
 import (
+	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
@@ -101,5 +102,32 @@ func TestLogAxis(t *testing.T) {
 	}
 	if got := len(a.ticks()); got != 7 { // 1 2 5 10 20 50 100
 		t.Errorf("ticks = %v", a.ticks())
+	}
+}
+
+func TestMergeResults(t *testing.T) {
+	dir := t.TempDir()
+	small, large, merged := filepath.Join(dir, "small"), filepath.Join(dir, "large"), filepath.Join(dir, "merged")
+	one := []sample{{Wall: time.Second}}
+	if err := writeResults(small, []string{"machine", "run 1"}, []*result{{Tool: "play", Hosts: 1, Run: "rerun", Samples: one}}); err != nil {
+		t.Fatal(err)
+	}
+	if err := writeResults(large, []string{"machine", "run 2"}, []*result{{Tool: "play", Hosts: 50, Run: "rerun", Samples: one}}); err != nil {
+		t.Fatal(err)
+	}
+	if err := mergeResults(merged, []string{filepath.Join(small, "results.json"), filepath.Join(large, "results.json")}); err != nil {
+		t.Fatal(err)
+	}
+	md, err := os.ReadFile(filepath.Join(merged, "results.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"- machine\n- run 1\n- run 2\n", "| play | 1 | 1.00", "| play | 50 | 1.00"} {
+		if !strings.Contains(string(md), want) {
+			t.Errorf("merged results lack %q:\n%s", want, md)
+		}
+	}
+	if err := mergeResults(merged, nil); err == nil {
+		t.Error("merging nothing succeeds")
 	}
 }

@@ -3,6 +3,10 @@
 // loopback, checks every run did the same work, and writes a markdown table
 // and an SVG chart into bench/results. It needs root (sshd, cgroups). See
 // bench/README.md.
+//
+//	bench [flags]                    measure (bench -h for the flags)
+//	bench floor FILE                 the Go floor, as the harness runs it
+//	bench merge -out DIR FILE...     one table and chart from several results.json
 package main
 
 import (
@@ -32,6 +36,16 @@ func main() {
 	if len(os.Args) == 3 && os.Args[1] == "floor" {
 		if err := runFloor(os.Args[2]); err != nil {
 			fmt.Fprintln(os.Stderr, err)
+			os.Exit(1)
+		}
+		return
+	}
+	if len(os.Args) > 1 && os.Args[1] == "merge" {
+		merge := flag.NewFlagSet("merge", flag.ExitOnError)
+		out := merge.String("out", "bench/results", "directory for the merged results.json, results.md and chart")
+		_ = merge.Parse(os.Args[2:])
+		if err := mergeResults(*out, merge.Args()); err != nil {
+			fmt.Fprintln(os.Stderr, "bench merge:", err)
 			os.Exit(1)
 		}
 		return

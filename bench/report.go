@@ -103,6 +103,37 @@ func writeResults(dir string, machine []string, results []*result) error {
 	return os.WriteFile(filepath.Join(dir, "results.md"), []byte(markdown(machine, results)), 0o644)
 }
 
+// mergeResults writes one set of tables and one chart from the
+// results.json of several runs (say 1-10 hosts with every tool, then 50
+// hosts with the faster ones), keeping each run's machine lines.
+func mergeResults(dir string, files []string) error {
+	if len(files) == 0 {
+		return fmt.Errorf("name the results.json files to merge")
+	}
+	var machine []string
+	var results []*result
+	for _, f := range files {
+		data, err := os.ReadFile(f)
+		if err != nil {
+			return err
+		}
+		var run struct {
+			Machine []string  `json:"machine"`
+			Results []*result `json:"results"`
+		}
+		if err := json.Unmarshal(data, &run); err != nil {
+			return fmt.Errorf("%s: %w", f, err)
+		}
+		for _, m := range run.Machine {
+			if !slices.Contains(machine, m) {
+				machine = append(machine, m)
+			}
+		}
+		results = append(results, run.Results...)
+	}
+	return writeResults(dir, machine, results)
+}
+
 func markdown(machine []string, results []*result) string {
 	var b strings.Builder
 	b.WriteString("# Benchmark results\n\n")
