@@ -6,6 +6,7 @@ import (
 	"context"
 	"encoding/base64"
 	"fmt"
+	"regexp"
 	"strconv"
 	"strings"
 )
@@ -67,16 +68,18 @@ p() {
   L=; case $3 in *f*) L=-L;; esac
   fmt="$i S %F|%a|%u|%g|%U|%G|%s|%Y|%X|%h|%d:%i"
   stat $L -c "$fmt" -- "$f" 2>/dev/null || stat -c "$fmt" -- "$f" || return
-  if [ -L "$f" ]; then printf '%s L %s\n' "$i" "$(readlink -- "$f")"; fi
-  printf '%s R %s\n' "$i" "$(readlink -f -- "$f")"
+  if [ -L "$f" ]; then
+    printf '%s L %s\n' "$i" "$(readlink -- "$f")"
+    printf '%s R %s\n' "$i" "$(readlink -f -- "$f")"
+  fi
   if [ -f "$f" ]; then
-    case $3 in *c*) printf '%s H %s\n' "$i" "$("${4:-sha1}sum" < "$f" | cut -d' ' -f1)";; esac
+    case $3 in *c*) printf '%s H ' "$i"; "${4:-sha1}sum" < "$f" || return;; esac
     case $3 in *b*) printf '%s B ' "$i"; base64 -w0 < "$f" || return; echo;; esac
   fi
   case $3 in *t*) if [ -d "$f" ]; then find "$f" -mindepth 1 -printf "$i T %y|%m|%u|%g|%U|%G|%P\n"; fi;; esac
 }
 echo "- U $(umask)"
-echo "- I $(id -u)|$(id -un)|$(id -g)|$(id -gn)"
+echo "- I $(id)"
 `
 
 // probeScript returns one script that observes every path.
@@ -130,16 +133,11 @@ func parseProbe(out []byte, probes []Probe) (*Probed, error) {
 			continue
 		}
 		if idx == "-" && tag == "I" {
-			f := strings.Split(val, "|")
-			if len(f) != 4 {
-				return nil, fmt.Errorf("probe: bad id output %q", val)
+			user, err := parseID(val)
+			if err != nil {
+				return nil, err
 			}
-			uid, err1 := strconv.Atoi(f[0])
-			gid, err2 := strconv.Atoi(f[2])
-			if err1 != nil || err2 != nil {
-				return nil, fmt.Errorf("probe: bad id output %q", val)
-			}
-			pr.User = FileState{UID: uid, Owner: f[1], GID: gid, Group: f[3]}
+			pr.User = user
 			continue
 		}
 		i, err := strconv.Atoi(idx)
@@ -159,7 +157,8 @@ func parseProbe(out []byte, probes []Probe) (*Probed, error) {
 		case "R":
 			st.RealPath = val
 		case "H":
-			st.Checksum = val
+			// "<hex>  -" as sha1sum prints it for standard input.
+			st.Checksum, _, _ = strings.Cut(val, " ")
 		case "B":
 			data, err := base64.StdEncoding.DecodeString(val)
 			if err != nil {
@@ -178,6 +177,28 @@ func parseProbe(out []byte, probes []Probe) (*Probed, error) {
 		}
 	}
 	return pr, sc.Err()
+}
+
+// idFields matches `id`'s "uid=0(root) gid=0(root) ..." (names are left
+// out for ids without a passwd/group entry).
+var idFields = regexp.MustCompile(`^uid=(\d+)(?:\(([^)]*)\))? gid=(\d+)(?:\(([^)]*)\))?`)
+
+// parseID reads one `id` line: one process instead of four `id -X` calls.
+func parseID(val string) (FileState, error) {
+	m := idFields.FindStringSubmatch(val)
+	if m == nil {
+		return FileState{}, fmt.Errorf("probe: bad id output %q", val)
+	}
+	uid, _ := strconv.Atoi(m[1])
+	gid, _ := strconv.Atoi(m[3])
+	owner, group := m[2], m[4]
+	if owner == "" {
+		owner = m[1]
+	}
+	if group == "" {
+		group = m[3]
+	}
+	return FileState{UID: uid, Owner: owner, GID: gid, Group: group}, nil
 }
 
 // parseStat reads "%F|%a|%u|%g|%U|%G|%s|%Y|%X|%h|%d:%i".
