@@ -102,7 +102,8 @@ func writeFile(t *testing.T, path, content string) {
 // play runs the runner with args (inventory, playbook, flags) and logs its output if the test fails.
 func play(t *testing.T, args ...string) result {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+	// 6 minutes: the deployment's first run (e2e/deploy_test.go) takes ~3 under ansible-playbook.
+	ctx, cancel := context.WithTimeout(context.Background(), 6*time.Minute)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, playBin, args...)
 	cmd.Dir = t.TempDir() // no ansible.cfg or other local configuration
