@@ -3,7 +3,9 @@ package jinja
 import (
 	"errors"
 	"fmt"
+	"maps"
 	"math"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -285,7 +287,7 @@ func items(v any) ([]any, error) {
 	case list:
 		return t, nil
 	case dict:
-		keys := sortedKeys(t)
+		keys := slices.Sorted(maps.Keys(t))
 		out := make([]any, len(keys))
 		for i, k := range keys {
 			out[i] = k

@@ -3,6 +3,8 @@ package jinja
 import (
 	"errors"
 	"fmt"
+	"maps"
+	"slices"
 	"strings"
 
 	"github.com/nikolalohinski/gonja/v2/exec"
@@ -151,7 +153,7 @@ func filterDict2Items(_ *exec.Evaluator, in any, a args) (any, error) {
 	}
 	keyName, valueName := a.str(-1, "key_name", "key"), a.str(-1, "value_name", "value")
 	out := list{}
-	for _, k := range sortedKeys(d) {
+	for _, k := range slices.Sorted(maps.Keys(d)) {
 		out = append(out, dict{keyName: k, valueName: d[k]})
 	}
 	return out, nil

@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"maps"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -74,7 +76,7 @@ func writeJSON(b *strings.Builder, v any, indent, depth int, itemSep, keySep str
 			return
 		}
 		b.WriteByte('{')
-		for i, k := range sortedKeys(t) {
+		for i, k := range slices.Sorted(maps.Keys(t)) {
 			if i > 0 {
 				b.WriteString(itemSep)
 			}

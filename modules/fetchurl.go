@@ -3,9 +3,10 @@ package modules
 import (
 	"encoding/base64"
 	"fmt"
+	"maps"
 	"net/url"
 	"path"
-	"sort"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -44,7 +45,7 @@ func (r *httpRequest) curlConfig() string {
 	if r.Method == "HEAD" {
 		b.WriteString("head\n")
 	}
-	for _, k := range sortedKeys(r.Headers) {
+	for _, k := range slices.Sorted(maps.Keys(r.Headers)) {
 		opt("header", k+": "+r.Headers[k])
 	}
 	if r.User != "" {
@@ -92,7 +93,7 @@ func (r *httpRequest) script() string {
 		if r.Timeout > 0 {
 			wget = append(wget, "--timeout="+strconv.Itoa(r.Timeout))
 		}
-		for _, k := range sortedKeys(r.Headers) {
+		for _, k := range slices.Sorted(maps.Keys(r.Headers)) {
 			wget = append(wget, "--header="+Quote(k+": "+r.Headers[k]))
 		}
 		wget = append(wget, "--", Quote(r.URL))
@@ -160,13 +161,4 @@ func urlFilename(u string) string {
 // basicAuth is the Authorization header value for force_basic_auth.
 func basicAuth(user, pass string) string {
 	return "Basic " + base64.StdEncoding.EncodeToString([]byte(user+":"+pass))
-}
-
-func sortedKeys(m map[string]string) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
 }

@@ -1,8 +1,9 @@
 package playbooks
 
 import (
+	"maps"
 	"os"
-	"sort"
+	"slices"
 	"strings"
 
 	"go.yaml.in/yaml/v3"
@@ -60,16 +61,7 @@ var playKeywords = map[string]playSetter{
 var playOrders = []string{"default", "sorted", "reverse_sorted", "reverse_inventory", "shuffle"}
 
 // playKeywordNames lists the play keywords for "did you mean".
-var playKeywordNames = sortedKeys(playKeywords)
-
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
-}
+var playKeywordNames = slices.Sorted(maps.Keys(playKeywords))
 
 // play reads one play, then its task sections, then checks what spans
 // sections (notify targets).

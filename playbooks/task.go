@@ -1,6 +1,7 @@
 package playbooks
 
 import (
+	"maps"
 	"slices"
 	"strings"
 
@@ -78,7 +79,7 @@ var taskKeywords = map[string]taskSetter{
 	"args":               nil,
 }
 
-var taskKeywordNames = sortedKeys(taskKeywords)
+var taskKeywordNames = slices.Sorted(maps.Keys(taskKeywords))
 
 // blockKeywords are the keywords a block accepts besides block, rescue
 // and always.

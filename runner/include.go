@@ -6,6 +6,7 @@ import (
 	"maps"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 
@@ -299,7 +300,7 @@ func includeBlock(t *playbooks.Task, g *inclusion, tasks []*playbooks.Task) (*pl
 	for k, v := range apply {
 		set, ok := applyKeywords[k]
 		if !ok {
-			return nil, fmt.Errorf("'%s' is not a valid keyword for apply (use one of %s)", k, strings.Join(sortedKeys(applyKeywords), ", "))
+			return nil, fmt.Errorf("'%s' is not a valid keyword for apply (use one of %s)", k, strings.Join(slices.Sorted(maps.Keys(applyKeywords)), ", "))
 		}
 		if err := set(blk, v); err != nil {
 			return nil, fmt.Errorf("apply %s: %w", k, err)

@@ -2,6 +2,8 @@ package runner
 
 import (
 	"fmt"
+	"maps"
+	"slices"
 	"strings"
 
 	"play/diag"
@@ -104,7 +106,7 @@ func (lc *lookupCtx) run(name string, terms []any, kw map[string]any) ([]any, er
 	plugin, ok := lookupPlugins[name]
 	if !ok {
 		msg := fmt.Sprintf("lookup plugin (%s) not found", name)
-		if sug := diag.Suggest(name, sortedKeys(lookupPlugins)); sug != "" {
+		if sug := diag.Suggest(name, slices.Sorted(maps.Keys(lookupPlugins))); sug != "" {
 			msg += "; did you mean '" + sug + "'?"
 		}
 		return nil, fmt.Errorf("%s", msg)

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"maps"
 	"math/rand/v2"
+	"slices"
 	"strings"
 
 	"play/modules"
@@ -56,7 +57,7 @@ func dictLookup(_ *lookupCtx, terms []any, _ map[string]any) ([]any, error) {
 		if !ok {
 			return nil, fmt.Errorf("with_dict expects a dict")
 		}
-		for _, k := range sortedKeys(m) {
+		for _, k := range slices.Sorted(maps.Keys(m)) {
 			out = append(out, map[string]any{"key": k, "value": m[k]})
 		}
 	}
@@ -136,7 +137,7 @@ func subelementsLookup(_ *lookupCtx, terms []any, _ map[string]any) ([]any, erro
 	case []any:
 		elems = x
 	case map[string]any:
-		for _, k := range sortedKeys(x) {
+		for _, k := range slices.Sorted(maps.Keys(x)) {
 			elems = append(elems, x[k])
 		}
 	default:

@@ -9,6 +9,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 
@@ -350,7 +351,7 @@ func varnamesLookup(lc *lookupCtx, terms []any, _ map[string]any) ([]any, error)
 		if err != nil {
 			return nil, fmt.Errorf("Unable to use \"%s\" as a search parameter: %w", p, err)
 		}
-		for _, name := range sortedKeys(lc.vars) {
+		for _, name := range slices.Sorted(maps.Keys(lc.vars)) {
 			if loc := re.FindStringIndex(name); loc != nil && loc[0] == 0 {
 				out = append(out, name)
 			}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"maps"
+	"slices"
 	"sort"
 	"strings"
 
@@ -24,7 +25,7 @@ func (ex *execution) loopItems(vars map[string]any) ([]any, error) {
 			return nil, fmt.Errorf("with_dict expects a dict")
 		}
 		var items []any
-		for _, k := range sortedKeys(m) {
+		for _, k := range slices.Sorted(maps.Keys(m)) {
 			items = append(items, map[string]any{"key": k, "value": m[k]})
 		}
 		return items, nil

@@ -3,6 +3,7 @@ package runner
 import (
 	"fmt"
 	"maps"
+	"slices"
 	"strings"
 
 	"play/jinja"
@@ -44,7 +45,7 @@ func (ex *execution) withModuleDefaults(module string, args, vars map[string]any
 		return args, nil
 	}
 	var apply []any
-	for _, key := range sortedKeys(merged) {
+	for _, key := range slices.Sorted(maps.Keys(merged)) {
 		if group, ok := strings.CutPrefix(key, "group/"); ok {
 			if prefix, known := actionGroups[group]; known && strings.HasPrefix(module, prefix) {
 				apply = append(apply, merged[key])
