@@ -24,25 +24,10 @@ func sysCHost(t *testing.T, host string, packages ...string) *labtest.Lab {
 	return l
 }
 
-// sysCTimeline runs site under --check (then check), for real with --diff (then check again
-// with applied), and once more wanting changed=0. It returns the real run's output.
+// sysCTimeline is sysTimeline with one check that knows whether the run applied.
 func sysCTimeline(t *testing.T, l *labtest.Lab, host, site string, check func(applied bool)) string {
 	t.Helper()
-	r := play(t, "-i", l.Inventory, "--check", site)
-	if r.code != 0 || r.recap[host].Changed == 0 {
-		t.Fatalf("--check: exit %d, recap %+v; want 0 and changes", r.code, r.recap[host])
-	}
-	check(false)
-	r = play(t, "-i", l.Inventory, "--diff", site)
-	if r.code != 0 || r.recap[host].Changed == 0 {
-		t.Fatalf("run: exit %d, recap %+v; want 0 and changes", r.code, r.recap[host])
-	}
-	check(true)
-	again := play(t, "-i", l.Inventory, site)
-	if again.code != 0 || again.recap[host].Changed != 0 {
-		t.Fatalf("second run: exit %d, recap %+v; want 0 and changed=0", again.code, again.recap[host])
-	}
-	return r.out
+	return sysTimeline(t, l, host, site, func() { check(false) }, func() { check(true) })
 }
 
 func TestSysCPostgres(t *testing.T) {
