@@ -280,6 +280,16 @@ func toFloat(v any) (float64, bool) {
 	return 0, false
 }
 
+// keysOf lists a mapping's keys, sorted, as values.
+func keysOf[M ~map[string]V, V any](m M) []any {
+	keys := slices.Sorted(maps.Keys(m))
+	out := make([]any, len(keys))
+	for i, k := range keys {
+		out[i] = k
+	}
+	return out
+}
+
 // items returns a list's elements, a mapping's keys (sorted) or a string's
 // characters: what Python iterates.
 func items(v any) ([]any, error) {
@@ -287,12 +297,9 @@ func items(v any) ([]any, error) {
 	case list:
 		return t, nil
 	case dict:
-		keys := slices.Sorted(maps.Keys(t))
-		out := make([]any, len(keys))
-		for i, k := range keys {
-			out[i] = k
-		}
-		return out, nil
+		return keysOf(t), nil
+	case HostVars:
+		return keysOf(t), nil
 	case string:
 		out := make([]any, 0, len(t))
 		for _, r := range t {

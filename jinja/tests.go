@@ -122,6 +122,9 @@ func contains(haystack, needle any) (bool, error) {
 	case dict:
 		_, ok := t[pyStr(needle)]
 		return ok, nil
+	case HostVars:
+		_, ok := t[pyStr(needle)]
+		return ok, nil
 	case list:
 		k := hashKey(needle)
 		for _, x := range t {

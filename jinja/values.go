@@ -154,6 +154,8 @@ func convert(v any, str func(string) (any, error)) (any, error) {
 		return convertList(t, str)
 	case nil, bool, int, float64:
 		return v, nil
+	case HostVars, hostEntry:
+		return t, nil // rendered lazily, on access
 	case *exec.Value:
 		return convert(t.Interface(), str)
 	case exec.ValuesList:
@@ -282,6 +284,10 @@ func toGo(v any) any {
 		return out
 	case nil, string, bool, int, float64:
 		return t
+	case HostVars:
+		return t.plain()
+	case hostEntry:
+		return t.plain()
 	}
 	w := wrap(v)
 	switch w.(type) {

@@ -319,8 +319,10 @@ func varsLookup(lc *lookupCtx, terms []any, kw map[string]any) ([]any, error) {
 	for _, n := range names {
 		v, ok := lc.vars[n]
 		if !ok {
-			if host, _ := lc.vars["hostvars"].(map[string]any)[fmt.Sprint(lc.vars["inventory_hostname"])].(map[string]any); host != nil {
-				v, ok = host[n]
+			if hv, _ := lc.vars["hostvars"].(jinja.HostVars); hv != nil {
+				if host, found := hv.Host(fmt.Sprint(lc.vars["inventory_hostname"])); found {
+					v, ok = host[n]
+				}
 			}
 		}
 		if !ok {

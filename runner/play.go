@@ -21,7 +21,7 @@ type playCtx struct {
 	varsFiles    []map[string]any
 
 	hvMu    sync.Mutex
-	hvCache map[string]any
+	hvCache jinja.HostVars
 	// all are every host the runner knows, for hostvars.
 	all func() []*hostState
 	// roles are what include_role adds while the play runs.
@@ -51,14 +51,19 @@ func (pc *playCtx) hostNames() []any {
 }
 
 // hostvars is built once per task (resetHostvars) and shared by all hosts.
-func (pc *playCtx) hostvars() map[string]any {
+// Each host's variables are rendered lazily, against that host's own
+// variables, when a template reads them.
+func (pc *playCtx) hostvars() jinja.HostVars {
 	pc.hvMu.Lock()
 	defer pc.hvMu.Unlock()
 	if pc.hvCache == nil {
-		pc.hvCache = map[string]any{}
+		hosts := map[string]map[string]any{}
 		for _, h := range pc.all() {
-			pc.hvCache[h.name()] = h.hostVarsView()
+			v := h.hostVarsView()
+			v["groups"] = pc.groups
+			hosts[h.name()] = v
 		}
+		pc.hvCache = jinja.NewHostVars(hosts)
 	}
 	return pc.hvCache
 }
