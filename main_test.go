@@ -466,3 +466,17 @@ func TestCreatesSkips(t *testing.T) {
 		t.Errorf("recap %v, want ok=1 skipped=1\n%s", got, res.stdout)
 	}
 }
+
+// Templates see ansible_managed as Ansible's default header text, so files
+// written by play and by ansible-playbook are the same.
+func TestAnsibleManagedInTemplates(t *testing.T) {
+	dir := t.TempDir()
+	writeFile(t, filepath.Join(dir, "t.j2"), "# {{ ansible_managed }}\n")
+	writeFile(t, filepath.Join(dir, "t.yml"), "- hosts: localhost\n  gather_facts: false\n  tasks:\n    - template: src=t.j2 dest="+dir+"/out\n")
+	if res := play(t, filepath.Join(dir, "t.yml"), "-i", "localhost,", "-c", "local"); res.code != 0 {
+		t.Fatalf("exit %d\n%s%s", res.code, res.stdout, res.stderr)
+	}
+	if got, _ := os.ReadFile(filepath.Join(dir, "out")); string(got) != "# Ansible managed\n" {
+		t.Errorf("template wrote %q", got)
+	}
+}

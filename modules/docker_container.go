@@ -331,7 +331,8 @@ func (m *DockerContainer) createCommand() (string, error) {
 		args = append(args, "--label", kv)
 	}
 	for _, p := range m.PublishedPorts {
-		args = append(args, "--publish", p)
+		ip, host, ctr, proto, _ := publishSpec(p) // validated before planning
+		args = append(args, "--publish", ip+":"+host+":"+ctr+"/"+proto)
 	}
 	for _, v := range m.Volumes {
 		args = append(args, "--volume", v)
@@ -381,25 +382,41 @@ func (m *DockerContainer) splitVolumes() (binds, anon []string) {
 	return binds, anon
 }
 
+// defaultHostIP is where published ports bind when no address is given,
+// as community.docker's default_host_ip: so containers made by either tool
+// compare equal.
+const defaultHostIP = "0.0.0.0"
+
+// publishSpec splits "[ip:]host:container[/proto]" (or "container").
+func publishSpec(p string) (ip, host, ctr, proto string, err error) {
+	spec, proto, ok := strings.Cut(p, "/")
+	if !ok {
+		proto = "tcp"
+	}
+	parts := strings.Split(spec, ":")
+	switch len(parts) {
+	case 1:
+		ctr = parts[0]
+	case 2:
+		host, ctr = parts[0], parts[1]
+	case 3:
+		ip, host, ctr = parts[0], parts[1], parts[2]
+	default:
+		return "", "", "", "", Failf("Invalid port description %q: want [ip:]host:container[/proto]", p)
+	}
+	if ip == "" {
+		ip = defaultHostIP
+	}
+	return ip, host, ctr, proto, nil
+}
+
 // portBindings normalizes published ports to "ip:host->container/proto".
 func portBindings(ports []string) ([]string, error) {
 	out := []string{}
 	for _, p := range ports {
-		spec, proto, ok := strings.Cut(p, "/")
-		if !ok {
-			proto = "tcp"
-		}
-		parts := strings.Split(spec, ":")
-		var ip, host, ctr string
-		switch len(parts) {
-		case 1:
-			ctr = parts[0]
-		case 2:
-			host, ctr = parts[0], parts[1]
-		case 3:
-			ip, host, ctr = parts[0], parts[1], parts[2]
-		default:
-			return nil, Failf("Invalid port description %q: want [ip:]host:container[/proto]", p)
+		ip, host, ctr, proto, err := publishSpec(p)
+		if err != nil {
+			return nil, err
 		}
 		out = append(out, ip+":"+host+"->"+ctr+"/"+proto)
 	}

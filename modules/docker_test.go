@@ -60,11 +60,11 @@ func TestDockerContainerPlan(t *testing.T) {
 	}{
 		{"matching", web, ctr + img, nil, nil, ""},
 		{"new container", web, "[]\n" + img, []string{"exists", "running"},
-			[]string{"docker create --name web --env GREETING=yo --label app=web --publish 127.0.0.1:8080:8000 --volume /srv:/data:ro --restart unless-stopped --network appnet hello:v1", "docker start web"}, "network connect"},
+			[]string{"docker create --name web --env GREETING=yo --label app=web --publish 127.0.0.1:8080:8000/tcp --volume /srv:/data:ro --restart unless-stopped --network appnet hello:v1", "docker start web"}, "network connect"},
 		{"env differs: recreate", with("env", map[string]any{"GREETING": "hi"}), ctr + img, []string{"env", "running"},
 			[]string{"docker rm --force web", "docker create --name web --env GREETING=hi", "docker start web"}, ""},
 		{"port differs: recreate", with("published_ports", []any{"8081:8000"}), ctr + img, []string{"published_ports", "running"},
-			[]string{"docker rm --force web", "--publish 8081:8000"}, ""},
+			[]string{"docker rm --force web", "--publish 0.0.0.0:8081:8000/tcp"}, ""},
 		{"command differs", with("command", "/hello once"), ctr + img, []string{"command", "running"},
 			[]string{"docker rm --force web", "hello:v1 /hello once"}, ""},
 		{"restart policy in place", with("restart_policy", "always"), ctr + img, []string{"restart_policy"},

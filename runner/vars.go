@@ -116,6 +116,10 @@ func (r *Runner) magicVars(v map[string]any, pc *playCtx, h *hostState) {
 	v["ansible_skip_tags"] = stringsToAny(r.opts.SkipTags)
 	v["ansible_version"] = map[string]any{"full": Version, "string": Version, "major": 2, "minor": 14, "revision": 0}
 	v["omit"] = omitToken
+	if _, set := v["ansible_managed"]; !set {
+		// Ansible's default DEFAULT_MANAGED_STR, for templates' headers.
+		v["ansible_managed"] = "Ansible managed"
+	}
 	if _, ok := v["ansible_connection"]; !ok && r.opts.ConnectionType != "" {
 		v["ansible_connection"] = r.opts.ConnectionType
 	}
