@@ -12,10 +12,11 @@ build:
 	$(GO) build -o $(BIN) .
 
 # deps installs what the tests need on a fresh Debian 12 machine (as root):
-# OpenSSH's sshd for the integration tests, sudo for become, staticcheck.
+# OpenSSH's sshd for the integration tests, sudo for become, ansible-core (the
+# vault tests check files both ways with ansible-vault), staticcheck.
 deps:
 	@missing=""; \
-	for p in openssh-server openssh-client sudo; do \
+	for p in openssh-server openssh-client sudo iproute2 ansible-core; do \
 		dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "ok installed" || missing="$$missing $$p"; \
 	done; \
 	if [ -n "$$missing" ]; then \
