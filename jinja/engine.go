@@ -475,3 +475,19 @@ func undefinedInMessage(msg string) *UndefinedError {
 	}
 	return &UndefinedError{Name: m[1] + m[2] + m[3], Msg: m[0]}
 }
+
+// Check parses a template without rendering it, so syntax errors are found
+// before any host is contacted.
+func Check(s string) error {
+	if !hasMarkers(s) {
+		return nil
+	}
+	_, err := compile(s)
+	return err
+}
+
+// CheckExpr parses a bare expression (a `when` condition).
+func CheckExpr(expr string) error {
+	_, err := compile("{{ " + expr + " }}")
+	return err
+}

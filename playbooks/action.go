@@ -2,6 +2,8 @@ package playbooks
 
 import (
 	"errors"
+	"maps"
+	"play/jinja"
 	"reflect"
 	"slices"
 	"sort"
@@ -256,6 +258,7 @@ func (s *source) checkArgs(t *Task, at *yaml.Node, defaulted bool) {
 	if _, ok := modules.Lookup(t.Module); !ok {
 		return
 	}
+	s.checkTemplates(t, at)
 	if _, dynamic := t.Args["_variable_params"]; dynamic {
 		return
 	}
@@ -281,6 +284,51 @@ func (s *source) checkArgs(t *Task, at *yaml.Node, defaulted bool) {
 		}
 	}
 	s.add(e)
+}
+
+// checkTemplates finds Jinja2 syntax errors in a task's arguments and
+// conditions at load time, where Ansible finds them only when the task runs.
+func (s *source) checkTemplates(t *Task, at *yaml.Node) {
+	report := func(pos diag.Pos, err error) {
+		e := &diag.Error{Pos: pos, Msg: "template error: " + err.Error(), Err: err}
+		if e.Pos.File == "" {
+			e.Pos = s.pos(at)
+		}
+		s.add(e.WithHint("check the braces and quotes of the expression"))
+	}
+	for _, k := range slices.Sorted(maps.Keys(t.Args)) {
+		walkStrings(t.Args[k], func(str string) {
+			if err := jinja.Check(str); err != nil {
+				report(t.ArgPos[k], err)
+			}
+		})
+	}
+	for _, cond := range []struct {
+		key   string
+		exprs []string
+	}{{"when", t.When}, {"changed_when", t.ChangedWhen}, {"failed_when", t.FailedWhen}} {
+		for _, c := range cond.exprs {
+			if err := jinja.CheckExpr(c); err != nil {
+				report(t.KeyPos[cond.key], err)
+			}
+		}
+	}
+}
+
+// walkStrings calls fn for every string inside v.
+func walkStrings(v any, fn func(string)) {
+	switch x := v.(type) {
+	case string:
+		fn(x)
+	case []any:
+		for _, e := range x {
+			walkStrings(e, fn)
+		}
+	case map[string]any:
+		for _, e := range x {
+			walkStrings(e, fn)
+		}
+	}
 }
 
 // unknownAction reports a task key that is neither a keyword nor a module,
