@@ -4,7 +4,7 @@ BIN       ?= bin/play
 STATICCHECK := $(shell $(GO) env GOPATH)/bin/staticcheck
 STATICCHECK_VERSION ?= v0.8.2
 
-.PHONY: all build test lint deps fmt bench-pertask
+.PHONY: all build test lint deps fmt fuzz bench-pertask
 
 all: build
 
@@ -34,6 +34,17 @@ lint: deps
 
 test: lint
 	$(GO) test -race -timeout 10m ./...
+	$(MAKE) fuzz
+
+# fuzz runs each parser's fuzz test for a short while (FUZZTIME each); a
+# crash found is written under testdata/fuzz and fails the run.
+FUZZTIME ?= 5s
+FUZZ_TARGETS := FuzzLoad:./inventory FuzzSelect:./inventory FuzzLoad:./playbooks FuzzSplitKV:./playbooks FuzzRender:./jinja
+fuzz:
+	@for t in $(FUZZ_TARGETS); do \
+		name=$${t%%:*}; pkg=$${t#*:}; \
+		$(GO) test -run '^$$' -fuzz "^$$name\$$" -fuzztime $(FUZZTIME) $$pkg || exit 1; \
+	done
 
 fmt:
 	gofmt -w $$(git ls-files '*.go')

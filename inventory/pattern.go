@@ -229,7 +229,12 @@ func compileTerm(expr string) (*regexp.Regexp, error) {
 		}
 		return re, nil
 	}
-	return regexp.MustCompile(`^(?s:` + globToRegexp(expr) + `)$`), nil
+	re, err := regexp.Compile(`^(?s:` + globToRegexp(expr) + `)$`)
+	if err != nil { // only bytes that are not UTF-8 get here
+		return nil, diag.Errorf(diag.Pos{}, "invalid host pattern %q: %v", expr, err).
+			WithHint("host patterns are text: names, groups, globs, ~regex")
+	}
+	return re, nil
 }
 
 // globToRegexp translates a shell glob like Python's fnmatch.translate:

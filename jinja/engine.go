@@ -407,7 +407,14 @@ func (sc *scope) context(c *compiled) *exec.Context {
 }
 
 // render renders src; native returns a lone expression's value as is.
-func (sc *scope) render(src string, native bool) (any, error) {
+// gonja panics on some expressions (a string % a value divides by zero):
+// those become errors naming the template, never a crash of the run.
+func (sc *scope) render(src string, native bool) (out any, err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			out, err = nil, &Error{Template: src, Err: fmt.Errorf("cannot evaluate this expression: %v", p)}
+		}
+	}()
 	c, err := compile(src)
 	if err != nil {
 		return nil, err
@@ -426,11 +433,11 @@ func (sc *scope) render(src string, native bool) (any, error) {
 		}
 		return wrap(v.Interface()), nil
 	}
-	var out strings.Builder
-	if err := exec.NewRenderer(env, &out, cfg, stringLoader(src), c.template).Execute(); err != nil {
+	var text strings.Builder
+	if err := exec.NewRenderer(env, &text, cfg, stringLoader(src), c.template).Execute(); err != nil {
 		return nil, renderError(src, err)
 	}
-	return out.String(), nil
+	return text.String(), nil
 }
 
 // evalOutput evaluates {{ expr }} or {{ expr if cond else alt }}.

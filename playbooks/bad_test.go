@@ -22,6 +22,7 @@ var badPlaybooks = []struct {
 	{"block_with_loop", "5:7", "'loop' is not a valid attribute for a Block", "blocks cannot loop: move the tasks to a file and loop over include_tasks"},
 	{"empty_playbook", "1:1", "empty playbook, nothing to do", "a playbook is a list of plays, e.g. '- hosts: all'"},
 	{"extra_params", "3:13", "this task 'copy' has extra params, which is only allowed in the following modules: ", "copy takes named arguments: write `copy: a=1 b=2` or a mapping"},
+	{"yaml_recursive_alias", "2:9", "recursive YAML alias: the anchor &v contains itself", "an alias may only refer to a node that is complete"},
 	{"jinja_bad_condition", "4:13", "template error: template syntax error: expected either a number, string, keyword or identifier.", "check the braces and quotes of the expression"},
 	{"jinja_unclosed_braces", "4:9", "template error: template syntax error: Unexpected delimiter \"}\".", "check the braces and quotes of the expression"},
 	{"import_cycle", "3:20", "recursive import of ", "a file must not import itself, directly or through other imports"},

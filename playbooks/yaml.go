@@ -49,6 +49,9 @@ type source struct {
 	// aliases counts alias expansions, to refuse an alias bomb
 	// ("billion laughs") instead of expanding it for ever.
 	aliases int
+	// building are the nodes value is inside of: an alias to one of them
+	// (`a: &x {b: *x}`) is a cycle.
+	building map[*yaml.Node]bool
 }
 
 // maxAliases is far more alias expansions than any real file needs.
@@ -190,8 +193,17 @@ type entry struct {
 
 // entries lists a mapping's keys in order, following aliases and merge keys
 // (<<); an explicit key wins over a merged one, a repeated key keeps the last.
-func entries(n *yaml.Node) []entry {
+func entries(n *yaml.Node) []entry { return entriesOf(n, map[*yaml.Node]bool{}) }
+
+// entriesOf is entries with the mappings being merged, so that a mapping
+// merging itself (<<: *self) stops instead of recursing for ever.
+func entriesOf(n *yaml.Node, merging map[*yaml.Node]bool) []entry {
 	n = deref(n)
+	if n == nil || merging[n] {
+		return nil
+	}
+	merging[n] = true
+	defer delete(merging, n)
 	var out []entry
 	index := map[string]int{}
 	set := func(e entry, override bool) {
@@ -209,7 +221,7 @@ func entries(n *yaml.Node) []entry {
 		k, v := n.Content[i], deref(n.Content[i+1])
 		if k.Tag == "!!merge" || (k.Value == "<<" && k.Style == 0) {
 			for _, m := range mergeSources(v) {
-				merged = append(merged, entries(m)...)
+				merged = append(merged, entriesOf(m, merging)...)
 			}
 			continue
 		}
@@ -269,6 +281,11 @@ func (s *source) value(n *yaml.Node) any {
 		}
 	}
 	n = deref(n)
+	if n != nil && s.building[n] {
+		s.fail(n, "recursive YAML alias: the anchor &%s contains itself", n.Anchor).
+			WithHint("an alias may only refer to a node that is complete")
+		return nil
+	}
 	if n == nil {
 		return nil
 	}
@@ -278,6 +295,14 @@ func (s *source) value(n *yaml.Node) any {
 			return nil
 		}
 		return s.value(n.Content[0])
+	case yaml.SequenceNode, yaml.MappingNode:
+		if s.building == nil {
+			s.building = map[*yaml.Node]bool{}
+		}
+		s.building[n] = true
+		defer delete(s.building, n)
+	}
+	switch n.Kind {
 	case yaml.SequenceNode:
 		out := make([]any, 0, len(n.Content))
 		for _, c := range n.Content {

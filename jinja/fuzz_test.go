@@ -1,0 +1,19 @@
+package jinja
+
+import "testing"
+
+// FuzzRender feeds arbitrary templates to the engine: errors are fine,
+// panics and hangs are not.
+func FuzzRender(f *testing.F) {
+	for _, seed := range []string{
+		"{{ x }}", "{{ x | default('d') | upper }}", "{% for i in l %}{{ i }}{% endfor %}",
+		"{{ d.a.b is defined }}", "{{ l | map(attribute='n') | list }}", "{{ '%s' % x }}", "{{", "{% if %}", "{{ x is version('1.0', '>=') }}",
+	} {
+		f.Add(seed)
+	}
+	vars := map[string]any{"x": "v", "l": []any{1, map[string]any{"n": 2}}, "d": map[string]any{"a": map[string]any{"b": nil}}, "lazy": "{{ x }}"}
+	f.Fuzz(func(t *testing.T, tmpl string) {
+		_, _ = Render(tmpl, vars)
+		_, _ = EvalBool(tmpl, vars)
+	})
+}
