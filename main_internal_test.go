@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"strings"
+	"sync"
 	"testing"
 
 	"play/modules"
@@ -40,9 +41,14 @@ func TestInternalErrorExit250(t *testing.T) {
 // heapProbe records the live heap (after a GC) each time a task runs it.
 type heapProbe struct{}
 
-var heapSamples []uint64
+var (
+	heapMu      sync.Mutex // hosts run the probe in parallel
+	heapSamples []uint64
+)
 
 func (*heapProbe) Plan(context.Context, *modules.Env) (*modules.Plan, error) {
+	heapMu.Lock()
+	defer heapMu.Unlock()
 	runtime.GC()
 	var m runtime.MemStats
 	runtime.ReadMemStats(&m)

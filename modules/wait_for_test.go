@@ -57,11 +57,12 @@ func TestWaitFor(t *testing.T) {
 		name    string
 		args    map[string]any
 		want    map[string]any
+		quick   bool // done at once: elapsed is 0, or 1 across a second boundary
 		failMsg string
 		setup   func()
 	}{
 		{name: "port open", args: map[string]any{"port": open, "timeout": 5},
-			want: map[string]any{"state": "started", "port": open, "path": nil, "elapsed": 0, "match_groups": []any{}}},
+			want: map[string]any{"state": "started", "port": open, "path": nil, "match_groups": []any{}}, quick: true},
 		{name: "port closed times out", args: map[string]any{"port": closed, "timeout": 1},
 			failMsg: fmt.Sprintf("Timeout when waiting for 127.0.0.1:%d", closed)},
 		{name: "custom msg", args: map[string]any{"port": closed, "timeout": 1, "msg": "db is down"}, failMsg: "db is down"},
@@ -116,6 +117,10 @@ func TestWaitFor(t *testing.T) {
 				if !reflect.DeepEqual(p.Result[k], v) {
 					t.Errorf("%s = %#v, want %#v", k, p.Result[k], v)
 				}
+			}
+			// elapsed counts whole seconds: a quick wait may cross one.
+			if n, _ := p.Result["elapsed"].(int); tt.quick && n > 1 {
+				t.Errorf("elapsed = %d, want at most 1", n)
 			}
 		})
 	}
