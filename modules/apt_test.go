@@ -68,26 +68,11 @@ func TestAptPlan(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			m, err := New("apt", tt.args)
-			if err != nil {
-				t.Fatal(err)
-			}
-			host := &modtest.Canned{Outputs: []connection.Result{aptProbeOutput(t, tt.probe)}}
-			plan, err := m.Plan(context.Background(), &Env{Host: host})
-			if tt.err != "" {
-				if err == nil || err.Error() != tt.err {
-					t.Fatalf("error = %v, want %q", err, tt.err)
-				}
+			plan := planWith(t, "apt", tt.args, tt.err, aptProbeOutput(t, tt.probe))
+			if plan == nil {
 				return
 			}
-			if err != nil {
-				t.Fatal(err)
-			}
-			var steps []string
-			for _, s := range plan.Steps {
-				steps = append(steps, commandLine(s.Script))
-			}
-			if !reflect.DeepEqual(steps, tt.steps) {
+			if steps := stepCommands(plan); !reflect.DeepEqual(steps, tt.steps) {
 				t.Errorf("steps:\n%q\nwant\n%q", steps, tt.steps)
 			}
 			if plan.Unchanged != tt.unchanged {

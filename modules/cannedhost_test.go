@@ -4,31 +4,14 @@ import (
 	"context"
 
 	"play/connection"
+
+	"play/modules/modtest"
 )
-
-// cannedHost answers every script with the next canned result (probe outputs
-// captured on a Debian 12 lab host), recording scripts and stdin.
-type cannedHost struct {
-	results []connection.Result
-	scripts []string
-	stdins  []string
-}
-
-func (h *cannedHost) Run(_ context.Context, script string, stdin []byte) (connection.Result, error) {
-	h.scripts = append(h.scripts, script)
-	h.stdins = append(h.stdins, string(stdin))
-	if len(h.results) == 0 {
-		return connection.Result{RC: 99, Stderr: []byte("cannedHost: no result left")}, nil
-	}
-	r := h.results[0]
-	h.results = h.results[1:]
-	return r, nil
-}
 
 // planCanned decodes args into the named module and plans it against a host
 // whose probe prints out.
-func planCanned(name string, args map[string]any, out string) (*Plan, *cannedHost, error) {
-	h := &cannedHost{results: []connection.Result{{Stdout: []byte(out)}}}
+func planCanned(name string, args map[string]any, out string) (*Plan, *modtest.Canned, error) {
+	h := &modtest.Canned{Outputs: []connection.Result{modtest.Stdout(out)}}
 	m, err := New(name, args)
 	if err != nil {
 		return nil, h, err

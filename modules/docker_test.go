@@ -84,8 +84,8 @@ func TestDockerContainerPlan(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if len(h.scripts) != 1 {
-				t.Errorf("%d round trips, want 1", len(h.scripts))
+			if len(h.Scripts) != 1 {
+				t.Errorf("%d round trips, want 1", len(h.Scripts))
 			}
 			if got := diffKeys(p); !slices.Equal(got, tt.keys) {
 				t.Errorf("diff keys = %q, want %q", got, tt.keys)

@@ -63,8 +63,8 @@ func TestPostgresqlDBPlan(t *testing.T) {
 			if len(p.Steps) > 0 && !strings.HasSuffix(string(p.Steps[0].Stdin), strings.Join(tt.want, ";\n")+";\n") {
 				t.Errorf("step stdin = %q, want the commands", p.Steps[0].Stdin)
 			}
-			if len(h.scripts) != 1 || !strings.Contains(h.scripts[0], `'user=postgres port=5432 dbname=postgres'`) {
-				t.Errorf("probe scripts = %q, want one psql run on the maintenance db", h.scripts)
+			if len(h.Scripts) != 1 || !strings.Contains(h.Scripts[0], `'user=postgres port=5432 dbname=postgres'`) {
+				t.Errorf("probe scripts = %q, want one psql run on the maintenance db", h.Scripts)
 			}
 		})
 	}
@@ -89,8 +89,8 @@ func TestPostgresqlDBDumpRestore(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if len(h.scripts) != 0 || len(p.Steps) != 1 || p.Result["cmd"] != tt.cmd || !strings.HasSuffix(p.Steps[0].Script, tt.cmd+"\n") {
-			t.Errorf("%v: %d probes, cmd %q, want no probe and\n%s", tt.args, len(h.scripts), p.Result["cmd"], tt.cmd)
+		if len(h.Scripts) != 0 || len(p.Steps) != 1 || p.Result["cmd"] != tt.cmd || !strings.HasSuffix(p.Steps[0].Script, tt.cmd+"\n") {
+			t.Errorf("%v: %d probes, cmd %q, want no probe and\n%s", tt.args, len(h.Scripts), p.Result["cmd"], tt.cmd)
 		}
 	}
 }
@@ -149,7 +149,7 @@ func TestPostgresqlUserPlan(t *testing.T) {
 			if p.Changed() != (len(tt.queries) > 0) {
 				t.Errorf("changed = %v with %d queries", p.Changed(), len(tt.queries))
 			}
-			for _, s := range append(h.scripts, stepScripts(p)...) {
+			for _, s := range append(h.Scripts, stepScripts(p)...) {
 				if strings.Contains(s, "other") || strings.Contains(s, "new") {
 					t.Errorf("a password is on a command line:\n%s", s)
 				}

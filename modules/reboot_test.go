@@ -3,6 +3,7 @@ package modules
 import (
 	"context"
 	"errors"
+	"play/modules/modtest"
 	"strings"
 	"testing"
 	"time"
@@ -83,7 +84,7 @@ func TestRebootWaits(t *testing.T) {
 		t.Fatal(err)
 	}
 	m, _ := New("reboot", map[string]any{})
-	if _, err := m.Plan(context.Background(), &Env{Host: &cannedHost{}}); failure(err) != "the reboot module needs a connection that can be reopened" {
+	if _, err := m.Plan(context.Background(), &Env{Host: &modtest.Canned{}}); failure(err) != "the reboot module needs a connection that can be reopened" {
 		t.Errorf("plain host: %v", err)
 	}
 }

@@ -1,13 +1,11 @@
 package modules
 
 import (
-	"context"
 	"os"
 	"reflect"
 	"testing"
 
 	"play/connection"
-	"play/modules/modtest"
 )
 
 // testdata/systemd holds the probe's output captured on a lab host (Debian
@@ -40,30 +38,15 @@ func TestSystemdPlan(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			m, err := New(tt.module, tt.args)
-			if err != nil {
-				t.Fatal(err)
-			}
 			data, err := os.ReadFile("testdata/systemd/" + tt.probe)
 			if err != nil {
 				t.Fatal(err)
 			}
-			host := &modtest.Canned{Outputs: []connection.Result{{Stdout: data}}}
-			plan, err := m.Plan(context.Background(), &Env{Host: host})
-			if tt.err != "" {
-				if err == nil || err.Error() != tt.err {
-					t.Fatalf("error = %v, want %q", err, tt.err)
-				}
+			plan := planWith(t, tt.module, tt.args, tt.err, connection.Result{Stdout: data})
+			if plan == nil {
 				return
 			}
-			if err != nil {
-				t.Fatal(err)
-			}
-			var steps []string
-			for _, s := range plan.Steps {
-				steps = append(steps, commandLine(s.Script))
-			}
-			if !reflect.DeepEqual(steps, tt.steps) || plan.Unchanged != tt.unchanged {
+			if steps := stepCommands(plan); !reflect.DeepEqual(steps, tt.steps) || plan.Unchanged != tt.unchanged {
 				t.Errorf("steps %q unchanged %v, want %q %v", steps, plan.Unchanged, tt.steps, tt.unchanged)
 			}
 			status, _ := plan.Result["status"].(map[string]any)

@@ -52,20 +52,9 @@ func TestUserPlan(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			m, err := New("user", tt.args)
-			if err != nil {
-				t.Fatal(err)
-			}
-			host := &modtest.Canned{Outputs: []connection.Result{modtest.Stdout(tt.probe)}}
-			plan, err := m.Plan(context.Background(), &Env{Host: host})
-			if tt.err != "" {
-				if err == nil || err.Error() != tt.err {
-					t.Fatalf("error = %v, want %q", err, tt.err)
-				}
+			plan := planWith(t, "user", tt.args, tt.err, modtest.Stdout(tt.probe))
+			if plan == nil {
 				return
-			}
-			if err != nil {
-				t.Fatal(err)
 			}
 			var step string
 			if len(plan.Steps) > 0 {
