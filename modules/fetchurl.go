@@ -11,6 +11,20 @@ import (
 	"strings"
 )
 
+// RequestArgs are the HTTP client arguments get_url and uri share.
+type RequestArgs struct {
+	// Headers are more request headers.
+	Headers map[string]any `arg:"headers"`
+	// Timeout is the request's timeout in seconds.
+	Timeout *int `arg:"timeout"`
+	// URLPassword authenticates with url_username (HTTP basic).
+	URLPassword string `arg:"url_password" aliases:"password"`
+	// ForceBasicAuth sends the credentials without waiting for a 401.
+	ForceBasicAuth bool `arg:"force_basic_auth"`
+	// ValidateCerts false accepts any TLS certificate.
+	ValidateCerts *bool `arg:"validate_certs"`
+}
+
 // httpRequest is one HTTP request the host makes with its own curl (or,
 // for plain downloads, wget): the host may reach URLs the controller cannot.
 // URL, headers, credentials and body travel in curl's config on standard

@@ -26,17 +26,9 @@ type GetURL struct {
 	Checksum string `arg:"checksum"`
 	// Force downloads even when dest exists.
 	Force bool `arg:"force"`
-	// Headers are more request headers.
-	Headers map[string]any `arg:"headers"`
-	// Timeout is the request's timeout in seconds.
-	Timeout *int `arg:"timeout"`
-	// URLUsername and URLPassword authenticate (HTTP basic).
+	RequestArgs
+	// URLUsername authenticates with url_password (HTTP basic).
 	URLUsername string `arg:"url_username" aliases:"username"`
-	URLPassword string `arg:"url_password" aliases:"password"`
-	// ForceBasicAuth sends the credentials without waiting for a 401.
-	ForceBasicAuth bool `arg:"force_basic_auth"`
-	// ValidateCerts false accepts any TLS certificate.
-	ValidateCerts *bool `arg:"validate_certs"`
 	// Backup keeps the old file, named with a timestamp.
 	Backup bool `arg:"backup"`
 	// HTTPAgent is the User-Agent header.

@@ -33,17 +33,9 @@ type URI struct {
 	StatusCode []string `arg:"status_code"`
 	// ReturnContent puts the response body in content.
 	ReturnContent bool `arg:"return_content"`
-	// Headers are more request headers.
-	Headers map[string]any `arg:"headers"`
-	// Timeout is the request's timeout in seconds.
-	Timeout *int `arg:"timeout"`
-	// URLUsername and URLPassword authenticate (HTTP basic).
+	RequestArgs
+	// URLUsername authenticates with url_password (HTTP basic).
 	URLUsername string `arg:"url_username" aliases:"user"`
-	URLPassword string `arg:"url_password" aliases:"password"`
-	// ForceBasicAuth sends the credentials without waiting for a 401.
-	ForceBasicAuth bool `arg:"force_basic_auth"`
-	// ValidateCerts false accepts any TLS certificate.
-	ValidateCerts *bool `arg:"validate_certs"`
 	// FollowRedirects none keeps a redirect as the response.
 	FollowRedirects string `arg:"follow_redirects" choices:"all,no,none,safe,urllib2,yes"`
 	// Creates and Removes skip the request when that path exists / does not.
