@@ -82,6 +82,7 @@ func newCommand(stdin io.Reader, stdout, stderr io.Writer) *cli.Command {
 			&cli.BoolFlag{Name: "list-tasks", Usage: "list the tasks each play would run"},
 			&cli.BoolFlag{Name: "force-handlers", Usage: "run notified handlers even on hosts that failed"},
 			&cli.StringFlag{Name: "start-at-task", Usage: "start the playbook at the task with this `name` (or shell pattern)"},
+			&cli.BoolFlag{Name: "step", Usage: "ask before each task: (N)o, (y)es, (c)ontinue without asking"},
 			&cli.BoolFlag{Name: "list-tags", Usage: "list the tags of each play"},
 			&cli.BoolFlag{Name: "flush-cache", Usage: "accepted for compatibility: play keeps no fact cache"},
 			&cli.StringSliceFlag{Name: "tags", Aliases: []string{"t"}, Usage: "only run tasks tagged with these `tags`"},
@@ -183,6 +184,11 @@ func action(ctx context.Context, cmd *cli.Command, stdin io.Reader, stdout, stde
 		ForceHandlers:  cmd.Bool("force-handlers"),
 		StartAtTask:    cmd.String("start-at-task"),
 		Prompt:         terminalPrompter(stdin, stderr),
+		Step:           cmd.Bool("step"),
+	}
+	if opts.Step && opts.Prompt == nil {
+		fmt.Fprintln(stderr, "ERROR! --step asks before each task and needs a terminal on standard input")
+		return exitError{runner.ExitBadOptions}
 	}
 	if cmd.Bool("ask-become-pass") {
 		pass, err := askPassword(stdin, stderr, "BECOME password: ")

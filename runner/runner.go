@@ -68,8 +68,10 @@ type Options struct {
 	// StartAtTask skips the tasks before the first one with this name or
 	// name pattern (--start-at-task).
 	StartAtTask string
-	// Prompt asks vars_prompt questions; nil without a terminal.
+	// Prompt asks vars_prompt questions (and --step's); nil without a terminal.
 	Prompt Prompter
+	// Step asks before each task whether to run it (--step).
+	Step bool
 }
 
 // HostStats are one host's recap counters.
@@ -87,6 +89,8 @@ type Runner struct {
 	dials sync.Map // name -> *dialOnce
 	// panicked records a bug (a recovered panic): the run exits 250.
 	panicked atomic.Bool
+	// stepAll is set once --step is answered "continue".
+	stepAll atomic.Bool
 	// startAtFound is set once the --start-at-task task is reached.
 	startAtFound bool
 }

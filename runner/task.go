@@ -64,6 +64,9 @@ func (r *taskResult) printable(verbosity int) map[string]any {
 // runTask runs one task on hosts in parallel and waits for all of them
 // (the linear strategy). kind is "TASK" or "RUNNING HANDLER".
 func (r *Runner) runTask(ctx context.Context, pc *playCtx, sc *scope, t *playbooks.Task, kind string, hosts []*hostState) {
+	if !r.confirmStep(r.taskTitle(pc, t)) {
+		return
+	}
 	pc.resetHostvars()
 	r.out.banner(kind + " [" + r.taskTitle(pc, t) + "]")
 	r.taskStarted(pc, t, kind)
