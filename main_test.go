@@ -480,3 +480,32 @@ func TestAnsibleManagedInTemplates(t *testing.T) {
 		t.Errorf("template wrote %q", got)
 	}
 }
+
+// A rescue section sees the failure as ansible_failed_task and
+// ansible_failed_result; the recap counts the host rescued, not failed.
+func TestRescueSeesTheFailure(t *testing.T) {
+	pb := filepath.Join(t.TempDir(), "rescue.yml")
+	writeFile(t, pb, `- hosts: localhost
+  gather_facts: false
+  tasks:
+    - block:
+        - name: breaks
+          command: /bin/false
+      rescue:
+        - assert:
+            that:
+              - ansible_failed_result.rc == 1
+              - ansible_failed_task.name == 'breaks'
+    - debug: msg="{{ ansible_failed_result | default('gone') }}"
+`)
+	res := play(t, pb, "-i", "localhost,", "-c", "local")
+	if res.code != 0 {
+		t.Fatalf("exit %d\n%s%s", res.code, res.stdout, res.stderr)
+	}
+	if got := recap(t, res.stdout)["localhost"]; got != [7]int{2, 0, 0, 0, 0, 1, 0} {
+		t.Errorf("recap %v, want ok=2 rescued=1\n%s", got, res.stdout)
+	}
+	if !strings.Contains(res.stdout, `"msg": "gone"`) {
+		t.Errorf("ansible_failed_result should not outlive the rescue:\n%s", res.stdout)
+	}
+}

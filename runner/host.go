@@ -34,6 +34,11 @@ type hostState struct {
 	unreachable bool
 	// notified handlers (by handler index in the play) waiting for a flush.
 	notified map[int]bool
+	// lastFailure holds ansible_failed_task and ansible_failed_result for
+	// the rescue section of the block the host failed in.
+	lastFailure map[string]any
+	// rescuing is set while the host runs a rescue section.
+	rescuing bool
 	// endPlay is set by meta: end_host / end_play for this host.
 	endPlay bool
 }

@@ -277,11 +277,17 @@ func (r *Runner) runBlock(ctx context.Context, pc *playCtx, sc *scope, b *playbo
 		for _, h := range failed {
 			h.mu.Lock()
 			h.failed = false
+			h.rescuing = true
 			h.stats.Failures--
 			h.stats.Rescued++
 			h.mu.Unlock()
 		}
 		r.runTasks(ctx, pc, inner, b.Rescue)
+		for _, h := range failed {
+			h.mu.Lock()
+			h.rescuing = false
+			h.mu.Unlock()
+		}
 	}
 	if len(b.Always) > 0 {
 		// always runs for the block's hosts even when they failed.

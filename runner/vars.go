@@ -86,6 +86,9 @@ func (r *Runner) taskVars(pc *playCtx, sc *scope, t *playbooks.Task, h *hostStat
 	h.mu.Lock()
 	maps.Copy(v, h.includeVars)
 	maps.Copy(v, h.setFacts)
+	if h.rescuing {
+		maps.Copy(v, h.lastFailure)
+	}
 	h.mu.Unlock()
 	addRoleParams(v, t)
 	sc.addIncludeParams(v)
