@@ -103,8 +103,9 @@ type inclusionResolver func(ex *execution, vars map[string]any, key, label strin
 // (when, loop, resolve) and groups the hosts that include the same thing,
 // in order. Hosts that skip or fail it get their result here.
 func (r *Runner) includeGroups(pc *playCtx, sc *scope, t *playbooks.Task, hosts []*hostState, resolve inclusionResolver) []*inclusion {
+	pc.taskBoundary()
 	pc.resetHostvars()
-	r.out.banner("TASK [" + r.taskTitle(pc, t) + "]")
+	r.taskBanner(pc, t, hosts, "TASK ["+r.taskTitle(pc, t)+"]")
 	perHost := make([][]*inclusion, len(hosts))
 	results := make([]*taskResult, len(hosts))
 	index := map[*hostState]int{}

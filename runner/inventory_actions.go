@@ -46,17 +46,24 @@ func (r *Runner) applyInventoryChanges(pc *playCtx, hosts []*hostState) {
 	if len(pending) == 0 {
 		return
 	}
-	inv := r.opts.Inventory
-	for _, h := range hosts {
-		for _, f := range pending[h.name()] {
-			f(inv)
+	change := func() map[string]any {
+		inv := r.opts.Inventory
+		for _, h := range hosts {
+			for _, f := range pending[h.name()] {
+				f(inv)
+			}
 		}
+		for _, ih := range inv.Hosts() {
+			r.host(ih)
+		}
+		return groupsVar(inv)
 	}
-	for _, ih := range inv.Hosts() {
-		r.host(ih)
+	if pc.free != nil {
+		pc.free.apply(change)
+		return
 	}
 	// Hosts keep pointers to inventory hosts; refresh their group lists.
-	pc.groups = groupsVar(inv)
+	pc.groups = change()
 	pc.resetHostvars()
 }
 

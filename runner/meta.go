@@ -14,7 +14,7 @@ import (
 // (add_host and group_by change it in memory).
 func (r *Runner) runMeta(ctx context.Context, pc *playCtx, sc *scope, t *playbooks.Task, hosts []*hostState) {
 	action := strings.TrimSpace(fmt.Sprint(t.Args["_raw_params"]))
-	r.out.banner("TASK [" + r.taskTitle(pc, t) + "]")
+	r.taskBanner(pc, t, hosts, "TASK ["+r.taskTitle(pc, t)+"]")
 	switch action {
 	case "flush_handlers":
 		r.flushHandlers(ctx, pc)

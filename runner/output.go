@@ -24,6 +24,10 @@ type output struct {
 	// live shows, on a terminal, which hosts are still running the task.
 	live    bool
 	waiting []string
+	// deferred are the free strategy's task banners by host, printed
+	// before a host's result when lastBanner is another task's.
+	deferred   map[string]deferredBanner
+	lastBanner deferredBanner
 }
 
 // wait starts the live line for a task's hosts.
@@ -103,6 +107,7 @@ func (o *output) banner(msg string) {
 
 func (o *output) bannerLocked(msg string) {
 	o.clearLive()
+	o.lastBanner = deferredBanner{}
 	msg = strings.TrimSpace(msg)
 	stars := max(79-len(msg), 3)
 	fmt.Fprintf(o.w, "\n%s %s\n", msg, strings.Repeat("*", stars))
@@ -125,6 +130,7 @@ func (o *output) hostResult(r *taskResult) {
 	defer o.mu.Unlock()
 	o.clearLive()
 	defer o.drawLive()
+	o.deferredBannerLocked(r.host)
 	w := o.w
 	if r.diffText != "" && o.diff && !r.noLog {
 		fmt.Fprint(w, o.colorDiff(r.diffText))

@@ -37,6 +37,8 @@ type playCtx struct {
 	invChanges inventoryChanges
 	// promptVars are the vars_prompt answers.
 	promptVars map[string]any
+	// free is set on each host's own context under strategy: free.
+	free *freeRun
 }
 
 // hostNames lists the play's hosts that are still active.
@@ -133,6 +135,15 @@ func (r *Runner) runPlay(ctx context.Context, pb *playbooks.Playbook, play *play
 
 // runBatch runs the play on the hosts of one batch (all of them without serial).
 func (r *Runner) runBatch(ctx context.Context, pc *playCtx) error {
+	if isFree(pc.play) {
+		r.runFree(ctx, pc)
+		return ctx.Err()
+	}
+	return r.runSections(ctx, pc)
+}
+
+// runSections gathers facts and runs the play's sections on pc's hosts.
+func (r *Runner) runSections(ctx context.Context, pc *playCtx) error {
 	play := pc.play
 	if play.GatherFacts == nil || *play.GatherFacts {
 		r.gatherFacts(ctx, pc)

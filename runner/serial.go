@@ -141,6 +141,10 @@ func (r *Runner) runBatches(ctx context.Context, pc *playCtx, title string, run 
 // checkAbort applies any_errors_fatal and max_fail_percentage after a task:
 // either ends the play for every host, with Ansible's NO MORE HOSTS LEFT.
 func (r *Runner) checkAbort(pc *playCtx, sc *scope, t *playbooks.Task) {
+	if pc.free != nil {
+		// Ansible's free strategy does not support them either.
+		return
+	}
 	failed := 0
 	for _, h := range pc.hosts {
 		h.mu.Lock()

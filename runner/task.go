@@ -67,8 +67,9 @@ func (r *Runner) runTask(ctx context.Context, pc *playCtx, sc *scope, t *playboo
 	if !r.confirmStep(r.taskTitle(pc, t)) {
 		return
 	}
+	pc.taskBoundary()
 	pc.resetHostvars()
-	r.out.banner(kind + " [" + r.taskTitle(pc, t) + "]")
+	r.taskBanner(pc, t, hosts, kind+" ["+r.taskTitle(pc, t)+"]")
 	r.taskStarted(pc, t, kind)
 	if len(hosts) > 1 && r.runsOnce(pc, sc, t, hosts) {
 		before := hosts[0].snapshot()
