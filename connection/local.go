@@ -29,7 +29,7 @@ func (c *localConn) Exec(ctx context.Context, cmd Command) (Result, error) {
 }
 
 // start runs line with /bin/sh -c in its own process group, so cancelling
-// ctx kills the whole pipeline, not only the shell.
+// ctx stops the whole pipeline, not only the shell.
 func (c *localConn) start(ctx context.Context, line string, stdin io.Reader, stdout, stderr io.Writer) (int, error) {
 	cmd := exec.Command("/bin/sh", "-c", line)
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
@@ -49,8 +49,18 @@ func (c *localConn) start(ctx context.Context, line string, stdin io.Reader, std
 		_, _ = io.Copy(in, stdin)
 		in.Close()
 	}()
-	stop := context.AfterFunc(ctx, func() { _ = syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL) })
+	exited := make(chan struct{})
+	stop := context.AfterFunc(ctx, func() {
+		terminate(exited, func(kill bool) {
+			sig := syscall.SIGTERM
+			if kill {
+				sig = syscall.SIGKILL
+			}
+			_ = syscall.Kill(-cmd.Process.Pid, sig)
+		})
+	})
 	err = cmd.Wait()
+	close(exited)
 	if !stop() {
 		return -1, ctx.Err()
 	}

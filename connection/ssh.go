@@ -269,12 +269,25 @@ func (c *sshConn) start(ctx context.Context, line string, stdin io.Reader, stdou
 	if err := session.Start("/bin/sh -c " + Quote(line)); err != nil {
 		return -1, c.lost(err)
 	}
-	done := make(chan error, 1)
-	go func() { done <- session.Wait() }()
+	done, exited := make(chan error, 1), make(chan struct{})
+	go func() {
+		done <- session.Wait()
+		close(exited)
+	}()
 	select {
 	case err = <-done:
 	case <-ctx.Done():
-		_ = session.Signal(ssh.SIGKILL)
+		// sshd signals the command's process group (OpenSSH 7.9 and later;
+		// not for root logins, which run without privilege separation).
+		// Either way, closing the session ends the command's stdin, which
+		// a file write detects (modules/content.go).
+		terminate(exited, func(kill bool) {
+			if kill {
+				_ = session.Signal(ssh.SIGKILL)
+			} else {
+				_ = session.Signal(ssh.SIGTERM)
+			}
+		})
 		return -1, ctx.Err()
 	}
 	var exit *ssh.ExitError

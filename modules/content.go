@@ -35,12 +35,20 @@ func (w fileWrite) step() Step {
 	if w.MkdirParents {
 		fmt.Fprintf(&b, "mkdir -p -- %s || exit 1\n", Quote(dir))
 	}
+	// The EXIT trap removes the temporary file; a shell killed by a signal
+	// it does not trap skips it, hence the traps for the signals an
+	// interrupted run sends (the connection sends TERM before KILL).
+	b.WriteString("trap 'exit 129' HUP; trap 'exit 130' INT; trap 'exit 143' TERM\n")
 	fmt.Fprintf(&b, "tmp=$(mktemp %s) || exit 1\n", Quote(dir+"/.play.XXXXXX"))
 	b.WriteString("trap 'rm -f -- \"$tmp\"' EXIT\n")
 	if w.Source != "" {
 		fmt.Fprintf(&b, "cat -- %s > \"$tmp\" || exit 1\n", Quote(w.Source))
 	} else {
+		// A session closed half way gives cat an early end of input, not
+		// an error: only the size tells a partial copy from the data.
 		b.WriteString("cat > \"$tmp\" || exit 1\n")
+		fmt.Fprintf(&b, "size=$(wc -c < \"$tmp\") || exit 1\n"+
+			"if [ \"$size\" -ne %d ]; then echo \"incomplete write: received $size of %d bytes; $dest left unchanged\" >&2; exit 1; fi\n", len(w.Data), len(w.Data))
 	}
 	b.WriteString(`if [ -e "$dest" ]; then chown --reference="$dest" -- "$tmp" 2>/dev/null; fi
 `)
