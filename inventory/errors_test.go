@@ -27,6 +27,20 @@ func writeTree(t *testing.T, files map[string]string) string {
 	return dir
 }
 
+// aliasBomb expands to 10^7 values (a "billion laughs" in YAML).
+const aliasBomb = `all:
+  vars:
+    a: &a [x, x, x, x, x, x, x, x, x, x]
+    b: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a, *a]
+    c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b, *b]
+    d: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c, *c]
+    e: &e [*d, *d, *d, *d, *d, *d, *d, *d, *d, *d]
+    f: &f [*e, *e, *e, *e, *e, *e, *e, *e, *e, *e]
+    g: [*f, *f, *f, *f, *f, *f, *f, *f, *f, *f]
+  hosts:
+    web1:
+`
+
 func TestLoadErrors(t *testing.T) {
 	tests := []struct {
 		name  string
@@ -40,6 +54,11 @@ func TestLoadErrors(t *testing.T) {
 			name: "YAML syntax error", file: "hosts.yml",
 			files: map[string]string{"hosts.yml": "all:\n  hosts:\n    web1:\n  bad: [\n"},
 			pos:   "hosts.yml:4", msg: "YAML syntax error", hint: "indentation",
+		},
+		{
+			name: "alias bomb", file: "hosts.yml",
+			files: map[string]string{"hosts.yml": aliasBomb},
+			pos:   "hosts.yml:7:40", msg: "too many YAML alias expansions (more than 10000)", hint: "&anchor",
 		},
 		{
 			name: "group is a list", file: "hosts.yml",

@@ -41,6 +41,9 @@ func readYAML(path string) (*yaml.Node, error) {
 	if top.Tag == "!!null" {
 		return nil, nil
 	}
+	if err := checkAliases(path, top); err != nil {
+		return nil, err
+	}
 	return top, nil
 }
 
