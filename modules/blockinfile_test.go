@@ -29,12 +29,7 @@ func TestBlockinfileMatchesAnsible(t *testing.T) {
 	}
 	for _, tt := range tests {
 		e := newTestEnv(t)
-		e.write("$DIR/f", tt.input, 0o644)
-		args := map[string]any{"path": "$DIR/f"}
-		for k, v := range tt.args {
-			args[k] = v
-		}
-		p, err := e.plan("blockinfile", args)
+		p, err := e.planOn("blockinfile", tt.input, tt.args)
 		if err != nil {
 			t.Errorf("%v: %v", tt.args, err)
 			continue

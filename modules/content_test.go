@@ -123,6 +123,17 @@ func (e *testEnv) plan(name string, args map[string]any) (*Plan, error) {
 }
 
 // apply runs a plan's steps the way the runner does.
+// planOn writes input to $DIR/f and plans module on it with args (path
+// added): the table tests of the content-editing modules.
+func (e *testEnv) planOn(module, input string, args map[string]any) (*Plan, error) {
+	e.write("$DIR/f", input, 0o644)
+	withPath := map[string]any{"path": "$DIR/f"}
+	for k, v := range args {
+		withPath[k] = v
+	}
+	return e.plan(module, withPath)
+}
+
 func (e *testEnv) apply(p *Plan) (map[string]any, error) {
 	var outs []connection.Result
 	for _, st := range p.Steps {

@@ -36,12 +36,7 @@ func TestLineinfileMatchesAnsible(t *testing.T) {
 	}
 	for _, tt := range tests {
 		e := newTestEnv(t)
-		e.write("$DIR/f", tt.input, 0o644)
-		args := map[string]any{"path": "$DIR/f"}
-		for k, v := range tt.args {
-			args[k] = v
-		}
-		p, err := e.plan("lineinfile", args)
+		p, err := e.planOn("lineinfile", tt.input, tt.args)
 		if err != nil {
 			t.Errorf("%v: %v", tt.args, err)
 			continue

@@ -27,12 +27,7 @@ func TestReplaceMatchesAnsible(t *testing.T) {
 	}
 	for _, tt := range tests {
 		e := newTestEnv(t)
-		e.write("$DIR/f", input, 0o644)
-		args := map[string]any{"path": "$DIR/f"}
-		for k, v := range tt.args {
-			args[k] = v
-		}
-		p, err := e.plan("replace", args)
+		p, err := e.planOn("replace", input, tt.args)
 		if err != nil {
 			t.Errorf("%v: %v", tt.args, err)
 			continue
