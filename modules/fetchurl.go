@@ -25,6 +25,27 @@ type RequestArgs struct {
 	ValidateCerts *bool `arg:"validate_certs"`
 }
 
+// newRequest is the part of a request get_url and uri build the same way:
+// headers, timeout (defaultTimeout when not given), certificate checks and
+// credentials (sent at once with force_basic_auth).
+func (a RequestArgs) newRequest(url, user string, defaultTimeout int) *httpRequest {
+	h := map[string]string{}
+	for k, v := range a.Headers {
+		h[k], _ = ToString(v)
+	}
+	r := &httpRequest{URL: url, Headers: h, Timeout: defaultTimeout, Insecure: a.ValidateCerts != nil && !*a.ValidateCerts}
+	if a.Timeout != nil {
+		r.Timeout = *a.Timeout
+	}
+	if user != "" {
+		r.User, r.Pass = user, a.URLPassword
+		if a.ForceBasicAuth {
+			h["Authorization"] = basicAuth(user, a.URLPassword)
+		}
+	}
+	return r
+}
+
 // httpRequest is one HTTP request the host makes with its own curl (or,
 // for plain downloads, wget): the host may reach URLs the controller cannot.
 // URL, headers, credentials and body travel in curl's config on standard

@@ -54,24 +54,12 @@ func (g *GetURL) Validate() error {
 
 // request is the download as the host makes it.
 func (g *GetURL) request() *httpRequest {
-	h := map[string]string{}
-	for k, v := range g.Headers {
-		h[k], _ = ToString(v)
-	}
 	if g.HTTPAgent == "" {
 		g.HTTPAgent = "ansible-httpget"
 	}
-	h["User-Agent"] = g.HTTPAgent
-	r := &httpRequest{URL: g.URL, Headers: h, Timeout: 10, Insecure: g.ValidateCerts != nil && !*g.ValidateCerts, WgetFallback: true}
-	if g.Timeout != nil {
-		r.Timeout = *g.Timeout
-	}
-	if g.URLUsername != "" {
-		r.User, r.Pass = g.URLUsername, g.URLPassword
-		if g.ForceBasicAuth {
-			h["Authorization"] = basicAuth(g.URLUsername, g.URLPassword)
-		}
-	}
+	r := g.newRequest(g.URL, g.URLUsername, 10)
+	r.Headers["User-Agent"] = g.HTTPAgent
+	r.WgetFallback = true
 	return r
 }
 

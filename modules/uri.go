@@ -72,21 +72,10 @@ func (u *URI) Validate() error {
 
 // request builds the request: headers, credentials and the encoded body.
 func (u *URI) request() (*httpRequest, error) {
-	h := map[string]string{}
-	for k, v := range u.Headers {
-		h[k], _ = ToString(v)
-	}
-	r := &httpRequest{URL: u.URL, Method: u.Method, Headers: h, Timeout: 30,
-		Insecure: u.ValidateCerts != nil && !*u.ValidateCerts, NoFollow: u.FollowRedirects == "none" || u.FollowRedirects == "no"}
-	if u.Timeout != nil {
-		r.Timeout = *u.Timeout
-	}
-	if u.URLUsername != "" {
-		r.User, r.Pass = u.URLUsername, u.URLPassword
-		if u.ForceBasicAuth {
-			h["Authorization"] = basicAuth(u.URLUsername, u.URLPassword)
-		}
-	}
+	r := u.newRequest(u.URL, u.URLUsername, 30)
+	r.Method = u.Method
+	r.NoFollow = u.FollowRedirects == "none" || u.FollowRedirects == "no"
+	h := r.Headers
 	body, ctype, err := u.encodeBody()
 	if err != nil {
 		return nil, err
