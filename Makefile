@@ -11,19 +11,24 @@ all: build
 build:
 	$(GO) build -o $(BIN) .
 
+# apt_install installs the Debian packages of $(1) that are not installed yet.
+define apt_install
+missing=""; \
+for p in $(1); do \
+	dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "ok installed" || missing="$$missing $$p"; \
+done; \
+if [ -n "$$missing" ]; then \
+	echo "installing:$$missing"; \
+	DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+fi
+endef
+
 # deps installs what the tests need on a fresh Debian 12 machine (as root):
 # OpenSSH's sshd for the integration tests, sudo for become, ansible-core (the
 # vault tests check files both ways with ansible-vault), staticcheck.
 deps:
-	@missing=""; \
-	for p in openssh-server openssh-client sudo iproute2 ansible-core; do \
-		dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "ok installed" || missing="$$missing $$p"; \
-	done; \
-	if [ -n "$$missing" ]; then \
-		echo "installing:$$missing"; \
-		DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
-		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
-	fi
+	@$(call apt_install,openssh-server openssh-client sudo iproute2 ansible-core)
 	@test -x $(STATICCHECK) || (cd /tmp && $(GO) install honnef.co/go/tools/cmd/staticcheck@$(STATICCHECK_VERSION))
 
 lint: deps

@@ -14,12 +14,4 @@ bench: build bench-deps
 
 # bench-deps installs the peers from Debian: ansible-playbook and Mitogen.
 bench-deps: deps
-	@missing=""; \
-	for p in ansible-core ansible-mitogen; do \
-		dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "ok installed" || missing="$$missing $$p"; \
-	done; \
-	if [ -n "$$missing" ]; then \
-		echo "installing:$$missing"; \
-		DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
-		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
-	fi
+	@$(call apt_install,ansible-core ansible-mitogen)
