@@ -106,7 +106,8 @@ func templateLookup(lc *lookupCtx, terms []any, kw map[string]any) ([]any, error
 	}
 	vars := lc.vars
 	if extra, ok := kw["template_vars"].(map[string]any); ok {
-		vars = mergedVars(vars, extra)
+		vars = maps.Clone(vars)
+		maps.Copy(vars, extra)
 	}
 	var out []any
 	for _, n := range names {
@@ -125,17 +126,6 @@ func templateLookup(lc *lookupCtx, terms []any, kw map[string]any) ([]any, error
 		out = append(out, s)
 	}
 	return out, nil
-}
-
-func mergedVars(base, extra map[string]any) map[string]any {
-	out := make(map[string]any, len(base)+len(extra))
-	for k, v := range base {
-		out[k] = v
-	}
-	for k, v := range extra {
-		out[k] = v
-	}
-	return out
 }
 
 // envLookup reads the controller's environment ("" or default= when unset).
