@@ -38,11 +38,29 @@ func rangeGlobal(params *exec.VarArgs) (any, error) {
 	if step == 0 {
 		return nil, errors.New("range() step must not be zero")
 	}
+	if n := rangeLen(start, stop, step); n > maxRange {
+		return nil, fmt.Errorf("range() too big: %d items, at most %d (Jinja's MAX_RANGE)", n, maxRange)
+	}
 	out := list{}
 	for i := start; (step > 0 && i < stop) || (step < 0 && i > stop); i += step {
 		out = append(out, i)
 	}
 	return out, nil
+}
+
+// maxRange is Jinja's sandbox MAX_RANGE: a template cannot make the
+// controller build a list of billions of numbers.
+const maxRange = 100000
+
+// rangeLen is how many items range(start, stop, step) yields.
+func rangeLen(start, stop, step int) int {
+	if step > 0 && start < stop {
+		return (stop - start + step - 1) / step
+	}
+	if step < 0 && start > stop {
+		return (start - stop - step - 1) / -step
+	}
+	return 0
 }
 
 // dictGlobal is Python's dict(): from a mapping or a list of pairs, plus
