@@ -254,33 +254,85 @@ func (r *Role) settle() {
 // roleFile finds <role>/<kind>/<name> as Ansible does: name is main or the
 // *_from argument, with or without .yml, .yaml or .json.
 func roleFile(path, kind string, spec roleSpec) (string, bool) {
+	files, explicit := roleFiles(path, kind, spec, false)
+	if len(files) == 0 {
+		return "", explicit
+	}
+	return files[0], explicit
+}
+
+// roleFiles is roleFile that, with allowDir (defaults/ and vars/), also
+// accepts a directory of that name: its files, in sorted order, as
+// Ansible's find_vars_files. main's bare name is tried after main.yml,
+// main.yaml and main.json, an explicit name's first.
+func roleFiles(path, kind string, spec roleSpec, allowDir bool) ([]string, bool) {
 	name, explicit := spec.from[kind]
-	if !explicit {
+	exts := []string{".yml", ".yaml", ".json", ""}
+	if explicit {
+		exts = []string{"", ".yml", ".yaml", ".json"}
+	} else {
 		name = "main"
 	}
 	base := filepath.Join(path, kind, name)
-	for _, ext := range []string{"", ".yml", ".yaml", ".json"} {
-		if st, err := os.Stat(base + ext); err == nil && !st.IsDir() {
-			return base + ext, explicit
+	for _, ext := range exts {
+		st, err := os.Stat(base + ext)
+		switch {
+		case err != nil:
+		case !st.IsDir():
+			return []string{base + ext}, explicit
+		case allowDir:
+			return varsDirFiles(base + ext), explicit
 		}
 	}
-	return "", explicit
+	return nil, explicit
 }
 
-// roleVarsFile reads defaults/ or vars/ of a role; an absent main file is
-// no variables, an absent *_from file an error.
+// varsDirFiles lists a vars directory's files with a YAML or JSON
+// extension or none, recursively, in sorted order, leaving out hidden
+// files and backups (name~).
+func varsDirFiles(dir string) []string {
+	entries, _ := os.ReadDir(dir) // sorted by name
+	var out []string
+	for _, e := range entries {
+		name := e.Name()
+		if strings.HasPrefix(name, ".") || strings.HasSuffix(name, "~") {
+			continue
+		}
+		full, ext := filepath.Join(dir, name), filepath.Ext(name)
+		switch {
+		case e.IsDir() && ext == "":
+			out = append(out, varsDirFiles(full)...)
+		case !e.IsDir() && slices.Contains([]string{"", ".yml", ".yaml", ".json"}, ext):
+			out = append(out, full)
+		}
+	}
+	return out
+}
+
+// roleVarsFile reads defaults/ or vars/ of a role (a file, or a directory
+// whose files are merged in order); an absent main file is no variables,
+// an absent *_from file an error.
 func (ld *loader) roleVarsFile(path, kind string, spec roleSpec) map[string]any {
-	file, explicit := roleFile(path, kind, spec)
-	if file == "" {
+	files, explicit := roleFiles(path, kind, spec, true)
+	if files == nil {
 		ld.missingFrom(path, kind, spec, explicit)
 		return nil
 	}
-	src := newSource(ld.problems, file)
-	root := src.read(&spec.at)
-	if root == nil || isNull(root) {
-		return nil
+	var out map[string]any
+	for _, file := range files {
+		src := newSource(ld.problems, file)
+		root := src.read(&spec.at)
+		if root == nil || isNull(root) {
+			continue
+		}
+		vars := src.vars("a role's "+kind, root)
+		if out == nil {
+			out = vars
+			continue
+		}
+		maps.Copy(out, vars)
 	}
-	return src.vars("a role's "+kind, root)
+	return out
 }
 
 // roleTasks reads tasks/ or handlers/ of a role.

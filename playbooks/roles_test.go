@@ -191,3 +191,40 @@ func TestRoleErrors(t *testing.T) {
 		})
 	}
 }
+
+// vars/main/ and defaults/main/ may be directories: their files (YAML,
+// JSON or no extension, subdirectories too, not hidden nor backups) merge
+// in sorted order, and main.yml wins over the directory, as in
+// ansible-playbook 2.14.
+func TestRoleVarsDirectory(t *testing.T) {
+	files := map[string]string{
+		"site.yml":                      "- hosts: all\n  roles: [r, q]\n",
+		"roles/r/tasks/main.yml":        "- debug: msg=r\n",
+		"roles/r/vars/main/10-a.yml":    "a: from-10\nb: from-10\n",
+		"roles/r/vars/main/20-b.yaml":   "b: from-20\nc: from-20\n",
+		"roles/r/vars/main/sub/x.yml":   "c: from-sub\n",
+		"roles/r/vars/main/.hidden.yml": "a: hidden\n",
+		"roles/r/vars/main/z.txt":       "a: txt\n",
+		"roles/r/vars/main/zz.yml~":     "a: backup\n",
+		"roles/r/defaults/main/1.yml":   "d: def1\ne: def1\n",
+		"roles/r/defaults/main/2":       "e: def2\n",
+		"roles/q/tasks/main.yml":        "- debug: msg=q\n",
+		"roles/q/vars/main.yml":         "f: file\n",
+		"roles/q/vars/main/x.yml":       "f: dir\n",
+	}
+	p := loadPlaybook(t, files).Plays[0]
+	r, q := p.Tasks[0].RoleRef, p.Tasks[1].RoleRef
+	checks := []struct {
+		name      string
+		got, want map[string]any
+	}{
+		{"r vars", r.Vars, map[string]any{"a": "from-10", "b": "from-20", "c": "from-sub"}},
+		{"r defaults", r.Defaults, map[string]any{"d": "def1", "e": "def2"}},
+		{"q vars", q.Vars, map[string]any{"f": "file"}},
+	}
+	for _, c := range checks {
+		if !reflect.DeepEqual(c.got, c.want) {
+			t.Errorf("%s = %v, want %v", c.name, c.got, c.want)
+		}
+	}
+}
