@@ -81,6 +81,12 @@ func (r *Runner) runPlay(ctx context.Context, pb *playbooks.Playbook, play *play
 	if name == "" {
 		name = play.Hosts
 	}
+	// Questions come before the banner, even for a play that matches no
+	// host, as in Ansible.
+	promptVars, err := r.promptVars(play)
+	if err != nil {
+		return err
+	}
 	r.out.banner("PLAY [" + name + "]")
 
 	selected, err := r.opts.Inventory.Select(play.Hosts)
@@ -92,7 +98,7 @@ func (r *Runner) runPlay(ctx context.Context, pb *playbooks.Playbook, play *play
 			return err
 		}
 	}
-	pc := &playCtx{pb: pb, play: play, groups: groupsVar(r.opts.Inventory), all: r.allHosts}
+	pc := &playCtx{pb: pb, play: play, groups: groupsVar(r.opts.Inventory), all: r.allHosts, promptVars: promptVars}
 	for _, ih := range selected {
 		h := r.host(ih)
 		h.mu.Lock()
@@ -111,9 +117,6 @@ func (r *Runner) runPlay(ctx context.Context, pb *playbooks.Playbook, play *play
 	}
 	if r.startAtPending() && !r.playHoldsStartAt(pc) {
 		return nil
-	}
-	if pc.promptVars, err = r.promptVars(pc); err != nil {
-		return err
 	}
 	if err := r.loadVarsFiles(pc); err != nil {
 		return err

@@ -91,6 +91,8 @@ type Runner struct {
 	panicked atomic.Bool
 	// stepAll is set once --step is answered "continue".
 	stepAll atomic.Bool
+	// notPrompting warns once that vars_prompt has no terminal.
+	notPrompting sync.Once
 	// startAtFound is set once the --start-at-task task is reached.
 	startAtFound bool
 }

@@ -2,8 +2,11 @@ package runner
 
 import (
 	"fmt"
+	"maps"
 
+	"play/jinja"
 	"play/modules"
+	"play/playbooks"
 )
 
 // Prompter reads one answer from the user (private: without echo). It is
@@ -24,14 +27,27 @@ type varsPrompt struct {
 	Unsafe   bool   `arg:"unsafe"`
 }
 
-// promptVars asks the play's vars_prompt questions once, before any host
-// runs. An extra var of the same name answers the question. Without a
-// terminal the default is used; with no default either, the play fails
+// promptVars asks the play's vars_prompt questions once, before the play's
+// banner. Their fields may use the play's vars and extra vars. An extra var
+// of the same name answers the question. Without a terminal the default is
+// used, with Ansible's warning; with no default either, the play fails
 // (Ansible would go on with an empty value and fail later, or not at all).
-func (r *Runner) promptVars(pc *playCtx) (map[string]any, error) {
-	list, ok := pc.play.VarsPrompt.([]any)
-	if pc.play.VarsPrompt != nil && !ok {
-		return nil, fmt.Errorf("vars_prompt must be a list of {name, prompt, default, private, confirm}, got %v", pc.play.VarsPrompt)
+func (r *Runner) promptVars(play *playbooks.Play) (map[string]any, error) {
+	if play.VarsPrompt == nil {
+		return nil, nil
+	}
+	vars := maps.Clone(play.Vars)
+	if vars == nil {
+		vars = map[string]any{}
+	}
+	maps.Copy(vars, r.opts.ExtraVars)
+	rendered, err := jinja.RenderValue(play.VarsPrompt, vars)
+	if err != nil {
+		return nil, fmt.Errorf("vars_prompt: %w", err)
+	}
+	list, ok := rendered.([]any)
+	if !ok {
+		return nil, fmt.Errorf("vars_prompt must be a list of {name, prompt, default, private, confirm}, got %v", play.VarsPrompt)
 	}
 	out := map[string]any{}
 	for _, entry := range list {
@@ -61,6 +77,8 @@ func (r *Runner) promptVars(pc *playCtx) (map[string]any, error) {
 // ask asks one question (twice with confirm) and falls back on the default.
 func (r *Runner) ask(p varsPrompt) (any, error) {
 	if r.opts.Prompt == nil {
+		// Ansible's Display prints a warning once per run.
+		r.notPrompting.Do(func() { r.out.warn("Not prompting as we are not in interactive mode") })
 		if p.Default == nil {
 			return nil, fmt.Errorf("vars_prompt %s needs an answer but no terminal is attached: pass it with -e %s=VALUE or give the prompt a default", p.Name, p.Name)
 		}

@@ -11,7 +11,7 @@ import (
 
 func TestPromptVars(t *testing.T) {
 	questions := []any{
-		map[string]any{"name": "user", "prompt": "User", "default": "bob", "private": false},
+		map[string]any{"name": "user", "prompt": "{{ label }}", "default": "bob", "private": false}, // templated with play vars
 		map[string]any{"name": "pass", "prompt": "Password", "confirm": true},
 		map[string]any{"name": "given"},
 	}
@@ -45,7 +45,7 @@ func TestPromptVars(t *testing.T) {
 				}
 			}
 			r := New(opts)
-			got, err := r.promptVars(&playCtx{play: &playbooks.Play{VarsPrompt: questions}})
+			got, err := r.promptVars(&playbooks.Play{VarsPrompt: questions, Vars: map[string]any{"label": "User"}})
 			if tc.err != "" {
 				if err == nil || !strings.Contains(err.Error(), tc.err) {
 					t.Fatalf("err = %v, want %q", err, tc.err)
@@ -59,7 +59,7 @@ func TestPromptVars(t *testing.T) {
 		})
 	}
 	r := New(Options{})
-	_, err := r.promptVars(&playCtx{play: &playbooks.Play{VarsPrompt: []any{map[string]any{"name": "h", "encrypt": "sha512_crypt", "default": "x"}}}})
+	_, err := r.promptVars(&playbooks.Play{VarsPrompt: []any{map[string]any{"name": "h", "encrypt": "sha512_crypt", "default": "x"}}})
 	if err == nil || !strings.Contains(err.Error(), "password_hash('sha512_crypt')") {
 		t.Errorf("encrypt: err = %v", err)
 	}
