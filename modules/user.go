@@ -3,10 +3,12 @@ package modules
 import (
 	"context"
 	"fmt"
+	"math"
 	"path"
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"play/connection"
 )
@@ -50,6 +52,12 @@ type User struct {
 	Password *string `arg:"password"`
 	// UpdatePassword is always (set it when it differs) or on_create.
 	UpdatePassword string `arg:"update_password" choices:"always,on_create"`
+	// PasswordLock locks (true) or unlocks (false) the password, as usermod -L/-U;
+	// when not given the lock is left alone.
+	PasswordLock *bool `arg:"password_lock"`
+	// Expires is the account's expiry in seconds since the epoch (compared by
+	// day, as shadow stores it); a negative value removes the expiry.
+	Expires *float64 `arg:"expires"`
 	// Remove deletes the home directory and mail spool with state absent.
 	Remove bool `arg:"remove"`
 	// Force removes the account even while the user is logged in.
@@ -231,8 +239,11 @@ func (u *User) useradd(r *accountRecords) []string {
 		cmd = append(cmd, "-G", strings.Join(u.Groups, ","))
 	}
 	cmd = u.appendAttrs(cmd, nil)
+	if u.Expires != nil {
+		cmd = append(cmd, "-e", u.expiryDate())
+	}
 	if u.Password != nil {
-		cmd = append(cmd, "-p", *u.Password)
+		cmd = append(cmd, "-p", u.lockedHash())
 	}
 	if boolOr(u.CreateHome, true) {
 		cmd = append(cmd, "-m")
@@ -283,13 +294,48 @@ func (u *User) usermod(r *accountRecords) []string {
 		cmd = append(cmd, u.groupsOpts(r)...)
 	}
 	cmd = u.appendAttrs(cmd, cur)
-	if u.Password != nil && u.UpdatePassword != "on_create" && r.shadow != *u.Password {
-		cmd = append(cmd, "-p", *u.Password)
+	if u.Expires != nil && u.expiryDiffers(r.expire) {
+		cmd = append(cmd, "-e", u.expiryDate())
+	}
+	locked := strings.HasPrefix(r.shadow, "!")
+	switch {
+	case u.Password != nil && u.UpdatePassword != "on_create" && strings.TrimLeft(r.shadow, "!") != strings.TrimLeft(*u.Password, "!"):
+		cmd = append(cmd, "-p", u.lockedHash()) // sets the hash and the lock at once, as Ansible does
+	case u.PasswordLock != nil && *u.PasswordLock && !locked:
+		cmd = append(cmd, "-L")
+	case u.PasswordLock != nil && !*u.PasswordLock && locked:
+		cmd = append(cmd, "-U")
 	}
 	if len(cmd) == 1 {
 		return nil
 	}
 	return append(cmd, u.Name)
+}
+
+// lockedHash is the password hash to set: prefixed with "!" when password_lock is true.
+func (u *User) lockedHash() string {
+	if u.PasswordLock != nil && *u.PasswordLock {
+		return "!" + *u.Password
+	}
+	return *u.Password
+}
+
+// expiryDate is usermod -e's argument: the expiry day in UTC, or "" (no expiry) for a
+// negative expires.
+func (u *User) expiryDate() string {
+	if *u.Expires < 0 {
+		return ""
+	}
+	return time.Unix(int64(math.Floor(*u.Expires)), 0).UTC().Format(time.DateOnly)
+}
+
+// expiryDiffers compares expires with shadow's expiry field (days since the epoch, -1 for
+// none) by day, as Ansible does.
+func (u *User) expiryDiffers(days int) bool {
+	if *u.Expires < 0 {
+		return days >= 0
+	}
+	return days < 0 || time.Unix(int64(days)*86400, 0).UTC().Format(time.DateOnly) != u.expiryDate()
 }
 
 // groupsOpts compares the supplementary groups as Ansible does: the groups

@@ -29,17 +29,18 @@ type accountRecords struct {
 	passwd  *passwdEntry
 	groups  map[string]*groupEntry // by name, and by gid as a string
 	shadow  string                 // password hash
+	expire  int                    // shadow's expiry in days since the epoch, -1 for none
 	member  []string               // groups that list the user as a member
 	extra   map[string]string      // other tags, last value wins
 	ordered []*groupEntry
 }
 
 // accountScript prints the records the tags name: "P" for passwd, "G" for
-// group, "H" for the shadow hash.
+// group, "H" for the shadow hash and expiry day ("hash:day").
 func accountScript(tag, db, key string) string {
 	sel := ""
 	if db == "shadow" {
-		sel = " | cut -d: -f2"
+		sel = " | cut -d: -f2,8"
 	}
 	return "getent " + db + " -- " + Quote(key) + sel + " | sed 's/^/" + tag + " /'\n"
 }
@@ -50,7 +51,7 @@ func memberScript(user string) string {
 }
 
 func parseAccounts(out []byte) *accountRecords {
-	r := &accountRecords{groups: map[string]*groupEntry{}, extra: map[string]string{}}
+	r := &accountRecords{groups: map[string]*groupEntry{}, extra: map[string]string{}, expire: -1}
 	sc := bufio.NewScanner(bytes.NewReader(out))
 	for sc.Scan() {
 		tag, val, _ := strings.Cut(sc.Text(), " ")
@@ -74,7 +75,11 @@ func parseAccounts(out []byte) *accountRecords {
 				r.ordered = append(r.ordered, g)
 			}
 		case "H":
-			r.shadow = val
+			hash, day, _ := strings.Cut(val, ":")
+			r.shadow = hash
+			if n, err := strconv.Atoi(day); err == nil {
+				r.expire = n
+			}
 		case "M":
 			r.member = append(r.member, val)
 		default:

@@ -20,6 +20,9 @@ G web:x:2010:app
 G sudo:x:27:deploy
 `
 
+// lockedProbe is appProbe with the password locked and the account expiring on 2022-01-08.
+var lockedProbe = strings.Replace(appProbe, "H $6$salt$hash", "H !$6$salt$hash:19000", 1)
+
 func TestUserPlan(t *testing.T) {
 	tests := []struct {
 		name  string
@@ -49,6 +52,25 @@ func TestUserPlan(t *testing.T) {
 		{name: "remove", args: map[string]any{"name": "app", "state": "absent", "remove": true}, probe: appProbe,
 			step: "userdel -r app", keys: map[string]any{"remove": true, "force": false}},
 		{name: "absent", args: map[string]any{"name": "svc", "state": "absent"}, probe: "", keys: map[string]any{"state": "absent"}},
+		{name: "create expiring and locked", args: map[string]any{"name": "svc", "expires": 1641650000.5, "password": "$6$x", "password_lock": true}, probe: "",
+			step: "useradd -e 2022-01-08 -p '!$6$x' -m svc || exit"},
+		{name: "create without expiry", args: map[string]any{"name": "svc", "expires": -1}, probe: "", step: "useradd -e '' -m svc || exit"},
+		{name: "set expiry", args: map[string]any{"name": "app", "expires": 1700000000}, probe: appProbe, step: "usermod -e 2023-11-14 app || exit"},
+		{name: "same expiry day", args: map[string]any{"name": "app", "expires": "1641650000"}, probe: lockedProbe},
+		{name: "other expiry day", args: map[string]any{"name": "app", "expires": 1700000000}, probe: lockedProbe, step: "usermod -e 2023-11-14 app || exit"},
+		{name: "remove expiry", args: map[string]any{"name": "app", "expires": -1}, probe: lockedProbe, step: "usermod -e '' app || exit"},
+		{name: "no expiry to remove", args: map[string]any{"name": "app", "expires": -1}, probe: appProbe},
+		{name: "lock", args: map[string]any{"name": "app", "password_lock": true}, probe: appProbe, step: "usermod -L app || exit"},
+		{name: "locked", args: map[string]any{"name": "app", "password_lock": true}, probe: lockedProbe},
+		{name: "unlock", args: map[string]any{"name": "app", "password_lock": false}, probe: lockedProbe, step: "usermod -U app || exit"},
+		{name: "lock left alone", args: map[string]any{"name": "app"}, probe: lockedProbe},
+		{name: "same hash while locked", args: map[string]any{"name": "app", "password": "$6$salt$hash"}, probe: lockedProbe},
+		{name: "new hash and lock at once", args: map[string]any{"name": "app", "password": "$6$new", "password_lock": true}, probe: appProbe,
+			step: "usermod -p '!$6$new' app || exit"},
+		{name: "new hash unlocks", args: map[string]any{"name": "app", "password": "$6$new", "password_lock": false}, probe: lockedProbe,
+			step: "usermod -p '$6$new' app || exit"},
+		{name: "lock on_create", args: map[string]any{"name": "app", "password": "$6$new", "update_password": "on_create", "password_lock": true}, probe: appProbe,
+			step: "usermod -L app || exit"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
