@@ -4,8 +4,10 @@ import (
 	"context"
 	"fmt"
 	"path/filepath"
+	"slices"
 	"sync"
 
+	"play/inventory"
 	"play/jinja"
 	"play/modules"
 	"play/playbooks"
@@ -97,6 +99,9 @@ func (r *Runner) runPlay(ctx context.Context, pb *playbooks.Playbook, play *play
 		if selected, err = r.opts.Inventory.Limit(selected, r.opts.Limit); err != nil {
 			return err
 		}
+	}
+	if r.opts.Shard != nil {
+		selected = slices.DeleteFunc(slices.Clone(selected), func(h *inventory.Host) bool { return !r.opts.Shard(h.Name) })
 	}
 	pc := &playCtx{pb: pb, play: play, groups: groupsVar(r.opts.Inventory), all: r.allHosts, promptVars: promptVars}
 	for _, ih := range selected {

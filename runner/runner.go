@@ -72,6 +72,9 @@ type Options struct {
 	Prompt Prompter
 	// Step asks before each task whether to run it (--step).
 	Step bool
+	// Shard keeps the hosts of this run's share (--shard), after Limit,
+	// in every play (hosts added by add_host too); nil keeps them all.
+	Shard func(host string) bool
 }
 
 // HostStats are one host's recap counters.
