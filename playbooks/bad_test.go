@@ -64,38 +64,44 @@ var badPlaybooks = []struct {
 	{"yaml_unquoted_template", "4:14", "this value looks like an unquoted template: always quote template expression brackets when they start a value", `write it in quotes: "{{ ... }}"`},
 }
 
+// badTemplateFiles are playbooks whose template task names a template file
+// with a Jinja2 syntax error: found at load time, the error points into the
+// template (at: file:line:col under testdata/bad; col 0 when the parser does
+// not know it) and names the task.
+var badTemplateFiles = []struct {
+	file, at, msg, hint string
+}{
+	{"template_file_unclosed", "templates/site.conf.j2:3:0",
+		"syntax error in template 'site.conf.j2' of the task at ../testdata/bad/template_file_unclosed.yml:3:7: Unexpected delimiter \"}\"", templateBraces},
+	{"template_file_no_endfor", "templates/hosts.j2:2:0",
+		"syntax error in template 'hosts.j2' of the task at ../testdata/bad/template_file_no_endfor.yml:3:7: Unexpected EOF, expected tag else or endfor.",
+		"the block opened on this line is never closed: add its {% endfor %}, {% endif %}, ... (or the missing }} or #})"},
+	{"template_file_in_role", "roles/badtpl/templates/app.ini.j2:3:0",
+		"syntax error in template 'app.ini.j2' of the task at testdata/bad/roles/badtpl/tasks/main.yml:1:3: expected either a number, string, keyword or identifier.", templateBraces},
+	{"template_file_bad_filter", "templates/motd.j2:2:33",
+		"syntax error in template 'motd.j2' of the task at ../testdata/bad/template_file_bad_filter.yml:4:7: filter name must be an identifier", templateBraces},
+}
+
+const templateBraces = "every {{ needs its }} and every {% %} tag a valid expression; write literal braces as {{ '{{' }}"
+
 func TestBadPlaybooks(t *testing.T) {
 	files, err := filepath.Glob("../testdata/bad/*.yml")
 	if err != nil {
 		t.Fatal(err)
 	}
 	covered := map[string]bool{"too_many_errors": true}
-	abs, err := filepath.Abs("../testdata/bad")
-	if err != nil {
-		t.Fatal(err)
-	}
 	for _, tt := range badPlaybooks {
 		covered[tt.file] = true
 		t.Run(tt.file, func(t *testing.T) {
 			path := filepath.Join("..", "testdata", "bad", tt.file+".yml")
-			errs := loadErrors(t, path)
-			if len(errs) != 1 {
-				t.Fatalf("got %d errors, want 1: %v", len(errs), errors.Join(errs...))
-			}
-			var d *diag.Error
-			if !errors.As(errs[0], &d) {
-				t.Fatalf("error %T is not a *diag.Error: %v", errs[0], errs[0])
-			}
-			msg := strings.ReplaceAll(d.Msg, abs, "testdata/bad")
-			if at := fmt.Sprintf("%d:%d", d.Pos.Line, d.Pos.Col); d.Pos.File != path || at != tt.at {
-				t.Errorf("at %s:%s, want %s:%s", d.Pos.File, at, path, tt.at)
-			}
-			if !strings.HasPrefix(msg, tt.msg) {
-				t.Errorf("message\n got: %s\nwant: %s", msg, tt.msg)
-			}
-			if d.Hint != tt.hint {
-				t.Errorf("hint\n got: %s\nwant: %s", d.Hint, tt.hint)
-			}
+			assertBad(t, path, path+":"+tt.at, tt.msg, tt.hint)
+		})
+	}
+	for _, tt := range badTemplateFiles {
+		covered[tt.file] = true
+		t.Run(tt.file, func(t *testing.T) {
+			path := filepath.Join("..", "testdata", "bad", tt.file+".yml")
+			assertBad(t, path, "testdata/bad/"+tt.at, tt.msg, tt.hint)
 		})
 	}
 	for _, f := range files {
@@ -117,6 +123,34 @@ func TestErrorsCollected(t *testing.T) {
 	var d *diag.Error
 	if !errors.As(errs[1], &d) || d.Pos.Line != 7 {
 		t.Errorf("second error: %v", errs[1])
+	}
+}
+
+// assertBad loads path and checks it fails with exactly one *diag.Error at
+// at (file:line:col, the directory testdata/bad spelt so) saying msg (a
+// prefix) with hint.
+func assertBad(t *testing.T, path, at, msg, hint string) {
+	t.Helper()
+	abs, err := filepath.Abs("../testdata/bad")
+	if err != nil {
+		t.Fatal(err)
+	}
+	errs := loadErrors(t, path)
+	if len(errs) != 1 {
+		t.Fatalf("got %d errors, want 1: %v", len(errs), errors.Join(errs...))
+	}
+	var d *diag.Error
+	if !errors.As(errs[0], &d) {
+		t.Fatalf("error %T is not a *diag.Error: %v", errs[0], errs[0])
+	}
+	if got := strings.ReplaceAll(fmt.Sprintf("%s:%d:%d", d.Pos.File, d.Pos.Line, d.Pos.Col), abs, "testdata/bad"); got != at {
+		t.Errorf("at %s, want %s", got, at)
+	}
+	if got := strings.ReplaceAll(d.Msg, abs, "testdata/bad"); !strings.HasPrefix(got, msg) {
+		t.Errorf("message\n got: %s\nwant: %s", got, msg)
+	}
+	if d.Hint != hint {
+		t.Errorf("hint\n got: %s\nwant: %s", d.Hint, hint)
 	}
 }
 

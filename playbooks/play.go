@@ -97,6 +97,7 @@ func (ld *loader) play(src *source, n *yaml.Node) *Play {
 	p.Handlers = append(append(roleHandlers, p.Handlers...), ld.cur.handlers...)
 	p.Roles = ld.cur.public
 	checkNotify(src, p)
+	checkTemplateFiles(src, p)
 	return p
 }
 
