@@ -103,7 +103,9 @@ func (ld *loader) roles(src *source, n *yaml.Node, ctx taskContext) []*Task {
 			continue
 		}
 		if r, b := ld.useRole(spec, nil, ctx); b != nil {
-			ld.cur.public = append(ld.cur.public, r)
+			if !b.RoleRepeat {
+				ld.cur.public = append(ld.cur.public, r)
+			}
 			out = append(out, b)
 		}
 	}
@@ -154,8 +156,8 @@ func (s *source) roleEntry(n *yaml.Node) (roleSpec, bool) {
 
 // useRole reads a role for spec: its meta (dependencies first), variables,
 // tasks and handlers. It returns the role and a block holding its
-// dependencies' and its own tasks; the block is nil when the role was
-// already used the same way (spec.once) or could not be read.
+// dependencies' and its own tasks (RoleRepeat when the role was already
+// used the same way); the block is nil when the role could not be read.
 func (ld *loader) useRole(spec roleSpec, parent *Role, ctx taskContext) (*Role, *Task) {
 	parentPath := ""
 	if parent != nil {
@@ -173,52 +175,71 @@ func (ld *loader) useRole(spec roleSpec, parent *Role, ctx taskContext) (*Role, 
 		return nil, nil
 	}
 	meta := ld.roleMeta(path)
-	r := &Role{Name: spec.name, Path: path, parent: parent, key: roleKey(path, spec)}
-	if spec.once && !spec.allowDuplicates && !meta.allowDuplicates {
-		for _, u := range ld.cur.uses {
-			if u.key == r.key {
-				return u, nil
-			}
-		}
-	}
-	ld.cur.uses = append(ld.cur.uses, r)
 	ld.cur.stack = append(ld.cur.stack, path)
 	defer func() { ld.cur.stack = ld.cur.stack[:len(ld.cur.stack)-1] }()
-
-	r.own = roleVars{
-		defaults:  ld.roleVarsFile(path, "defaults", spec),
-		vars:      ld.roleVarsFile(path, "vars", spec),
-		entryVars: spec.vars,
-		params:    spec.params,
+	key := roleKey(path, spec)
+	// A role used again the same way is listed (--list-tasks) like
+	// Ansible's, as a repeat of the first use that hosts which ran it skip.
+	r := ld.firstUse(key, spec, meta)
+	repeat := r != nil
+	if !repeat {
+		r = &Role{Name: spec.name, Path: path, parent: parent, key: key}
+		ld.cur.uses = append(ld.cur.uses, r)
+		r.own = roleVars{
+			defaults:  ld.roleVarsFile(path, "defaults", spec),
+			vars:      ld.roleVarsFile(path, "vars", spec),
+			entryVars: spec.vars,
+			params:    spec.params,
+		}
 	}
 	var children []*Task
 	for _, dep := range meta.deps {
 		d, b := ld.useRole(dep, r, ctx)
-		if d != nil {
+		if d != nil && !repeat {
 			r.deps = append(r.deps, d)
 		}
 		if b != nil {
 			children = append(children, b)
 		}
 	}
-	r.settle()
 	tasks := ld.roleTasks(path, "tasks", spec, ctx)
-	handlers := ld.roleTasks(path, "handlers", spec, ctx.handlers())
-	for _, list := range [][]*Task{tasks, handlers} {
-		walk(list, func(t *Task) { t.Role, t.RoleRef, t.Dir = r.Name, r, r.Path })
+	walk(tasks, func(t *Task) { t.Role, t.RoleRef, t.Dir = r.Name, r, r.Path })
+	if !repeat {
+		r.settle()
+		handlers := ld.roleTasks(path, "handlers", spec, ctx.handlers())
+		walk(handlers, func(t *Task) { t.Role, t.RoleRef, t.Dir = r.Name, r, r.Path })
+		ld.cur.handlers = append(ld.cur.handlers, handlers...)
 	}
-	ld.cur.handlers = append(ld.cur.handlers, handlers...)
 	b := spec.block
 	b.Module, b.Args, b.ArgPos = "", nil, nil
 	b.Block = append(children, tasks...)
-	b.Role, b.RoleRef, b.Dir = r.Name, r, r.Path
+	b.Role, b.RoleRef, b.Dir, b.RoleRepeat = r.Name, r, r.Path, repeat
 	return r, b
 }
 
-// roleKey identifies a role use: the same role with the same parameters
-// and files runs once per play.
+// firstUse is the earlier use of the play's role with key that spec
+// repeats, nil when spec is a new use (another key, import_role, or
+// duplicates allowed).
+func (ld *loader) firstUse(key string, spec roleSpec, meta roleMetadata) *Role {
+	if !spec.once || spec.allowDuplicates || meta.allowDuplicates {
+		return nil
+	}
+	for _, u := range ld.cur.uses {
+		if u.key == key {
+			return u
+		}
+	}
+	return nil
+}
+
+// roleKey identifies a role use: the same role with the same parameters,
+// files, when, tags and vars runs once per play (Ansible's ROLE_CACHE key).
 func roleKey(path string, spec roleSpec) string {
-	data, _ := json.Marshal([]any{path, spec.params, spec.from})
+	var when, tags []string
+	if spec.block != nil {
+		when, tags = spec.block.When, spec.block.Tags
+	}
+	data, _ := json.Marshal([]any{path, spec.params, spec.from, when, tags, spec.vars})
 	return string(data)
 }
 

@@ -43,8 +43,8 @@ func TestRoleLoading(t *testing.T) {
 	}{
 		{"dependency first", "roles: [app]",
 			[]string{"base : base task", "app : app task"}, []string{"base : base handler"}},
-		{"once per play", "roles: [app, {role: base, base_x: from app}]",
-			[]string{"base : base task", "app : app task"}, []string{"base : base handler"}},
+		{"repeated: listed, not its handlers", "roles: [app, {role: base, base_x: from app}]",
+			[]string{"base : base task", "app : app task", "base : base task"}, []string{"base : base handler"}},
 		{"different params run again", "roles: [app, base]",
 			[]string{"base : base task", "app : app task", "base : base task"}, []string{"base : base handler", "base : base handler"}},
 		{"allow_duplicates", "roles: [dup, dup]",

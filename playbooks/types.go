@@ -128,6 +128,9 @@ type Task struct {
 	// RoleRef that use of the role with its variables.
 	Role    string
 	RoleRef *Role
+	// RoleRepeat marks the block of a role used again the same way in
+	// the play: hosts that already ran RoleRef skip it, as in Ansible.
+	RoleRepeat bool
 	// Dir is the directory relative src/template paths resolve against
 	// (the role dir, or the playbook's dir).
 	Dir string

@@ -12,6 +12,7 @@ import (
 	"play/connection"
 	"play/inventory"
 	"play/jinja"
+	"play/playbooks"
 )
 
 // hostState is what the run knows about one host across plays.
@@ -41,6 +42,9 @@ type hostState struct {
 	rescuing bool
 	// endPlay is set by meta: end_host / end_play for this host.
 	endPlay bool
+	// rolesRan are the role uses a task of which ran here (not skipped):
+	// a repeated use of one of them is skipped, as in Ansible.
+	rolesRan map[*playbooks.Role]bool
 }
 
 func newHostState(h *inventory.Host) *hostState {

@@ -258,6 +258,13 @@ func (r *Runner) runTasks(ctx context.Context, pc *playCtx, sc *scope, tasks []*
 			return
 		}
 		if t.IsBlock() {
+			if t.RoleRepeat {
+				if hosts = notRan(hosts, t.RoleRef); len(hosts) == 0 {
+					continue
+				}
+				r.runBlock(ctx, pc, &scope{parent: sc, hosts: hosts}, t, hosts)
+				continue
+			}
 			r.runBlock(ctx, pc, sc, t, hosts)
 			continue
 		}
@@ -393,4 +400,18 @@ func containsString(list []string, s string) bool {
 func isMeta(t *playbooks.Task) bool {
 	info, ok := modules.Lookup(t.Module)
 	return ok && info.Name == "meta"
+}
+
+// notRan are the hosts that did not run a task of role yet, those a
+// repeated use of the role runs on.
+func notRan(hosts []*hostState, role *playbooks.Role) []*hostState {
+	var out []*hostState
+	for _, h := range hosts {
+		h.mu.Lock()
+		if !h.rolesRan[role] {
+			out = append(out, h)
+		}
+		h.mu.Unlock()
+	}
+	return out
 }

@@ -305,6 +305,14 @@ func (ex *execution) finish(res *taskResult, vars map[string]any) {
 			}
 		}
 	})
+	if role := ex.t.RoleRef; role != nil && !res.skipped && !res.unreachable {
+		h.mu.Lock()
+		if h.rolesRan == nil {
+			h.rolesRan = map[*playbooks.Role]bool{}
+		}
+		h.rolesRan[role] = true
+		h.mu.Unlock()
+	}
 	if (res.unreachable || res.failed) && !res.ignored {
 		h.mu.Lock()
 		if res.unreachable {

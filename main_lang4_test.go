@@ -1,0 +1,92 @@
+package main
+
+import (
+	"strings"
+	"testing"
+)
+
+// A role used again the same way (same params, when, tags, vars) is listed
+// by --list-tasks and skipped at run time on the hosts that ran it; one
+// whose first use was skipped on a host runs there. Listing, results and
+// recap are ansible-playbook 2.14's for the same files.
+func TestRoleRepeatedIsListedAndSkipped(t *testing.T) {
+	dir := project(t, map[string]string{
+		"hosts":                     localHosts,
+		"roles/r/tasks/main.yml":    "- name: r task\n  debug: msg=\"r {{ p | default(0) }}\"\n",
+		"roles/base/tasks/main.yml": "- name: base task\n  debug: msg=base\n",
+		"roles/app/meta/main.yml":   "dependencies: [base]\n",
+		"roles/app/tasks/main.yml":  "- name: app task\n  debug: msg=app\n",
+		"site.yml": `- hosts: all
+  gather_facts: false
+  roles:
+    - {role: r, when: inventory_hostname == 'a'}
+    - r
+    - r
+    - {role: r, p: 1}
+    - app
+    - base
+    - app
+`,
+	})
+	list := playIn(t, dir, "--list-tasks")
+	wantList := `
+  play #1 (all): all	TAGS: []
+    tasks:
+      r : r task	TAGS: []
+      r : r task	TAGS: []
+      r : r task	TAGS: []
+      r : r task	TAGS: []
+      base : base task	TAGS: []
+      app : app task	TAGS: []
+      base : base task	TAGS: []
+      base : base task	TAGS: []
+      app : app task	TAGS: []
+`
+	if list.code != 0 || !strings.HasSuffix(list.stdout, wantList) {
+		t.Fatalf("exit %d, --list-tasks:\n%s\nwant it to end with:\n%s", list.code, list.stdout, wantList)
+	}
+	res := playIn(t, dir)
+	wantOutput(t, res, 0, `
+TASK [r : r task] **************************************************************
+ok: [a] => {
+    "msg": "r 0"
+}
+skipping: [b]
+
+TASK [r : r task] **************************************************************
+ok: [a] => {
+    "msg": "r 0"
+}
+ok: [b] => {
+    "msg": "r 0"
+}
+
+TASK [r : r task] **************************************************************
+ok: [a] => {
+    "msg": "r 1"
+}
+ok: [b] => {
+    "msg": "r 1"
+}
+
+TASK [base : base task] ********************************************************
+ok: [a] => {
+    "msg": "base"
+}
+ok: [b] => {
+    "msg": "base"
+}
+
+TASK [app : app task] **********************************************************
+ok: [a] => {
+    "msg": "app"
+}
+ok: [b] => {
+    "msg": "app"
+}
+
+PLAY RECAP ***`)
+	if got := recap(t, res.stdout); got["a"] != [7]int{5, 0, 0, 0, 0, 0, 0} || got["b"] != [7]int{4, 0, 0, 0, 1, 0, 0} {
+		t.Errorf("recap %v", got)
+	}
+}
