@@ -58,45 +58,61 @@ type Probed struct {
 	User FileState
 }
 
-// probeFunc is the shell function every probe script starts with. Records
-// are "<index> <tag> <value>" lines; content travels base64-encoded so that
-// binary data survives. LC_ALL=C keeps stat's type names in English.
-const probeFunc = `export LC_ALL=C
-p() {
-  i=$1 f=$2
-  if [ ! -e "$f" ] && [ ! -L "$f" ]; then echo "$i A"; return; fi
-  L=; case $3 in *f*) L=-L;; esac
-  fmt="$i S %F|%a|%u|%g|%U|%G|%s|%Y|%X|%h|%d:%i"
-  stat $L -c "$fmt" -- "$f" 2>/dev/null || stat -c "$fmt" -- "$f" || return
-  if [ -L "$f" ]; then
-    printf '%s L %s\n' "$i" "$(readlink -- "$f")"
-    printf '%s R %s\n' "$i" "$(readlink -f -- "$f")"
-  fi
-  if [ -f "$f" ]; then
-    case $3 in *c*) printf '%s H ' "$i"; "${4:-sha1}sum" < "$f" || return;; esac
-    case $3 in *b*) printf '%s B ' "$i"; base64 -w0 < "$f" || return; echo;; esac
-  fi
-  case $3 in *t*) if [ -d "$f" ]; then find "$f" -mindepth 1 -printf "$i T %y|%m|%u|%g|%U|%G|%P\n"; fi;; esac
-}
-echo "- U $(umask)"
-echo "- I $(id)"
-`
+// statFormat is what stat prints for each path: "=" and the fields
+// parseStat reads. Lines come out in the order of stat's arguments, which
+// the script announces with "<index> Q" records (a FIFO), so one stat
+// process serves every path; "-" is the user's record, from /proc/$$.
+const statFormat = "= %F|%a|%u|%g|%U|%G|%s|%Y|%X|%h|%d:%i"
 
-// probeScript returns one script that observes every path.
+// probeScript returns one script that observes every path. Records are
+// "<index> <tag> <value>" lines; content travels base64-encoded so that
+// binary data survives. LC_ALL=C keeps stat's type names in English. It
+// starts as few processes as it can (each costs the host about a
+// millisecond): shell builtins decide which paths exist and which are links,
+// one stat covers the user (/proc/$$, or `id` without /proc) and every path,
+// a second `stat -L` only the links to follow; readlink runs for links only.
 func probeScript(probes []Probe) string {
 	var b strings.Builder
-	b.WriteString(probeFunc)
+	b.WriteString("export LC_ALL=C\nprintf '%s' '- U '; umask\n")
+	b.WriteString("if [ -d /proc/$$ ]; then set -- /proc/$$; echo '- Q'; else set --; printf '%s' '- I '; id || exit; fi\n")
+	// followed is the test for a link that stat -L reads through.
+	followed := func(q string) string { return "[ -L " + q + " ] && [ -e " + q + " ]" }
 	for i, p := range probes {
-		flags := "-"
-		for _, f := range []struct {
-			on bool
-			c  string
-		}{{p.Follow, "f"}, {p.Checksum, "c"}, {p.Content, "b"}, {p.Tree, "t"}} {
-			if f.on {
-				flags += f.c
-			}
+		q := Quote(p.Path)
+		queue := fmt.Sprintf("set -- \"$@\" %s; echo '%d Q'", q, i)
+		if p.Follow {
+			queue = fmt.Sprintf("%s || { %s; }", followed(q), queue)
 		}
-		fmt.Fprintf(&b, "p %d %s %s %s || exit\n", i, Quote(p.Path), flags, Quote(p.Algorithm))
+		fmt.Fprintf(&b, "if [ -e %s ] || [ -L %s ]; then %s; else echo '%d A'; fi\n", q, q, queue, i)
+	}
+	fmt.Fprintf(&b, "[ $# -eq 0 ] || stat -c '%s' -- \"$@\" || exit\n", statFormat)
+	var follow []string
+	for i, p := range probes {
+		if p.Follow {
+			q := Quote(p.Path)
+			follow = append(follow, fmt.Sprintf("if %s; then set -- \"$@\" %s; echo '%d Q'; fi\n", followed(q), q, i))
+		}
+	}
+	if len(follow) > 0 {
+		b.WriteString("set --\n" + strings.Join(follow, ""))
+		fmt.Fprintf(&b, "[ $# -eq 0 ] || stat -L -c '%s' -- \"$@\" || exit\n", statFormat)
+	}
+	for i, p := range probes {
+		q := Quote(p.Path)
+		fmt.Fprintf(&b, "if [ -L %s ]; then printf '%d L '; readlink -- %s || exit; printf '%d R '; readlink -f -- %s || echo; fi\n", q, i, q, i, q)
+		if p.Checksum {
+			alg := p.Algorithm
+			if alg == "" {
+				alg = "sha1"
+			}
+			fmt.Fprintf(&b, "if [ -f %s ]; then printf '%d H '; %s < %s || exit; fi\n", q, i, Quote(alg+"sum"), q)
+		}
+		if p.Content {
+			fmt.Fprintf(&b, "if [ -f %s ]; then printf '%d B '; base64 -w0 < %s || exit; echo; fi\n", q, i, q)
+		}
+		if p.Tree {
+			fmt.Fprintf(&b, "if [ -d %s ]; then find %s -mindepth 1 -printf %s || exit; fi\n", q, q, Quote(strconv.Itoa(i)+` T %y|%m|%u|%g|%U|%G|%P\n`))
+		}
 	}
 	return b.String()
 }
@@ -119,11 +135,37 @@ func parseProbe(out []byte, probes []Probe) (*Probed, error) {
 	for i, p := range probes {
 		pr.Files[i].Path = p.Path
 	}
+	var queued []string // indexes waiting for their stat line, in order
 	sc := bufio.NewScanner(bytes.NewReader(out))
 	sc.Buffer(nil, 1<<30)
 	for sc.Scan() {
-		idx, rest, _ := strings.Cut(sc.Text(), " ")
+		line := sc.Text()
+		if val, ok := strings.CutPrefix(line, "= "); ok {
+			if len(queued) == 0 {
+				return nil, fmt.Errorf("probe: stat line %q for no path", line)
+			}
+			idx := queued[0]
+			queued = queued[1:]
+			if idx == "-" {
+				var st FileState
+				if err := st.parseStat(val); err != nil {
+					return nil, err
+				}
+				pr.User = userFromStat(st)
+				continue
+			}
+			i, _ := strconv.Atoi(idx)
+			if err := pr.Files[i].parseStat(val); err != nil {
+				return nil, err
+			}
+			continue
+		}
+		idx, rest, _ := strings.Cut(line, " ")
 		tag, val, _ := strings.Cut(rest, " ")
+		if tag == "Q" && (idx == "-" || validIndex(idx, len(probes))) {
+			queued = append(queued, idx)
+			continue
+		}
 		if idx == "-" && tag == "U" {
 			u, err := strconv.ParseUint(val, 8, 32)
 			if err != nil {
@@ -140,18 +182,14 @@ func parseProbe(out []byte, probes []Probe) (*Probed, error) {
 			pr.User = user
 			continue
 		}
-		i, err := strconv.Atoi(idx)
-		if err != nil || i < 0 || i >= len(probes) {
-			return nil, fmt.Errorf("probe: unexpected output line %q", sc.Text())
+		if !validIndex(idx, len(probes)) {
+			return nil, fmt.Errorf("probe: unexpected output line %q", line)
 		}
+		i, _ := strconv.Atoi(idx)
 		st := &pr.Files[i]
 		switch tag {
 		case "A":
 			st.Exists = false
-		case "S":
-			if err := st.parseStat(val); err != nil {
-				return nil, err
-			}
 		case "L":
 			st.LinkTarget = val
 		case "R":
@@ -173,10 +211,32 @@ func parseProbe(out []byte, probes []Probe) (*Probed, error) {
 			}
 			st.Children = append(st.Children, child)
 		default:
-			return nil, fmt.Errorf("probe: unexpected output line %q", sc.Text())
+			return nil, fmt.Errorf("probe: unexpected output line %q", line)
 		}
 	}
+	if len(queued) > 0 {
+		return nil, fmt.Errorf("probe: no stat line for %d path(s)", len(queued))
+	}
 	return pr, sc.Err()
+}
+
+func validIndex(idx string, n int) bool {
+	i, err := strconv.Atoi(idx)
+	return err == nil && i >= 0 && i < n
+}
+
+// userFromStat is who the probe ran as, from the stat of its own
+// /proc/$$: the owner of the files it creates. stat names an id without a
+// passwd or group entry UNKNOWN, where id prints the number.
+func userFromStat(st FileState) FileState {
+	u := FileState{UID: st.UID, Owner: st.Owner, GID: st.GID, Group: st.Group}
+	if u.Owner == "UNKNOWN" {
+		u.Owner = strconv.Itoa(u.UID)
+	}
+	if u.Group == "UNKNOWN" {
+		u.Group = strconv.Itoa(u.GID)
+	}
+	return u
 }
 
 // idFields matches `id`'s "uid=0(root) gid=0(root) ..." (names are left
@@ -201,7 +261,7 @@ func parseID(val string) (FileState, error) {
 	return FileState{UID: uid, Owner: owner, GID: gid, Group: group}, nil
 }
 
-// parseStat reads "%F|%a|%u|%g|%U|%G|%s|%Y|%X|%h|%d:%i".
+// parseStat reads statFormat's fields "%F|%a|%u|%g|%U|%G|%s|%Y|%X|%h|%d:%i".
 func (s *FileState) parseStat(val string) error {
 	f := strings.Split(val, "|")
 	if len(f) != 11 {
