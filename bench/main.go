@@ -6,6 +6,7 @@
 //
 //	bench [flags]                    measure (bench -h for the flags)
 //	bench floor FILE                 the Go floor, as the harness runs it
+//	bench hosts N                    start N hosts and wait (profiling by hand)
 //	bench merge -out DIR FILE...     one table and chart from several results.json
 package main
 
@@ -36,6 +37,20 @@ func main() {
 	if len(os.Args) == 3 && os.Args[1] == "floor" {
 		if err := runFloor(os.Args[2]); err != nil {
 			fmt.Fprintln(os.Stderr, err)
+			os.Exit(1)
+		}
+		return
+	}
+	if len(os.Args) == 3 && os.Args[1] == "hosts" {
+		n, err := strconv.Atoi(os.Args[2])
+		if err == nil && n < 1 {
+			err = fmt.Errorf("%d hosts", n)
+		}
+		if err == nil {
+			err = serveHosts(n)
+		}
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "bench hosts:", err)
 			os.Exit(1)
 		}
 		return
