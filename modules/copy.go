@@ -107,13 +107,21 @@ func (c *Copy) planFile(ctx context.Context, env *Env, src copySource) (*Plan, e
 	}
 	dest, parent := &pr.Files[0], &pr.Files[1]
 	mkdir := false
+	p := &Plan{Result: map[string]any{"dest": dest.Path}}
 	if c.Src != "" && (strings.HasSuffix(c.Dest, "/") || dest.IsDir()) {
 		mkdir = !dest.Exists
 		dest = &pr.Files[2]
+		p.Result["dest"] = dest.Path
 	} else if !parent.Exists {
-		return nil, Failf("Destination directory %s does not exist", parent.Path)
+		msg := fmt.Sprintf("Destination directory %s does not exist", parent.Path)
+		if src.remote != "" {
+			return nil, Failf("%s", msg)
+		}
+		// Ansible decides a controller file's copy before its module looks at the host, so
+		// --check reports it changed (an earlier task may create the directory); only the
+		// real run fails, and only if the directory is still missing.
+		p.Steps = append(p.Steps, Step{Script: fmt.Sprintf("[ -d %s ] || { echo %s >&2; exit 1; }", Quote(parent.Path), Quote(msg))})
 	}
-	p := &Plan{Result: map[string]any{"dest": dest.Path}}
 	if err := c.planOne(p, pr, src, dest, mkdir, env.WantDiff); err != nil {
 		return nil, err
 	}

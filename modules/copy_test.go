@@ -155,7 +155,7 @@ func TestCopyErrors(t *testing.T) {
 		{"bad mode", map[string]any{"content": "b", "dest": "/x", "mode": "u=rwz"}, `bad symbolic permission for mode: u=rwz ("rwz" holds letters other than r, w, x, X, s, t, u, g, o)`},
 		{"missing src", map[string]any{"src": "nope.conf", "dest": "$DIR/x"}, "could not find or access 'nope.conf'"},
 		{"missing remote src", map[string]any{"src": "$DIR/nope", "dest": "$DIR/x", "remote_src": true}, "Source $DIR/nope not found"},
-		{"missing dest dir", map[string]any{"content": "b", "dest": "$DIR/no/x"}, "Destination directory $DIR/no does not exist"},
+		{"missing dest dir, remote src", map[string]any{"src": "/etc/hostname", "dest": "$DIR/no/x", "remote_src": true}, "Destination directory $DIR/no does not exist"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -165,5 +165,27 @@ func TestCopyErrors(t *testing.T) {
 				t.Errorf("error = %q, want it to contain %q", got, e.expand(tt.want))
 			}
 		})
+	}
+}
+
+// A controller file copied into a missing directory is changed under --check, as Ansible's
+// action plugin reports it, and fails only when applied.
+func TestCopyMissingDestDirFailsWhenApplied(t *testing.T) {
+	for _, args := range []map[string]any{
+		{"content": "b", "dest": "$DIR/no/x"},
+		{"src": "$DIR/src", "dest": "$DIR/no/x"},
+	} {
+		e := newTestEnv(t)
+		e.write("$DIR/src", "b", 0o644)
+		p, err := e.plan("copy", args)
+		if err != nil || !p.Changed() || len(p.Diffs) != 1 || p.Diffs[0].After != "b" {
+			t.Fatalf("%v: plan = %+v, %v; want changed with a diff", args, p, err)
+		}
+		if _, err := e.apply(p); !strings.Contains(failure(err), e.expand("Destination directory $DIR/no does not exist")) {
+			t.Errorf("%v: apply error = %v", args, err)
+		}
+		if _, err := os.Stat(e.expand("$DIR/no")); !os.IsNotExist(err) {
+			t.Errorf("%v: $DIR/no was created: %v", args, err)
+		}
 	}
 }
