@@ -84,7 +84,7 @@ func (f *File) Plan(ctx context.Context, env *Env) (*Plan, error) {
 		}
 		return p, f.planAttrs(p, st, state, state, nil)
 	case "directory":
-		return p, f.planDir(p, st, pr.Umask)
+		return p, f.planDir(p, st, pr)
 	case "touch":
 		return p, f.planTouch(p, st, pr)
 	}
@@ -189,14 +189,16 @@ func (f *File) planAttrs(p *Plan, st *FileState, prev, state string, pre []strin
 	return nil
 }
 
-func (f *File) planDir(p *Plan, st *FileState, umask uint32) error {
+func (f *File) planDir(p *Plan, st *FileState, pr *Probed) error {
 	if st.Exists && !st.IsDir() {
 		return Failf("%s already exists as a %s", f.Path, prevState(st))
 	}
 	if st.Exists {
 		return f.planAttrs(p, st, "directory", "directory", nil)
 	}
-	created := FileState{Path: f.Path, Exists: true, Type: "directory", Mode: 0o777 &^ umask, UID: -1, GID: -1}
+	// mkdir makes it the connecting user's: owner and group change only if asked otherwise.
+	created := pr.User
+	created.Path, created.Exists, created.Type, created.Mode = f.Path, true, "directory", 0o777&^pr.Umask
 	return f.planAttrs(p, &created, "absent", "directory", []string{"mkdir -p -- " + Quote(f.Path)})
 }
 

@@ -1,6 +1,8 @@
 package modules
 
 import (
+	"os"
+	"strconv"
 	"testing"
 )
 
@@ -19,6 +21,9 @@ func TestFileTimeline(t *testing.T) {
 		{"new directory", nil,
 			map[string]any{"path": "$DIR/a/b", "state": "directory", "mode": "0750"}, "$DIR/a/b", "<dir>", "0750",
 			"{\n    \"mode\": \"0750\",\n    \"path\": \"$DIR/a/b\",\n    \"state\": \"directory\"\n}\n"},
+		{"new directory owned by the connecting user, as mkdir makes it", nil,
+			map[string]any{"path": "$DIR/o", "state": "directory", "owner": strconv.Itoa(os.Getuid()), "group": strconv.Itoa(os.Getgid())}, "$DIR/o", "<dir>", "0755",
+			"{\n    \"path\": \"$DIR/o\",\n    \"state\": \"directory\"\n}\n"},
 		{"recurse", map[string]string{"$DIR/d/f": "x", "$DIR/d/s/g": "y"},
 			map[string]any{"path": "$DIR/d", "state": "directory", "recurse": true, "mode": "u=rwX,g=rX,o="}, "$DIR/d/s/g", "y", "0640",
 			"{\n    \"mode\": \"0750\",\n    \"path\": \"$DIR/d\"\n}\n"},
