@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -43,6 +44,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	}()
 	cmd := newCommand(stdin, stdout, stderr)
 	addSafetyOptions(cmd, stdin, stdout, stderr)
+	addShardOptions(cmd, stdout, stderr)
 	addProfileOption(cmd, stderr)
 	err := cmd.Run(ctx, args)
 	var ee exitError
@@ -119,6 +121,11 @@ func action(ctx context.Context, cmd *cli.Command, stdin io.Reader, stdout, stde
 		fmt.Fprintf(stderr, "ERROR! %v\n", err)
 		return exitError{runner.ExitBadOptions}
 	}
+	shard, err := shardOption(cmd)
+	if err != nil {
+		fmt.Fprintf(stderr, "ERROR! %v\n", err)
+		return exitError{runner.ExitBadOptions}
+	}
 	if cmd.Int("forks") < 1 {
 		fmt.Fprintln(stderr, "ERROR! The number of processes (--forks) must be >= 1")
 		return exitError{runner.ExitBadOptions}
@@ -157,7 +164,7 @@ func action(ctx context.Context, cmd *cli.Command, stdin io.Reader, stdout, stde
 		return nil
 	}
 	if cmd.Bool("list-hosts") || cmd.Bool("list-tasks") || cmd.Bool("list-tags") {
-		return listPlays(stdout, inv, books, paths, cmd)
+		return listPlays(stdout, inv, books, paths, cmd, shard)
 	}
 
 	opts := runner.Options{
@@ -200,6 +207,17 @@ func action(ctx context.Context, cmd *cli.Command, stdin io.Reader, stdout, stde
 		opts.BecomePassword = pass
 	}
 
+	if shard != nil {
+		opts.Shard = shard.keeps
+		empty, err := emptyShard(shard, inv, opts.Limit, stderr)
+		if err != nil {
+			printError(stderr, err)
+			return exitError{runner.ExitError}
+		}
+		if empty {
+			books = nil // the reports are still written, for the merge step
+		}
+	}
 	return runPlaybooks(ctx, cmd, opts, books, paths, stdout, stderr)
 }
 
@@ -314,7 +332,7 @@ func printError(w io.Writer, err error) {
 }
 
 // listPlays prints --list-hosts / --list-tasks / --list-tags like ansible-playbook.
-func listPlays(w io.Writer, inv *inventory.Inventory, books []*playbooks.Playbook, paths []string, cmd *cli.Command) error {
+func listPlays(w io.Writer, inv *inventory.Inventory, books []*playbooks.Playbook, paths []string, cmd *cli.Command, shard *shard) error {
 	for i, pb := range books {
 		fmt.Fprintf(w, "\nplaybook: %s\n", paths[i])
 		for n, play := range pb.Plays {
@@ -334,6 +352,9 @@ func listPlays(w io.Writer, inv *inventory.Inventory, books []*playbooks.Playboo
 						printError(os.Stderr, err)
 						return exitError{runner.ExitError}
 					}
+				}
+				if shard != nil {
+					hosts = slices.DeleteFunc(hosts, func(h *inventory.Host) bool { return !shard.keeps(h.Name) })
 				}
 				names := make([]string, len(hosts))
 				for i, h := range hosts {
