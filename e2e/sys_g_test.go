@@ -3,8 +3,13 @@
 package e2e
 
 import (
+	"net"
+	"net/http"
 	"os/exec"
+	"strings"
+	"sync/atomic"
 	"testing"
+	"time"
 
 	"play/lab/labtest"
 )
@@ -21,14 +26,14 @@ type timeline struct {
 	before, checked, applied               string
 }
 
-// runTimeline sets the host up, then runs site with bin under --check, for real (--diff) and
-// again, recording the state command's output between the runs. It returns the real run's output.
-func runTimeline(t *testing.T, l *labtest.Lab, bin, host, setup, site, state string) (timeline, string) {
+// runTimeline runs setup, then site with bin under --check, for real (--diff) and again,
+// recording the state command's output between the runs. It returns the real run's output.
+func runTimeline(t *testing.T, l *labtest.Lab, bin, host string, setup func(), site, state string) (timeline, string) {
 	t.Helper()
 	saved := playBin
 	playBin = bin
 	defer func() { playBin = saved }()
-	onHost(t, l, host, setup)
+	setup()
 	var tl timeline
 	tl.before = onHost(t, l, host, state)
 	run := func(args ...string) result {
@@ -47,11 +52,10 @@ func runTimeline(t *testing.T, l *labtest.Lab, bin, host, setup, site, state str
 	return tl, r.out
 }
 
-// sameAsAnsible runs the timeline under ansible-playbook and then under play, each from the
-// same setup, and fails unless both report the same changes and leave the same state; play's
-// timeline must also be the wanted one: --check changes nothing, a run changes the host into
-// applied, a second run changes nothing. It returns play's real run's output.
-func sameAsAnsible(t *testing.T, l *labtest.Lab, host, setup, site, state, applied string) string {
+// sameAsAnsible runs the timeline under ansible-playbook and then under play, each after
+// setup, and fails unless both report the same changes and leave the same state. It returns
+// play's timeline and its real run's output.
+func sameAsAnsible(t *testing.T, l *labtest.Lab, host string, setup func(), site, state string) (timeline, string) {
 	t.Helper()
 	ref, err := exec.LookPath("ansible-playbook")
 	if err != nil {
@@ -62,11 +66,22 @@ func sameAsAnsible(t *testing.T, l *labtest.Lab, host, setup, site, state, appli
 	if got != want {
 		t.Errorf("play and ansible-playbook differ:\n play     %+v\n ansible  %+v", got, want)
 	}
-	if got.checkChanged == 0 || got.runChanged == 0 || got.againChanged != 0 || got.checked != got.before || got.applied != applied {
+	return got, out
+}
+
+// wantConverged checks the usual timeline: changes under --check and on the run, none on the
+// second run, the host untouched by --check and in state applied after the run.
+func wantConverged(t *testing.T, tl timeline, applied string) {
+	t.Helper()
+	if tl.checkChanged == 0 || tl.runChanged == 0 || tl.againChanged != 0 || tl.checked != tl.before || tl.applied != applied {
 		t.Errorf("timeline %+v: want changes under --check and on the run, none again, the host untouched by --check, and state %q",
-			got, applied)
+			tl, applied)
 	}
-	return out
+}
+
+// shell is a setup that runs cmd on the host.
+func shell(t *testing.T, l *labtest.Lab, host, cmd string) func() {
+	return func() { onHost(t, l, host, cmd) }
 }
 
 func TestSysGUserExpiresAndLock(t *testing.T) {
@@ -79,7 +94,8 @@ func TestSysGUserExpiresAndLock(t *testing.T) {
   tasks:
     - user: {name: sysg, password: "$6$sysg$hash", password_lock: true, expires: 1700000000.7}
 `, nil)
-	sameAsAnsible(t, l, host, "userdel -r sysg 2>/dev/null; true", create, state, "!$6$sysg$hash:19675")
+	tl, _ := sameAsAnsible(t, l, host, shell(t, l, host, "userdel -r sysg 2>/dev/null; true"), create, state)
+	wantConverged(t, tl, "!$6$sysg$hash:19675")
 
 	modify := playbook(t, `
 - hosts: all
@@ -87,7 +103,8 @@ func TestSysGUserExpiresAndLock(t *testing.T) {
   tasks:
     - user: {name: sysg, password: "$6$other", update_password: on_create, password_lock: false, expires: -1}
 `, nil)
-	sameAsAnsible(t, l, host, "userdel -r sysg 2>/dev/null; useradd -p '!$6$sysg$hash' -e 2023-11-14 sysg", modify, state, "$6$sysg$hash:")
+	tl, _ = sameAsAnsible(t, l, host, shell(t, l, host, "userdel -r sysg 2>/dev/null; useradd -p '!$6$sysg$hash' -e 2023-11-14 sysg"), modify, state)
+	wantConverged(t, tl, "$6$sysg$hash:")
 
 	relock := playbook(t, `
 - hosts: all
@@ -95,5 +112,69 @@ func TestSysGUserExpiresAndLock(t *testing.T) {
   tasks:
     - user: {name: sysg, password: "$6$new", password_lock: true, expires: 1641650000}
 `, nil)
-	sameAsAnsible(t, l, host, "userdel -r sysg 2>/dev/null; useradd -p '$6$sysg$hash' sysg", relock, state, "!$6$new:19000")
+	tl, _ = sameAsAnsible(t, l, host, shell(t, l, host, "userdel -r sysg 2>/dev/null; useradd -p '$6$sysg$hash' sysg"), relock, state)
+	wantConverged(t, tl, "!$6$new:19000")
+}
+
+// serveFiles serves name → content on the lab's bridge until the test ends, as a real server
+// does (HEAD, If-Modified-Since: the files date from 2020), and counts the bodies it sends
+// (GET requests answered 200).
+func serveFiles(t *testing.T, files map[string]string) (url string, downloads *atomic.Int32) {
+	t.Helper()
+	ln, err := net.Listen("tcp", "10.232.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	downloads = new(atomic.Int32)
+	srv := &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		content, ok := files[r.URL.Path]
+		if !ok {
+			http.NotFound(w, r)
+			return
+		}
+		if r.Method == http.MethodGet && r.Header.Get("If-Modified-Since") == "" {
+			downloads.Add(1)
+		}
+		http.ServeContent(w, r, r.URL.Path, time.Date(2020, 1, 1, 0, 0, 0, 0, time.UTC), strings.NewReader(content))
+	})}
+	go func() { _ = srv.Serve(ln) }()
+	t.Cleanup(func() { _ = srv.Close() })
+	return "http://" + ln.Addr().String(), downloads
+}
+
+func TestSysGGetURLDownloadsOnce(t *testing.T) {
+	const host = "sysg2"
+	l := sysCHost(t, host, "curl")
+	url, downloads := serveFiles(t, map[string]string{"/app.tar": "payload\n"})
+	state := "{ stat -c '%a %s' /srv/g/app.tar && cat /srv/g/app.tar; } 2>/dev/null; true"
+	site := func(args string) string {
+		return playbook(t, `
+- hosts: all
+  gather_facts: false
+  tasks:
+    - get_url: {url: `+url+`/app.tar, dest: /srv/g/app.tar, `+args+`}
+`, nil)
+	}
+	// Fresh: --check asks with HEAD, the run downloads once, the second run gets 304.
+	reset := func(content string) func() {
+		return func() {
+			onHost(t, l, host, "rm -rf /srv/g && mkdir -p /srv/g"+content)
+			downloads.Store(0)
+		}
+	}
+	tl, _ := sameAsAnsible(t, l, host, reset(""), site("mode: '0640'"), state)
+	wantConverged(t, tl, "640 8\npayload")
+	if n := downloads.Load(); n != 1 {
+		t.Errorf("play downloaded %d times, want once", n)
+	}
+
+	// Forced onto the same content: --check reports a change (HEAD cannot compare, as in
+	// Ansible), the run downloads once, finds the same content and changes nothing.
+	tl, _ = sameAsAnsible(t, l, host, reset(" && echo payload > /srv/g/app.tar"), site("force: true"), state)
+	if want := (timeline{checkChanged: 1, before: "644 8\npayload", checked: "644 8\npayload", applied: "644 8\npayload"}); tl != want {
+		t.Errorf("forced onto the same content: %+v, want %+v", tl, want)
+	}
+	if n := downloads.Load(); n != 2 {
+		t.Errorf("play downloaded %d times in two real runs, want 2", n)
+	}
 }

@@ -6,16 +6,20 @@ import (
 	"path"
 	"regexp"
 	"strings"
+
+	"play/connection"
 )
 
 func init() {
 	Register(Info{Name: "get_url", New: func() Module { return &GetURL{} }})
 }
 
-// GetURL downloads a file on the host with the host's curl (or wget). The
-// observation streams the download into a temporary file only to checksum
-// it, so check mode knows whether the file would change; the apply step
-// downloads again beside dest and renames it into place.
+// GetURL downloads a file on the host with the host's curl (or wget), once per run. The
+// observation checks dest (and its checksum when one is given) and asks the server with a HEAD
+// request, conditional on dest's mtime like Ansible's If-Modified-Since, whether there is
+// anything to fetch; the step downloads beside dest, compares, and renames the download into
+// place or discards it when dest already has that content. As with Ansible in check mode, a
+// server that answers the HEAD request with 200 makes --check report a change.
 type GetURL struct {
 	FileAttrs
 	// URL is the http, https or ftp URL to download.
@@ -65,8 +69,7 @@ func (g *GetURL) request() *httpRequest {
 
 // Plan implements Module.
 func (g *GetURL) Plan(ctx context.Context, env *Env) (*Plan, error) {
-	req := g.request()
-	s, err := g.observe(ctx, env.Host, req)
+	s, err := g.observe(ctx, env.Host)
 	if err != nil {
 		return nil, err
 	}
@@ -81,29 +84,33 @@ func (g *GetURL) probes() []Probe {
 // target is dest, or the URL's file name in it when dest is a directory.
 func (g *GetURL) target() string { return path.Join(g.Dest, urlFilename(g.URL)) }
 
-// observe probes dest (and dest/<name>) and, unless a matching checksum
-// makes it pointless, downloads to a temporary file to checksum it.
-func (g *GetURL) observe(ctx context.Context, host Host, req *httpRequest) (Sections, error) {
+// conditional makes req ask only for a newer file than an existing dest (in $dest), as
+// Ansible does unless forced or given a checksum, and returns the shell that picks the file.
+func (g *GetURL) conditional(req *httpRequest) string {
+	if g.Force || g.digest != "" {
+		return ""
+	}
+	req.IfModifiedSinceVar = "ims"
+	return `if [ -f "$dest" ]; then ims=$dest; fi` + "\n"
+}
+
+// observe probes dest (and dest/<name>) and, unless a matching checksum makes it pointless,
+// sends the HEAD request with curl (a host with only wget leaves the question to the step).
+func (g *GetURL) observe(ctx context.Context, host Host) (Sections, error) {
+	req := g.request()
+	req.Method, req.WgetFallback = "HEAD", false
 	var b strings.Builder
-	b.WriteString(`body=$(mktemp) && hdrs=$(mktemp) || exit 1
-trap 'rm -f -- "$body" "$hdrs"' EXIT
-`)
+	b.WriteString("export LC_ALL=C\nbody=/dev/null; hdrs=$(mktemp) || exit 1\ntrap 'rm -f -- \"$hdrs\"' EXIT\n")
 	fmt.Fprintf(&b, "%s\n%s", section("probe"), probeScript(g.probes()))
 	fmt.Fprintf(&b, "dest=%s; [ -d \"$dest\" ] && dest=%s\n", Quote(g.Dest), Quote(g.target()))
 	if g.digest != "" && !g.Force {
 		fmt.Fprintf(&b, "if [ -f \"$dest\" ] && [ \"$(%ssum < \"$dest\" | cut -d' ' -f1)\" = %s ]; then %s; exit 0; fi\n", g.algorithm, Quote(g.digest), section("matches"))
 	}
-	if !g.Force && g.digest == "" {
-		b.WriteString(`if [ -f "$dest" ]; then ims=$dest; fi` + "\n")
-		req.IfModifiedSinceVar = "ims"
-	}
+	b.WriteString(g.conditional(req))
+	b.WriteString("command -v curl >/dev/null || exit 0\n")
 	b.WriteString(req.script())
-	fmt.Fprintf(&b, "%s; echo \"$st\"\n", section("status"))
-	fmt.Fprintf(&b, "%s; sha1sum < \"$body\" | cut -d' ' -f1\n%s; wc -c < \"$body\"\n%s; cat \"$hdrs\"\n", section("sha1"), section("size"), section("headers"))
-	if g.digest != "" {
-		fmt.Fprintf(&b, "%s; %ssum < \"$body\" | cut -d' ' -f1\n", section("digest"), g.algorithm)
-	}
-	res, err := host.Run(ctx, "export LC_ALL=C\n"+b.String(), req.stdin())
+	fmt.Fprintf(&b, "%s; echo \"$st\"\n%s; cat \"$hdrs\"\n", section("status"), section("headers"))
+	res, err := host.Run(ctx, b.String(), req.stdin())
 	if err != nil {
 		return nil, err
 	}
@@ -113,7 +120,7 @@ trap 'rm -f -- "$body" "$hdrs"' EXIT
 	return parseSections(string(res.Stdout)), nil
 }
 
-// plan decides from the observation whether dest gets the download.
+// plan decides from the observation whether the step downloads.
 func (g *GetURL) plan(s Sections) (*Plan, error) {
 	pr, err := parseProbe([]byte(s["probe"]), g.probes())
 	if err != nil {
@@ -127,31 +134,27 @@ func (g *GetURL) plan(s Sections) (*Plan, error) {
 	if s.Has("matches") {
 		return g.planAttrs(p, dest, "file already exists")
 	}
-	resp, err := parseResponse(s["status"], s["headers"])
-	if err != nil {
-		return nil, err
+	if s.Has("status") {
+		resp, err := parseResponse(s["status"], s["headers"])
+		if err != nil {
+			return nil, err
+		}
+		p.Result["status_code"] = resp.Status
+		switch {
+		case resp.Status == 304:
+			p.Msg = notModified
+			return p, nil
+		case resp.Status == 405 || resp.Status == 501:
+			// The server does not answer HEAD: only the download can tell.
+		case resp.Status < 200 || resp.Status > 299:
+			return nil, &Failure{Msg: "Request failed", Result: map[string]any{"status_code": resp.Status, "response": fmt.Sprintf("HTTP Error %d: %s", resp.Status, resp.Reason), "url": g.URL, "dest": dest.Path}}
+		}
 	}
-	p.Result["status_code"] = resp.Status
-	if resp.Status == 304 {
-		p.Msg = "HTTP Error 304: Not Modified"
-		return p, nil
-	}
-	if resp.Status < 200 || resp.Status > 299 {
-		return nil, &Failure{Msg: "Request failed", Result: map[string]any{"status_code": resp.Status, "response": fmt.Sprintf("HTTP Error %d: %s", resp.Status, resp.Reason), "url": g.URL, "dest": dest.Path}}
-	}
-	if g.digest != "" && s.Line("digest") != g.digest {
-		return nil, &Failure{Msg: fmt.Sprintf("The checksum for %s did not match %s; it was %s.", dest.Path, g.digest, s.Line("digest"))}
-	}
-	size := s.Line("size")
-	p.Result["checksum_src"] = s.Line("sha1")
-	msg := fmt.Sprintf("OK (%s bytes)", size)
-	if resp.Reason != "" && resp.Reason != "OK" {
-		msg = resp.Reason
-	}
+	attrs := &attrPlan{}
 	if dest.Exists {
 		p.Result["checksum_dest"] = dest.Checksum
-		if dest.Checksum == s.Line("sha1") {
-			return g.planAttrs(p, dest, msg)
+		if attrs, err = g.FileAttrs.plan(dest); err != nil {
+			return nil, err
 		}
 	} else if !pr.Files[2].Exists {
 		return nil, Failf("Destination %s does not exist", path.Dir(dest.Path))
@@ -160,11 +163,8 @@ func (g *GetURL) plan(s Sections) (*Plan, error) {
 	if err != nil {
 		return nil, err
 	}
-	p.Msg = msg
-	p.Steps = []Step{g.downloadStep(dest, mode)}
-	if g.Backup && dest.Exists {
-		p.Finish = finishBackup("backup_file")
-	}
+	p.Steps = []Step{g.downloadStep(dest, mode, attrs)}
+	p.Finish = g.finish(attrs.changed())
 	after := pr.User
 	if dest.Exists {
 		after = *dest
@@ -173,8 +173,43 @@ func (g *GetURL) plan(s Sections) (*Plan, error) {
 	for k, v := range fileResult(after) {
 		p.Result[k] = v
 	}
-	p.Result["size"] = atoiOr(size, 0)
+	delete(p.Result, "size") // known once downloaded
 	return p, nil
+}
+
+// notModified is Ansible's msg for a 304 answer.
+const notModified = "HTTP Error 304: Not Modified"
+
+// finish reads the download step's output: the file is changed unless dest already had the
+// content (and its attributes) or the server had nothing newer.
+func (g *GetURL) finish(attrsChanged bool) func([]connection.Result) (map[string]any, error) {
+	return func(outs []connection.Result) (map[string]any, error) {
+		out := outs[0]
+		if out.RC != 0 {
+			return nil, &Failure{Msg: strings.TrimSpace(string(out.Stderr)), Result: map[string]any{"url": g.URL, "dest": g.Dest}}
+		}
+		s := parseSections(string(out.Stdout))
+		resp, err := parseResponse(s["status"], s["headers"])
+		if err != nil {
+			return nil, err
+		}
+		res := map[string]any{"status_code": resp.Status}
+		if resp.Status == 304 {
+			res["changed"], res["msg"] = false, notModified
+			return res, nil
+		}
+		size := s.Line("size")
+		res["msg"] = fmt.Sprintf("OK (%s bytes)", size)
+		if resp.Reason != "" && resp.Reason != "OK" {
+			res["msg"] = resp.Reason
+		}
+		res["checksum_src"], res["size"] = s.Line("sha1"), atoiOr(size, 0)
+		res["changed"] = !s.Has("same") || attrsChanged
+		if b, ok := strings.CutPrefix(s.Line("backup"), "backup_file="); ok {
+			res["backup_file"] = b
+		}
+		return res, nil
+	}
 }
 
 // planAttrs fixes mode, owner and group of an already right file.
@@ -205,18 +240,27 @@ func (g *GetURL) writeMode(dest *FileState, umask uint32) (uint32, error) {
 	return newFileMode(g.FileAttrs, umask)
 }
 
-// downloadStep downloads beside dest, checks the checksum, sets the
-// attributes and renames the file into place.
-func (g *GetURL) downloadStep(dest *FileState, mode uint32) Step {
+// downloadStep downloads beside dest, checks the checksum and, unless dest already has the
+// content (then only its attributes are fixed), sets the attributes and renames the file into
+// place. It prints the response and the download's sha1 and size as sections.
+func (g *GetURL) downloadStep(dest *FileState, mode uint32, attrs *attrPlan) Step {
 	req := g.request()
 	var b strings.Builder
-	fmt.Fprintf(&b, "dest=%s\nbody=$(mktemp %s) && hdrs=$(mktemp) || exit 1\ntrap 'rm -f -- \"$body\" \"$hdrs\"' EXIT\n",
+	fmt.Fprintf(&b, "export LC_ALL=C\ndest=%s\nbody=$(mktemp %s) && hdrs=$(mktemp) || exit 1\ntrap 'rm -f -- \"$body\" \"$hdrs\"' EXIT\n",
 		Quote(dest.Path), Quote(path.Dir(dest.Path)+"/.play.XXXXXX"))
+	b.WriteString(g.conditional(req))
 	b.WriteString(req.script())
-	b.WriteString(`case $st in 2*) ;; *) echo "Request failed: HTTP status ${st%% *}" >&2; exit 1;; esac` + "\n")
+	fmt.Fprintf(&b, "%s; echo \"$st\"; %s; cat \"$hdrs\"\n", section("status"), section("headers"))
+	b.WriteString(`case $st in 304*) exit 0;; 2*) ;; *) echo "Request failed: HTTP status ${st%% *}" >&2; exit 1;; esac` + "\n")
+	fmt.Fprintf(&b, "sum=$(sha1sum < \"$body\" | cut -d' ' -f1); %s; echo \"$sum\"; %s; wc -c < \"$body\"\n", section("sha1"), section("size"))
 	if g.digest != "" {
-		fmt.Fprintf(&b, "sum=$(%ssum < \"$body\" | cut -d' ' -f1)\n[ \"$sum\" = %[2]s ] || { echo \"The checksum for $dest did not match \"%[2]s\"; it was $sum.\" >&2; exit 1; }\n", g.algorithm, Quote(g.digest))
+		fmt.Fprintf(&b, "d=$(%ssum < \"$body\" | cut -d' ' -f1)\n[ \"$d\" = %[2]s ] || { echo \"The checksum for $dest did not match \"%[2]s\"; it was $d.\" >&2; exit 1; }\n", g.algorithm, Quote(g.digest))
 	}
+	fmt.Fprintf(&b, "if [ -f \"$dest\" ] && [ \"$(sha1sum < \"$dest\" | cut -d' ' -f1)\" = \"$sum\" ]; then\n  %s\n", section("same"))
+	if sc := attrs.script(false); sc != "" {
+		fmt.Fprintf(&b, "  %s || exit 1\n", sc)
+	}
+	b.WriteString("  exit 0\nfi\n")
 	b.WriteString(`if [ -e "$dest" ]; then chown --reference="$dest" -- "$body" 2>/dev/null; fi` + "\n")
 	if g.Owner != "" {
 		fmt.Fprintf(&b, "chown -- %s \"$body\" || exit 1\n", Quote(g.Owner))
@@ -226,7 +270,7 @@ func (g *GetURL) downloadStep(dest *FileState, mode uint32) Step {
 	}
 	fmt.Fprintf(&b, "chmod -- %s \"$body\" || exit 1\n", chmodArg(mode))
 	if g.Backup && dest.Exists {
-		b.WriteString(backupScript)
+		fmt.Fprintf(&b, "%s\n%s", section("backup"), backupScript)
 	}
 	b.WriteString("mv -f -- \"$body\" \"$dest\" || exit 1\n")
 	return Step{Script: b.String(), Stdin: req.stdin()}
