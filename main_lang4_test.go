@@ -90,3 +90,58 @@ PLAY RECAP ***`)
 		t.Errorf("recap %v", got)
 	}
 }
+
+// import_role inside a file include_tasks reads at run time brings that
+// role's handlers (notify works), and its tasks stay that role's even when
+// a role's include_tasks reads the file; as ansible-playbook 2.14.
+func TestImportRoleInIncludedFileKeepsHandlers(t *testing.T) {
+	dir := project(t, map[string]string{
+		"hosts":                      localHosts,
+		"roles/w/tasks/main.yml":     "- name: w task\n  command: \"true\"\n  notify: w handler\n",
+		"roles/w/handlers/main.yml":  "- name: w handler\n  debug: msg=handled\n",
+		"roles/outer/tasks/main.yml": "- include_tasks: more.yml\n",
+		"roles/outer/tasks/more.yml": "- import_role: name=w\n- name: outer more\n  debug: msg=\"{{ role_name }}\"\n",
+		"tasks/inc.yml":              "- import_role: name=w\n",
+		"site.yml": `- hosts: all
+  gather_facts: false
+  roles: [outer]
+  tasks:
+    - include_tasks: tasks/inc.yml
+`,
+	})
+	wantOutput(t, playIn(t, dir), 0, `
+TASK [outer : include_tasks] ***************************************************
+included: DIR/roles/outer/tasks/more.yml for a, b
+
+TASK [w : w task] **************************************************************
+changed: [a]
+changed: [b]
+
+TASK [outer : outer more] ******************************************************
+ok: [a] => {
+    "msg": "outer"
+}
+ok: [b] => {
+    "msg": "outer"
+}
+
+TASK [include_tasks] ***********************************************************
+included: DIR/tasks/inc.yml for a, b
+
+TASK [w : w task] **************************************************************
+changed: [a]
+changed: [b]
+
+RUNNING HANDLER [w : w handler] ************************************************
+ok: [a] => {
+    "msg": "handled"
+}
+ok: [b] => {
+    "msg": "handled"
+}
+
+PLAY RECAP *********************************************************************
+a                          : ok=6    changed=2    unreachable=0    failed=0    skipped=0    rescued=0    ignored=0   
+b                          : ok=6    changed=2    unreachable=0    failed=0    skipped=0    rescued=0    ignored=0   
+`)
+}

@@ -27,16 +27,21 @@ func Load(path string) (*Playbook, error) {
 }
 
 // ParseTasksFile reads a tasks file (a YAML list of tasks, as used by
-// include_tasks and import_tasks).
-func ParseTasksFile(path string) ([]*Task, error) {
+// include_tasks) and the handlers of the roles its import_role tasks
+// import. Roles are searched from playbookDir (the file's own directory
+// when empty).
+func ParseTasksFile(path, playbookDir string) (tasks, handlers []*Task, err error) {
 	p := &problems{}
 	src := newSource(p, path)
-	ld := &loader{problems: p, cur: &playRoles{baseDir: src.dir}}
-	tasks := ld.tasksFile(src, nil, taskContext{})
-	if err := p.err(); err != nil {
-		return nil, err
+	if playbookDir == "" {
+		playbookDir = src.dir
 	}
-	return tasks, nil
+	ld := &loader{problems: p, cur: &playRoles{baseDir: playbookDir}}
+	tasks = ld.tasksFile(src, nil, taskContext{})
+	if err := p.err(); err != nil {
+		return nil, nil, err
+	}
+	return tasks, ld.cur.handlers, nil
 }
 
 // ReadVarsFile reads a YAML or JSON vars file whose top level is a mapping.

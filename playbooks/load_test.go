@@ -293,14 +293,14 @@ func TestNotify(t *testing.T) {
 
 func TestParseTasksFile(t *testing.T) {
 	dir := writeFiles(t, map[string]string{"tasks.yml": "- debug: msg=a\n- block:\n    - debug: msg=b\n  tags: t\n"})
-	tasks, err := ParseTasksFile(filepath.Join(dir, "tasks.yml"))
+	tasks, _, err := ParseTasksFile(filepath.Join(dir, "tasks.yml"), "")
 	if err != nil {
 		t.Fatal(err)
 	}
 	if len(tasks) != 2 || tasks[0].Module != "debug" || !reflect.DeepEqual(tasks[1].Block[0].Tags, []string{"t"}) {
 		t.Errorf("tasks: %+v", tasks)
 	}
-	if _, err := ParseTasksFile(filepath.Join(dir, "nope.yml")); err == nil || !strings.Contains(err.Error(), "Could not find or access") {
+	if _, _, err := ParseTasksFile(filepath.Join(dir, "nope.yml"), ""); err == nil || !strings.Contains(err.Error(), "Could not find or access") {
 		t.Errorf("missing tasks file: %v", err)
 	}
 }

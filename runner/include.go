@@ -67,11 +67,12 @@ func (r *Runner) runIncludeTasks(ctx context.Context, pc *playCtx, sc *scope, t 
 		if ctx.Err() != nil {
 			return
 		}
-		tasks, err := playbooks.ParseTasksFile(g.path)
+		tasks, handlers, err := playbooks.ParseTasksFile(g.path, firstNonEmpty(pc.play.Dir, pc.pb.Dir))
 		if err != nil {
 			r.failHosts(pc, sc, t, g.hosts, map[string]any{"reason": err.Error()})
 			continue
 		}
+		pc.addRole(nil, handlers, false)
 		blk, err := includeBlock(t, g, tasks)
 		if err != nil {
 			r.failHosts(pc, sc, t, g.hosts, map[string]any{"reason": err.Error()})
@@ -85,9 +86,13 @@ func (r *Runner) runIncludeTasks(ctx context.Context, pc *playCtx, sc *scope, t 
 }
 
 // joinRole makes the tasks a role's include_tasks reads part of that role
-// (title prefix, role vars and params, files/ and templates/), as in Ansible.
+// (title prefix, role vars and params, files/ and templates/), as in Ansible;
+// those of a role the file imports stay that role's.
 func joinRole(tasks []*playbooks.Task, includer *playbooks.Task) {
 	for _, t := range tasks {
+		if t.RoleRef != nil {
+			continue
+		}
 		t.Role, t.RoleRef, t.Dir = includer.Role, includer.RoleRef, includer.Dir
 		joinRole(t.Block, includer)
 		joinRole(t.Rescue, includer)
@@ -255,6 +260,15 @@ func (ex *execution) inclusion(vars map[string]any, key, label string) (*inclusi
 // first (a role's tasks/), then the task's, the play's and the playbook's
 // directories.
 func (ex *execution) tasksPath(file string) string {
+	p := ex.foundTasksPath(file)
+	// Absolute, as Ansible prints it in "included: ...".
+	if abs, err := filepath.Abs(p); err == nil {
+		return abs
+	}
+	return p
+}
+
+func (ex *execution) foundTasksPath(file string) string {
 	if filepath.IsAbs(file) {
 		return file
 	}
