@@ -14,6 +14,8 @@ var pgValidPrivs = map[string][]string{
 	"table":    {"SELECT", "INSERT", "UPDATE", "DELETE", "TRUNCATE", "REFERENCES", "TRIGGER"},
 	"sequence": {"SELECT", "UPDATE", "USAGE"},
 	"schema":   {"CREATE", "USAGE"},
+	"function": {"EXECUTE"},
+	"type":     {"USAGE"},
 }
 
 // pgNormalizePrivs upper-cases, expands ALL and TEMP, sorts and dedups a
@@ -48,10 +50,6 @@ func pgNormalizePrivs(objType string, privs []string) ([]string, error) {
 // privileges, so the owner holds everything and PUBLIC what PostgreSQL
 // grants it.
 func pgHeldSQL(objType, object, role string) string {
-	grantee := "0"
-	if role != "PUBLIC" {
-		grantee = fmt.Sprintf("(SELECT oid FROM pg_roles WHERE rolname = %s)", pgLiteral(role))
-	}
 	var from string
 	switch objType {
 	case "database":
@@ -67,7 +65,23 @@ func pgHeldSQL(objType, object, role string) string {
 		from = fmt.Sprintf("pg_class o JOIN pg_namespace n ON n.oid = o.relnamespace, aclexplode(coalesce(o.relacl, acldefault(%s, o.relowner))) a WHERE n.nspname = %s AND o.relname = %s",
 			pgLiteral(kind), pgLiteral(schema), pgLiteral(name))
 	}
-	return fmt.Sprintf("(SELECT coalesce(json_agg(DISTINCT a.privilege_type), '[]') FROM %s AND a.grantee = %s)", from, grantee)
+	return fmt.Sprintf("(SELECT coalesce(json_agg(DISTINCT a.privilege_type), '[]') FROM %s AND a.grantee = %s)", from, pgRoleOID(role))
+}
+
+// pgRoleOID is a SQL expression giving the role's oid (0 for PUBLIC, NULL
+// for a role that does not exist).
+func pgRoleOID(role string) string {
+	if role == "PUBLIC" {
+		return "0"
+	}
+	return fmt.Sprintf("(SELECT oid FROM pg_roles WHERE rolname = %s)", pgLiteral(role))
+}
+
+// pgACLItemsSQL is a SQL expression giving the JSON array of the privileges
+// role holds in the aclitem[] expression acl, "SELECT*" for one it may grant
+// on (as the ACL's own notation marks it).
+func pgACLItemsSQL(acl, role string) string {
+	return fmt.Sprintf("(SELECT coalesce(json_agg(DISTINCT a.privilege_type || CASE WHEN a.is_grantable THEN '*' ELSE '' END), '[]') FROM aclexplode(nullif(%s, '{}')) a WHERE a.grantee = %s)", acl, pgRoleOID(role))
 }
 
 // pgGrantee quotes a role for GRANT and REVOKE (PUBLIC is a keyword).
