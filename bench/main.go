@@ -72,14 +72,18 @@ func main() {
 	play := flag.String("play", "bin/play", "the play binary to measure")
 	out := flag.String("out", "bench/results", "directory for results.json, results.md and the chart")
 	note := flag.String("note", "", "a line about the machine's load, printed with the results")
+	rtt := flag.Duration("rtt", 0, "round-trip time to add between the tools and every host (a delaying proxy), e.g. 50ms")
 	flag.Parse()
-	if err := run(*hosts, *perTask, *only, *play, *out, *note, *repeat); err != nil {
+	if *rtt > 0 {
+		*note = strings.TrimSpace(fmt.Sprintf("%s Every host is behind a proxy that adds %s of round-trip time.", *note, *rtt))
+	}
+	if err := run(*hosts, *perTask, *only, *play, *out, *note, *repeat, *rtt); err != nil {
 		fmt.Fprintln(os.Stderr, "bench:", err)
 		os.Exit(1)
 	}
 }
 
-func run(hostList, perTask, only, play, out, note string, repeat int) error {
+func run(hostList, perTask, only, play, out, note string, repeat int, rtt time.Duration) error {
 	counts, err := ints(hostList)
 	if err != nil {
 		return fmt.Errorf("-hosts: %w", err)
@@ -92,7 +96,7 @@ func run(hostList, perTask, only, play, out, note string, repeat int) error {
 	if err != nil {
 		return err
 	}
-	b, err := newBench(play, selected, repeat)
+	b, err := newBench(play, selected, repeat, rtt)
 	if err != nil {
 		return err
 	}
@@ -142,11 +146,12 @@ type bench struct {
 	play, self   string
 	tools        []tool
 	repeat       int
+	rtt          time.Duration // added round-trip time, 0 for none
 	ctl, targets *cgroup
 	results      []*result
 }
 
-func newBench(play string, selected []tool, repeat int) (*bench, error) {
+func newBench(play string, selected []tool, repeat int, rtt time.Duration) (*bench, error) {
 	play, err := filepath.Abs(play)
 	if err != nil {
 		return nil, err
@@ -158,7 +163,7 @@ func newBench(play string, selected []tool, repeat int) (*bench, error) {
 	if err != nil {
 		return nil, err
 	}
-	b := &bench{play: play, self: self, tools: selected, repeat: repeat}
+	b := &bench{play: play, self: self, tools: selected, repeat: repeat, rtt: rtt}
 	id := strconv.Itoa(os.Getpid())
 	if b.ctl, err = newCgroup("play-bench-controller-" + id); err != nil {
 		return nil, err
@@ -181,7 +186,12 @@ func (b *bench) start(n int) (*rig, error) {
 	if err != nil {
 		return nil, err
 	}
-	r := &rig{lab: lab, dir: filepath.Join(lab.Dir, "run"), inv: filepath.Join(lab.Dir, "run", "hosts.yml"), play: b.play, self: b.self, hosts: n}
+	r := &rig{lab: lab, dir: filepath.Join(lab.Dir, "run"), inv: filepath.Join(lab.Dir, "run", "hosts.yml"), play: b.play, self: b.self, hosts: n, stopDelay: func() {}}
+	if b.rtt > 0 {
+		if r.stopDelay, err = lab.AddLatency(b.rtt); err != nil {
+			return nil, fmt.Errorf("%w (and closing the lab: %v)", err, lab.Close())
+		}
+	}
 	for _, d := range []string{r.dir, filepath.Join(r.dir, "stdin"), filepath.Join(r.dir, "cp"), filepath.Join(r.dir, "tmp")} {
 		if err = os.MkdirAll(d, 0o755); err != nil {
 			break
@@ -194,7 +204,7 @@ func (b *bench) start(n int) (*rig, error) {
 		err = lab.WriteInventory(r.inv, map[string]any{"bench_root": lab.Dir, "ansible_python_interpreter": "/usr/bin/python3"})
 	}
 	if err != nil {
-		return nil, fmt.Errorf("%w (and closing the lab: %v)", err, lab.Close())
+		return nil, fmt.Errorf("%w (and closing the lab: %v)", err, r.close())
 	}
 	return r, nil
 }
@@ -206,7 +216,7 @@ func (b *bench) deploy(n int) error {
 	if err != nil {
 		return err
 	}
-	defer r.lab.Close()
+	defer r.close()
 	playbook, err := writeDeploy(r.dir)
 	if err != nil {
 		return err
@@ -239,7 +249,7 @@ func (b *bench) perTask(k1, k2 int) error {
 	if err != nil {
 		return err
 	}
-	defer r.lab.Close()
+	defer r.close()
 	var loads []*workload
 	var res [][]*result
 	for _, k := range []int{k1, k2} {

@@ -20,6 +20,13 @@ type rig struct {
 	play  string // the play binary under test
 	self  string // this program, which is also the Go floor
 	hosts int
+	// stopDelay closes the latency proxies in front of the hosts, if any.
+	stopDelay func()
+}
+
+func (r *rig) close() error {
+	r.stopDelay()
+	return r.lab.Close()
 }
 
 // workload is what a tool is asked to do on every host.

@@ -11,6 +11,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"syscall"
 
 	"golang.org/x/crypto/ssh"
@@ -47,7 +48,7 @@ func Dial(ctx context.Context, cfg Config) (Conn, error) {
 			return nil, &UnreachableError{Host: cfg.Name, Err: err}
 		}
 	}
-	c := &sshConn{cfg: cfg, sessions: make(chan struct{}, maxSessions)}
+	c := &sshConn{cfg: cfg, sessions: make(chan struct{}, maxSessions), spare: make(chan *ssh.Session, 1)}
 	var via *ssh.Client
 	for _, hop := range append(slices.Clip(jumps), cfg) {
 		client, err := dialSSH(ctx, hop, via)
@@ -61,6 +62,7 @@ func Dial(ctx context.Context, cfg Config) (Conn, error) {
 		c.clients = append(c.clients, client)
 		via = client
 	}
+	c.openSpare()
 	return c, nil
 }
 
@@ -235,7 +237,14 @@ func (a *auth) close() {
 type sshConn struct {
 	cfg      Config
 	clients  []*ssh.Client // jump hosts first, the host itself last
-	sessions chan struct{} // bounds concurrent sessions to maxSessions
+	sessions chan struct{} // bounds open sessions (spare included) to maxSessions
+
+	// spare is a session opened ahead of time while the previous command
+	// runs: opening one costs a round trip (channel open, then confirmation)
+	// before the exec request can go, so a command that finds a spare costs
+	// one round trip instead of two. It holds a slot of sessions.
+	spare   chan *ssh.Session
+	opening atomic.Bool // a spare is being opened
 }
 
 func (c *sshConn) Exec(ctx context.Context, cmd Command) (Result, error) {
@@ -244,21 +253,82 @@ func (c *sshConn) Exec(ctx context.Context, cmd Command) (Result, error) {
 
 // start runs line with /bin/sh -c in a new session and waits for it.
 func (c *sshConn) start(ctx context.Context, line string, stdin io.Reader, stdout, stderr io.Writer) (int, error) {
-	select {
-	case c.sessions <- struct{}{}:
-		defer func() { <-c.sessions }()
-	case <-ctx.Done():
-		return -1, ctx.Err()
+	session, spare, err := c.session(ctx)
+	if err != nil {
+		return -1, err
 	}
+	defer func() { <-c.sessions }()
+	defer session.Close()
+	c.openSpare()
+	return c.runIn(ctx, session, spare, line, stdin, stdout, stderr)
+}
+
+// session returns a session to run one command in, holding a slot of
+// c.sessions: the spare if there is one, else a new one. fromSpare says it
+// was opened earlier (and may have been closed by the host since).
+func (c *sshConn) session(ctx context.Context) (s *ssh.Session, fromSpare bool, err error) {
+	select {
+	case s := <-c.spare:
+		return s, true, nil
+	default:
+	}
+	select {
+	case s := <-c.spare:
+		return s, true, nil
+	case c.sessions <- struct{}{}:
+	case <-ctx.Done():
+		return nil, false, ctx.Err()
+	}
+	s, err = c.newSession()
+	if err != nil {
+		<-c.sessions
+	}
+	return s, false, err
+}
+
+func (c *sshConn) newSession() (*ssh.Session, error) {
 	session, err := c.clients[len(c.clients)-1].NewSession()
 	if err != nil {
 		var refused *ssh.OpenChannelError
 		if errors.As(err, &refused) {
-			return -1, fmt.Errorf("%s refused a new SSH session: %w", c.cfg.Name, err)
+			return nil, fmt.Errorf("%s refused a new SSH session: %w", c.cfg.Name, err)
 		}
-		return -1, c.lost(err)
+		return nil, c.lost(err)
 	}
-	defer session.Close()
+	return session, nil
+}
+
+// openSpare opens the next command's session in the background when a
+// slot is free and no spare is there or on its way.
+func (c *sshConn) openSpare() {
+	if len(c.spare) > 0 || !c.opening.CompareAndSwap(false, true) {
+		return
+	}
+	go func() {
+		defer c.opening.Store(false)
+		select {
+		case c.sessions <- struct{}{}:
+		default:
+			return // every slot is busy: commands open their own
+		}
+		s, err := c.newSession()
+		if err != nil {
+			<-c.sessions // the next command opens its own and reports the error
+			return
+		}
+		select {
+		case c.spare <- s:
+		default:
+			s.Close()
+			<-c.sessions
+		}
+	}()
+}
+
+// runIn runs line in session. A spare the host has closed meanwhile (idle
+// timeout, MaxSessions lowered) fails to start: the command then runs in a
+// new session instead.
+func (c *sshConn) runIn(ctx context.Context, session *ssh.Session, spare bool, line string, stdin io.Reader, stdout, stderr io.Writer) (int, error) {
 	// The session may outlive a cancelled Exec (sshd keeps the channel open
 	// while the remote command's children hold its output): the gates stop
 	// it writing into the caller's buffers once we return.
@@ -267,13 +337,22 @@ func (c *sshConn) start(ctx context.Context, line string, stdin io.Reader, stdou
 	defer errGate.close()
 	session.Stdin, session.Stdout, session.Stderr = stdin, outGate, errGate
 	if err := session.Start("/bin/sh -c " + Quote(line)); err != nil {
-		return -1, c.lost(err)
+		if !spare {
+			return -1, c.lost(err)
+		}
+		fresh, err := c.newSession()
+		if err != nil {
+			return -1, err
+		}
+		defer fresh.Close()
+		return c.runIn(ctx, fresh, false, line, stdin, stdout, stderr)
 	}
 	done, exited := make(chan error, 1), make(chan struct{})
 	go func() {
 		done <- session.Wait()
 		close(exited)
 	}()
+	var err error
 	select {
 	case err = <-done:
 	case <-ctx.Done():
@@ -322,6 +401,12 @@ func signalRC(sig string) int {
 
 // Close closes the connection to the host, then those to its jump hosts.
 func (c *sshConn) Close() error {
+	select {
+	case s := <-c.spare:
+		s.Close()
+		<-c.sessions
+	default:
+	}
 	var errs []error
 	for i := len(c.clients) - 1; i >= 0; i-- {
 		if err := c.clients[i].Close(); err != nil && !errors.Is(err, net.ErrClosed) {
