@@ -209,13 +209,9 @@ func action(ctx context.Context, cmd *cli.Command, stdin io.Reader, stdout, stde
 
 	if shard != nil {
 		opts.Shard = shard.keeps
-		empty, err := emptyShard(shard, inv, opts.Limit, stderr)
-		if err != nil {
+		if err := warnEmptyShard(shard, inv, opts.Limit, stderr); err != nil {
 			printError(stderr, err)
 			return exitError{runner.ExitError}
-		}
-		if empty {
-			books = nil // the reports are still written, for the merge step
 		}
 	}
 	return runPlaybooks(ctx, cmd, opts, books, paths, stdout, stderr)

@@ -91,13 +91,13 @@ func shardOption(cmd *cli.Command) (*shard, error) {
 	return &s, err
 }
 
-// emptyShard says, on stderr, when the hosts the inventory and --limit
-// select (localhost aside) are all in other shards: such a run has nothing
-// to do, not even its localhost plays, which serve the fleet's hosts.
-func emptyShard(s *shard, inv *inventory.Inventory, limit string, stderr io.Writer) (bool, error) {
+// warnEmptyShard says, on stderr, when the hosts the inventory and --limit
+// select (localhost aside) are all in other shards. The run still goes on:
+// its localhost plays run, and may add_host hosts that are this shard's.
+func warnEmptyShard(s *shard, inv *inventory.Inventory, limit string, stderr io.Writer) error {
 	hosts, err := inv.Limit(inv.Hosts(), limit)
 	if err != nil {
-		return false, err
+		return err
 	}
 	selected, mine := 0, 0
 	for _, h := range hosts {
@@ -109,9 +109,8 @@ func emptyShard(s *shard, inv *inventory.Inventory, limit string, stderr io.Writ
 			mine++
 		}
 	}
-	if selected == 0 || mine > 0 {
-		return false, nil
+	if selected > 0 && mine == 0 {
+		fmt.Fprintf(stderr, "[WARNING]: shard %s has none of the %d hosts selected by the inventory and --limit: only localhost and the hosts add_host puts in this shard will run\n", s, selected)
 	}
-	fmt.Fprintf(stderr, "[WARNING]: shard %s has none of the %d hosts selected by the inventory and --limit: nothing to run\n", s, selected)
-	return true, nil
+	return nil
 }

@@ -57,9 +57,14 @@ func writeJSON(c *collector, stats map[string]*runner.HostStats) ([]byte, error)
 // failOnChangeMsg is the failure a changed task becomes under --fail-on-change.
 const failOnChangeMsg = "the task changed the host and --fail-on-change was given (a second run must change nothing)"
 
+// statsJSON is the recap of the hosts that ran something, as Ansible's
+// (its stats.processed): a host only looked at (hostvars) has no entry.
 func statsJSON(stats map[string]*runner.HostStats) map[string]any {
 	out := map[string]any{}
 	for host, s := range stats {
+		if *s == (runner.HostStats{}) {
+			continue
+		}
 		out[host] = map[string]int{
 			"ok": s.OK, "changed": s.Changed, "unreachable": s.Unreachable, "failures": s.Failures,
 			"skipped": s.Skipped, "rescued": s.Rescued, "ignored": s.Ignored,

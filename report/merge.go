@@ -111,6 +111,9 @@ type merger struct {
 
 func (m *merger) add(path string, plays []*play, stats map[string]*runner.HostStats) error {
 	for host, s := range stats {
+		if *s == (runner.HostStats{}) {
+			continue // written by a version that listed hosts that ran nothing
+		}
 		if prev, ok := m.statsFrom[host]; ok && host != controller {
 			return conflict(host, "a recap", prev, path)
 		}
