@@ -145,3 +145,44 @@ a                          : ok=6    changed=2    unreachable=0    failed=0    s
 b                          : ok=6    changed=2    unreachable=0    failed=0    skipped=0    rescued=0    ignored=0   
 `)
 }
+
+// The role name variables, as ansible-playbook 2.14 shows them for the
+// same files: ansible_parent_role_names/paths only under an
+// import_role/include_role made from a role (nearest first); role_names
+// and ansible_play_role_names are the play's roles (roles:, every
+// import_role, also one read at run time); ansible_role_names adds the
+// dependencies (Ansible's is a set: compared sorted).
+func TestRoleNameVariables(t *testing.T) {
+	show := `  debug: msg="{{ [ansible_parent_role_names | default('U'), ansible_parent_role_paths | default('U'), role_names, ansible_role_names | sort, ansible_play_role_names, ansible_dependent_role_names] }}"` + "\n"
+	dir := project(t, map[string]string{
+		"hosts":                     "a ansible_connection=local\n",
+		"roles/top/meta/main.yml":   "dependencies: [dep]\n",
+		"roles/top/tasks/main.yml":  "- name: top\n" + show + "- include_role: name=mid\n",
+		"roles/mid/tasks/main.yml":  "- import_role: name=leaf\n",
+		"roles/leaf/tasks/main.yml": "- name: leaf\n" + show,
+		"roles/dep/tasks/main.yml":  "- name: dep\n" + show,
+		"site.yml": `- hosts: all
+  gather_facts: false
+  roles: [top]
+  tasks:
+    - name: play
+    ` + show + `    - import_role: name=leaf
+`,
+	})
+	oneLine := strings.NewReplacer("\n", "", " ", "")
+	res := playIn(t, dir)
+	got := oneLine.Replace(res.stdout)
+	for _, want := range []string{
+		`TASK[dep:dep]***`, `"msg":["U","U",["top","leaf"],["dep","leaf","top"],["top","leaf"],["dep"]]`,
+		`TASK[top:top]***`, `"msg":["U","U",["top","leaf"],["dep","leaf","top"],["top","leaf"],["dep"]]`,
+		`TASK[leaf:leaf]***`, `"msg":[["mid","top"],["DIR/roles/mid","DIR/roles/top"],["top","leaf","leaf"],["dep","leaf","top"],["top","leaf","leaf"],["dep"]]`,
+		`TASK[play]***`, `"msg":["U","U",["top","leaf","leaf"],`,
+		`TASK[leaf:leaf]***`, `"msg":["U","U",["top","leaf","leaf"],`,
+	} {
+		i := strings.Index(got, oneLine.Replace(want))
+		if i < 0 {
+			t.Fatalf("output lacks (in order) %s:\n%s%s", want, res.stdout, res.stderr)
+		}
+		got = got[i:]
+	}
+}

@@ -26,22 +26,34 @@ func Load(path string) (*Playbook, error) {
 	return pb, nil
 }
 
+// Included is what a dynamic include reads at run time: its tasks (for
+// include_role, one block whose RoleRef is the role), the roles its
+// import_role tasks use, and the handlers of the roles read.
+type Included struct {
+	Tasks    []*Task
+	Roles    []*Role
+	Handlers []*Task
+}
+
 // ParseTasksFile reads a tasks file (a YAML list of tasks, as used by
-// include_tasks) and the handlers of the roles its import_role tasks
-// import. Roles are searched from playbookDir (the file's own directory
-// when empty).
-func ParseTasksFile(path, playbookDir string) (tasks, handlers []*Task, err error) {
+// include_tasks). Roles are searched from playbookDir (the file's own
+// directory when empty); in is the role whose include_tasks reads the file,
+// if any.
+func ParseTasksFile(path, playbookDir string, in *Role) (*Included, error) {
 	p := &problems{}
 	src := newSource(p, path)
 	if playbookDir == "" {
 		playbookDir = src.dir
 	}
 	ld := &loader{problems: p, cur: &playRoles{baseDir: playbookDir}}
-	tasks = ld.tasksFile(src, nil, taskContext{})
-	if err := p.err(); err != nil {
-		return nil, nil, err
+	if in != nil {
+		ld.cur.reading = []*Role{in}
 	}
-	return tasks, ld.cur.handlers, nil
+	tasks := ld.tasksFile(src, nil, taskContext{})
+	if err := p.err(); err != nil {
+		return nil, err
+	}
+	return &Included{Tasks: tasks, Roles: ld.cur.public, Handlers: ld.cur.handlers}, nil
 }
 
 // ReadVarsFile reads a YAML or JSON vars file whose top level is a mapping.

@@ -293,15 +293,36 @@ func TestNotify(t *testing.T) {
 
 func TestParseTasksFile(t *testing.T) {
 	dir := writeFiles(t, map[string]string{"tasks.yml": "- debug: msg=a\n- block:\n    - debug: msg=b\n  tags: t\n"})
-	tasks, _, err := ParseTasksFile(filepath.Join(dir, "tasks.yml"), "")
+	file, err := ParseTasksFile(filepath.Join(dir, "tasks.yml"), "", nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(tasks) != 2 || tasks[0].Module != "debug" || !reflect.DeepEqual(tasks[1].Block[0].Tags, []string{"t"}) {
+	if tasks := file.Tasks; len(tasks) != 2 || tasks[0].Module != "debug" || !reflect.DeepEqual(tasks[1].Block[0].Tags, []string{"t"}) {
 		t.Errorf("tasks: %+v", tasks)
 	}
-	if _, _, err := ParseTasksFile(filepath.Join(dir, "nope.yml"), ""); err == nil || !strings.Contains(err.Error(), "Could not find or access") {
+	if _, err := ParseTasksFile(filepath.Join(dir, "nope.yml"), "", nil); err == nil || !strings.Contains(err.Error(), "Could not find or access") {
 		t.Errorf("missing tasks file: %v", err)
+	}
+}
+
+// A tasks file read inside a role imports roles found from the playbook's
+// directory; they are included by that role and bring their handlers.
+func TestParseTasksFileImportsRoles(t *testing.T) {
+	dir := writeFiles(t, map[string]string{
+		"tasks/inc.yml":             "- import_role: name=w\n",
+		"roles/w/tasks/main.yml":    "- debug: msg=w\n",
+		"roles/w/handlers/main.yml": "- name: wh\n  debug: msg=h\n",
+	})
+	in := &Role{Name: "outer", Path: filepath.Join(dir, "roles/outer")}
+	file, err := ParseTasksFile(filepath.Join(dir, "tasks/inc.yml"), dir, in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(file.Roles) != 1 || file.Roles[0].Name != "w" || len(file.Handlers) != 1 || file.Handlers[0].Name != "wh" {
+		t.Fatalf("roles %+v handlers %+v", file.Roles, file.Handlers)
+	}
+	if got := file.Roles[0].Includers(); len(got) != 1 || got[0] != in {
+		t.Errorf("includers %v, want [outer]", got)
 	}
 }
 

@@ -35,7 +35,10 @@ type Role struct {
 	PublicVars     map[string]any
 
 	parent *Role
-	deps   []*Role
+	// includer is the role whose import_role or include_role task used
+	// this one (nil for roles: entries and dependencies).
+	includer *Role
+	deps     []*Role
 	own    roleVars
 	key    string // identity for running a role once per play
 }
@@ -71,6 +74,9 @@ type playRoles struct {
 	public   []*Role
 	handlers []*Task
 	stack    []string // role paths being read, to report dependency cycles
+	// reading are the roles whose tasks are being read, the innermost
+	// last: an import_role there is included by it.
+	reading []*Role
 }
 
 // roleKeywords are the keywords of a roles: entry; its other keys are
@@ -103,9 +109,7 @@ func (ld *loader) roles(src *source, n *yaml.Node, ctx taskContext) []*Task {
 			continue
 		}
 		if r, b := ld.useRole(spec, nil, ctx); b != nil {
-			if !b.RoleRepeat {
-				ld.cur.public = append(ld.cur.public, r)
-			}
+			ld.cur.public = append(ld.cur.public, r)
 			out = append(out, b)
 		}
 	}
@@ -202,12 +206,14 @@ func (ld *loader) useRole(spec roleSpec, parent *Role, ctx taskContext) (*Role, 
 			children = append(children, b)
 		}
 	}
+	ld.cur.reading = append(ld.cur.reading, r)
 	tasks := ld.roleTasks(path, "tasks", spec, ctx)
-	walk(tasks, func(t *Task) { t.Role, t.RoleRef, t.Dir = r.Name, r, r.Path })
+	ld.cur.reading = ld.cur.reading[:len(ld.cur.reading)-1]
+	r.Adopt(tasks)
 	if !repeat {
 		r.settle()
 		handlers := ld.roleTasks(path, "handlers", spec, ctx.handlers())
-		walk(handlers, func(t *Task) { t.Role, t.RoleRef, t.Dir = r.Name, r, r.Path })
+		r.Adopt(handlers)
 		ld.cur.handlers = append(ld.cur.handlers, handlers...)
 	}
 	b := spec.block
@@ -230,6 +236,46 @@ func (ld *loader) firstUse(key string, spec roleSpec, meta roleMetadata) *Role {
 		}
 	}
 	return nil
+}
+
+// Adopt makes tasks part of r (title prefix, role variables, files/ and
+// templates/); the blocks of roles they import stay those roles'.
+func (r *Role) Adopt(tasks []*Task) {
+	for _, t := range tasks {
+		if t.RoleRef != nil && t.RoleRef != r {
+			continue
+		}
+		t.Role, t.RoleRef, t.Dir = r.Name, r, r.Path
+		r.Adopt(t.Block)
+		r.Adopt(t.Rescue)
+		r.Adopt(t.Always)
+	}
+}
+
+// Dependencies are the roles r depends on, directly or not, each after its
+// own dependencies (Ansible's get_all_dependencies).
+func (r *Role) Dependencies() []*Role {
+	var out []*Role
+	for _, d := range r.deps {
+		out = append(append(out, d.Dependencies()...), d)
+	}
+	return out
+}
+
+// Includers are the roles whose import_role or include_role tasks led to
+// r (a dependency: to the role depending on it), the nearest first:
+// ansible_parent_role_names.
+func (r *Role) Includers() []*Role {
+	var out []*Role
+	for x := r; x != nil; {
+		if x.includer == nil {
+			x = x.parent
+			continue
+		}
+		out = append(out, x.includer)
+		x = x.includer
+	}
+	return out
 }
 
 // roleKey identifies a role use: the same role with the same parameters,

@@ -69,6 +69,9 @@ func (ld *loader) importRole(src *source, t *Task, ctx taskContext) []*Task {
 	if b == nil {
 		return nil
 	}
+	if n := len(ld.cur.reading); n > 0 {
+		r.includer = ld.cur.reading[n-1]
+	}
 	ld.cur.public = append(ld.cur.public, r)
 	return []*Task{b}
 }
@@ -109,15 +112,16 @@ type RoleRequest struct {
 }
 
 // IncludeRole reads a role for include_role: a block holding its
-// dependencies' tasks and its own (block.RoleRef is the role), and its
-// handlers.
-func IncludeRole(req RoleRequest) (*Task, []*Task, error) {
+// dependencies' tasks and its own (block.RoleRef is the role), the roles
+// its tasks import, and the handlers of them all.
+func IncludeRole(req RoleRequest) (*Included, error) {
 	p := &problems{}
 	ld := &loader{problems: p, cur: &playRoles{baseDir: req.PlaybookDir}}
 	spec := roleSpec{name: req.Name, at: req.At, from: req.From, block: &Task{Pos: req.At}}
-	_, b := ld.useRole(spec, req.Parent, taskContext{})
+	r, b := ld.useRole(spec, req.Parent, taskContext{})
 	if err := p.err(); err != nil {
-		return nil, nil, err
+		return nil, err
 	}
-	return b, ld.cur.handlers, nil
+	r.includer = req.Parent
+	return &Included{Tasks: []*Task{b}, Roles: ld.cur.public, Handlers: ld.cur.handlers}, nil
 }

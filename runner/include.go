@@ -67,36 +67,22 @@ func (r *Runner) runIncludeTasks(ctx context.Context, pc *playCtx, sc *scope, t 
 		if ctx.Err() != nil {
 			return
 		}
-		tasks, handlers, err := playbooks.ParseTasksFile(g.path, firstNonEmpty(pc.play.Dir, pc.pb.Dir))
+		file, err := playbooks.ParseTasksFile(g.path, firstNonEmpty(pc.play.Dir, pc.pb.Dir), t.RoleRef)
 		if err != nil {
 			r.failHosts(pc, sc, t, g.hosts, map[string]any{"reason": err.Error()})
 			continue
 		}
-		pc.addRole(nil, handlers, false)
-		blk, err := includeBlock(t, g, tasks)
+		pc.addIncluded(file)
+		blk, err := includeBlock(t, g, file.Tasks)
 		if err != nil {
 			r.failHosts(pc, sc, t, g.hosts, map[string]any{"reason": err.Error()})
 			continue
 		}
 		if t.RoleRef != nil {
-			joinRole([]*playbooks.Task{blk}, t)
+			// A role's include_tasks reads tasks of that role, as in Ansible.
+			t.RoleRef.Adopt([]*playbooks.Task{blk})
 		}
 		r.runTasks(ctx, pc, sc.pushInclude(blk, g), blk.Block)
-	}
-}
-
-// joinRole makes the tasks a role's include_tasks reads part of that role
-// (title prefix, role vars and params, files/ and templates/), as in Ansible;
-// those of a role the file imports stay that role's.
-func joinRole(tasks []*playbooks.Task, includer *playbooks.Task) {
-	for _, t := range tasks {
-		if t.RoleRef != nil {
-			continue
-		}
-		t.Role, t.RoleRef, t.Dir = includer.Role, includer.RoleRef, includer.Dir
-		joinRole(t.Block, includer)
-		joinRole(t.Rescue, includer)
-		joinRole(t.Always, includer)
 	}
 }
 

@@ -43,6 +43,15 @@ func (pc *playCtx) addRole(role *playbooks.Role, handlers []*playbooks.Task, pub
 	}
 }
 
+// addIncluded adds what an include read: its roles' handlers, and the
+// roles it imports, which join the play's as Ansible's import_role.
+func (pc *playCtx) addIncluded(inc *playbooks.Included) {
+	pc.addRole(nil, inc.Handlers, false)
+	for _, role := range inc.Roles {
+		pc.addRole(role, nil, true)
+	}
+}
+
 // playRoles are the roles whose defaults and vars every task of the play
 // sees: those used statically, then those include_role made public.
 func (pc *playCtx) playRoles() []*playbooks.Role {
@@ -69,14 +78,26 @@ func (pc *playCtx) addRoleDefaults(v map[string]any, t *playbooks.Task) {
 }
 
 // addRoleVars sets the role vars level (above vars_files): the play's
-// roles' vars/, then the task's role's vars with role_name and role_path.
+// roles' vars/, then the task's role's vars with role_name and role_path;
+// and the names of the play's roles.
 func (pc *playCtx) addRoleVars(v map[string]any, t *playbooks.Task) {
-	var names []any
+	names, deps := []any{}, []any{}
 	for _, role := range pc.playRoles() {
 		maps.Copy(v, role.PublicVars)
 		names = append(names, role.Name)
+		for _, d := range role.Dependencies() {
+			deps = appendNew(deps, d.Name)
+		}
 	}
 	v["role_names"] = names
+	v["ansible_play_role_names"] = names
+	v["ansible_dependent_role_names"] = deps
+	// Ansible's is a set (no order): play roles, then dependencies, once each.
+	all := []any{}
+	for _, n := range append(slices.Clone(names), deps...) {
+		all = appendNew(all, n)
+	}
+	v["ansible_role_names"] = all
 	if t == nil || t.RoleRef == nil {
 		return
 	}
@@ -86,11 +107,29 @@ func (pc *playCtx) addRoleVars(v map[string]any, t *playbooks.Task) {
 	v["ansible_role_name"] = t.RoleRef.Name
 }
 
-// addRoleParams sets the role params level (above set_fact).
+// addRoleParams sets the role params level (above set_fact), with the
+// roles whose import_role/include_role led to the task's role, nearest
+// first (set only then, as Ansible's include params).
 func addRoleParams(v map[string]any, t *playbooks.Task) {
-	if t != nil && t.RoleRef != nil {
-		maps.Copy(v, t.RoleRef.Params)
+	if t == nil || t.RoleRef == nil {
+		return
 	}
+	maps.Copy(v, t.RoleRef.Params)
+	if parents := t.RoleRef.Includers(); len(parents) > 0 {
+		names, paths := make([]any, len(parents)), make([]any, len(parents))
+		for i, p := range parents {
+			names[i], paths[i] = p.Name, p.Path
+		}
+		v["ansible_parent_role_names"], v["ansible_parent_role_paths"] = names, paths
+	}
+}
+
+// appendNew appends s unless list holds it.
+func appendNew(list []any, s any) []any {
+	if slices.Contains(list, s) {
+		return list
+	}
+	return append(list, s)
 }
 
 func isIncludeRole(t *playbooks.Task) bool { return actionName(t) == "include_role" }
@@ -113,14 +152,15 @@ func (r *Runner) runIncludeRole(ctx context.Context, pc *playCtx, sc *scope, t *
 		if ctx.Err() != nil {
 			return
 		}
-		blk, handlers, err := playbooks.IncludeRole(*g.role)
+		inc, err := playbooks.IncludeRole(*g.role)
 		if err != nil {
 			r.failHosts(pc, sc, t, g.hosts, map[string]any{"msg": err.Error()})
 			continue
 		}
 		public, _ := modules.ToBool(g.args["public"])
-		pc.addRole(blk.RoleRef, handlers, public)
-		outer, err := includeBlock(t, g, []*playbooks.Task{blk})
+		pc.addIncluded(inc)
+		pc.addRole(inc.Tasks[0].RoleRef, nil, public)
+		outer, err := includeBlock(t, g, inc.Tasks)
 		if err != nil {
 			r.failHosts(pc, sc, t, g.hosts, map[string]any{"msg": err.Error()})
 			continue
