@@ -62,20 +62,23 @@ func mergeReports(cmd *cli.Command, stdout, stderr io.Writer) error {
 	return exitError{code}
 }
 
-// troubledHosts lists the hosts that failed, were unreachable or changed
-// under --fail-on-change, with what happened.
+// troubledHosts lists the hosts that failed or were unreachable, else
+// those that changed (the failure under --fail-on-change).
 func troubledHosts(stats map[string]*runner.HostStats) []string {
-	var out []string
+	var failed, changed []string
 	for h, s := range stats {
 		switch {
 		case s.Unreachable > 0:
-			out = append(out, h+" unreachable")
+			failed = append(failed, h+" unreachable")
 		case s.Failures > 0:
-			out = append(out, fmt.Sprintf("%s failed (%d)", h, s.Failures))
+			failed = append(failed, fmt.Sprintf("%s failed (%d)", h, s.Failures))
 		case s.Changed > 0:
-			out = append(out, fmt.Sprintf("%s changed (%d)", h, s.Changed))
+			changed = append(changed, fmt.Sprintf("%s changed (%d) under --fail-on-change", h, s.Changed))
 		}
 	}
-	sort.Strings(out)
-	return out
+	if len(failed) == 0 {
+		failed = changed
+	}
+	sort.Strings(failed)
+	return failed
 }
