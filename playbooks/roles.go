@@ -39,8 +39,8 @@ type Role struct {
 	// this one (nil for roles: entries and dependencies).
 	includer *Role
 	deps     []*Role
-	own    roleVars
-	key    string // identity for running a role once per play
+	own      roleVars
+	key      string // identity for running a role once per play
 }
 
 // roleVars are the variables a role use defines itself.
