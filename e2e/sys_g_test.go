@@ -178,3 +178,30 @@ func TestSysGGetURLDownloadsOnce(t *testing.T) {
 		t.Errorf("play downloaded %d times in two real runs, want 2", n)
 	}
 }
+
+func TestSysGUnarchiveURL(t *testing.T) {
+	const host = "sysg3"
+	l := sysCHost(t, host, "curl", "unzip")
+	// A zip: Ansible's tar handler skips check mode altogether.
+	_, zipData := appArchives(t)
+	url, _ := serveFiles(t, map[string]string{"/app.zip": string(zipData)})
+	// The second task is skipped once the first has unpacked (creates), not under --check.
+	site := playbook(t, `
+- hosts: all
+  gather_facts: false
+  tasks:
+    - unarchive: {src: `+url+`/app.zip, dest: /srv/u, remote_src: true}
+    - unarchive: {src: `+url+`/app.zip, dest: /srv/u2, remote_src: true, creates: /srv/u/app}
+`, nil)
+	state := "find /srv/u /srv/u2 -mindepth 1 -printf '%P %m\\n' | sort; cat /srv/u/app/a.txt 2>/dev/null; ls -A /tmp | grep -c '^tmp\\.'; true"
+	tl, out := sameAsAnsible(t, l, host, shell(t, l, host, "rm -rf /srv/u /srv/u2 && mkdir -p /srv/u /srv/u2"), site, state)
+	wantConverged(t, tl, "app 755\napp/a.txt 644\napp/sub 755\napp/sub/b.txt 644\nhello\n0") // no download left behind
+	if tl.checkChanged != 2 || tl.runChanged != 1 {
+		t.Errorf("changed: --check %d, run %d; want 2 and 1", tl.checkChanged, tl.runChanged)
+	}
+	if !strings.Contains(out, ">f++++++.?? app/a.txt") {
+		t.Errorf("--diff lacks the archive's comparison:\n%s", out)
+	}
+	runWant(t, l, playbook(t, "- hosts: all\n  gather_facts: false\n  tasks:\n    - unarchive: {src: "+url+"/none.tgz, dest: /srv/u, remote_src: true}\n", nil),
+		2, "Failure downloading "+url+"/none.tgz, HTTP Error 404: Not Found")
+}

@@ -17,12 +17,14 @@ func init() {
 // Unarchive unpacks a tar (plain, gz, bz2, xz, zst) or zip archive into a
 // directory on the host with the host's tar or unzip, like
 // ansible.builtin.unarchive. The archive is a controller file (sent over
-// the connection) or, with remote_src, a file on the host. It is unpacked
-// only when the directory differs from the archive (tar --diff; for zips,
-// sizes and times of the listed files).
+// the connection) or, with remote_src, a file on the host or a URL the host
+// downloads (with its curl or wget, into a temporary file: once to compare,
+// and once more only when it must be unpacked). It is unpacked only when the
+// directory differs from the archive (tar --diff; for zips, sizes and times
+// of the listed files).
 type Unarchive struct {
 	FileAttrs
-	// Src is the archive: a controller path, or a host path with remote_src.
+	// Src is the archive: a controller path, or with remote_src a host path or a URL.
 	Src string `arg:"src,required"`
 	// Dest is the directory to unpack into; it must exist.
 	Dest string `arg:"dest,required"`
@@ -42,10 +44,11 @@ type Unarchive struct {
 	Include []string `arg:"include"`
 	// ExtraOpts are more options for tar or unzip.
 	ExtraOpts []string `arg:"extra_opts"`
-	// ValidateCerts, IOBufferSize and Decrypt are accepted for compatibility.
-	ValidateCerts bool `arg:"validate_certs"`
-	IOBufferSize  int  `arg:"io_buffer_size"`
-	Decrypt       bool `arg:"decrypt"`
+	// ValidateCerts false accepts any TLS certificate when downloading a URL src.
+	ValidateCerts *bool `arg:"validate_certs"`
+	// IOBufferSize and Decrypt are accepted for compatibility.
+	IOBufferSize int  `arg:"io_buffer_size"`
+	Decrypt      bool `arg:"decrypt"`
 }
 
 // Validate checks the exclusive arguments.
@@ -56,8 +59,8 @@ func (u *Unarchive) Validate() error {
 	if u.Copy != nil && !*u.Copy {
 		u.RemoteSrc = true
 	}
-	if strings.Contains(u.Src, "://") {
-		return Failf("src %s is a URL: download it with get_url first, then unarchive it with remote_src: true", u.Src)
+	if u.isURL() && !u.RemoteSrc {
+		return Failf("src %s is a URL: add remote_src: true to download it on the host, as Ansible requires", u.Src)
 	}
 	return nil
 }
@@ -73,7 +76,11 @@ func (u *Unarchive) Plan(ctx context.Context, env *Env) (*Plan, error) {
 		}
 		data, src = d, resolved
 	}
-	obs, err := observeInput(ctx, env.Host, "the archive "+u.Src, u.probe(), data)
+	stdin := data
+	if u.isURL() {
+		stdin = u.download().stdin()
+	}
+	obs, err := observeInput(ctx, env.Host, "the archive "+u.Src, u.probe(), stdin)
 	if err != nil {
 		return nil, err
 	}
@@ -94,10 +101,13 @@ func (u *Unarchive) probe() string {
 	if u.Creates != "" {
 		fmt.Fprintf(&b, "if [ -e %s ]; then %s; exit 0; fi\n", Quote(u.Creates), section("created"))
 	}
-	if u.RemoteSrc {
+	switch {
+	case u.isURL():
+		b.WriteString(u.downloadScript())
+	case u.RemoteSrc:
 		fmt.Fprintf(&b, "src=%s\n[ -e \"$src\" ] || fail %s\n[ -r \"$src\" ] || fail %s\n",
 			Quote(u.Src), Quote(fmt.Sprintf("Source '%s' does not exist", u.Src)), Quote(fmt.Sprintf("Source '%s' not readable", u.Src)))
-	} else {
+	default:
 		b.WriteString("src=$(mktemp) || exit 1\ntrap 'rm -f -- \"$src\"' EXIT\ncat > \"$src\" || exit 1\n")
 	}
 	fmt.Fprintf(&b, "[ -s \"$src\" ] || fail %s\n", Quote(fmt.Sprintf("Invalid archive '%s', the file is 0 bytes", u.Src)))
@@ -127,6 +137,24 @@ fi
 		u.tarOpts(false), joinQuoted(u.Include), section("list"),
 		section("diff"), u.tarOpts(true), joinQuoted(u.Include), u.attrStatScript())
 	return b.String()
+}
+
+// isURL says whether src is a URL for the host to download.
+func (u *Unarchive) isURL() bool { return strings.Contains(u.Src, "://") }
+
+// download is the request for a URL src.
+func (u *Unarchive) download() *httpRequest {
+	return &httpRequest{URL: u.Src, Headers: map[string]string{}, Timeout: 10, WgetFallback: true,
+		Insecure: u.ValidateCerts != nil && !*u.ValidateCerts}
+}
+
+// downloadScript downloads a URL src into a temporary file "$src" removed on exit (curl's
+// config on standard input); a failing server calls the script's fail function with
+// Ansible's message.
+func (u *Unarchive) downloadScript() string {
+	return "url=" + Quote(u.Src) + "\nsrc=$(mktemp) && hdrs=$(mktemp) || exit 1\ntrap 'rm -f -- \"$src\" \"$hdrs\"' EXIT\nbody=$src\n" +
+		u.download().script() +
+		`case $st in 2*) ;; *) fail "Failure downloading $url, HTTP Error ${st%% *}: $(sed -n 's/^HTTP\/[^ ]* [0-9]* *//p' "$hdrs" | tail -n 1 | tr -d '\r')";; esac` + "\n"
 }
 
 // tarOpts are the options tar --list, --diff and --extract share, quoted.
@@ -223,8 +251,13 @@ func (u *Unarchive) plan(obs Sections, src string, data []byte) (*Plan, error) {
 func (u *Unarchive) extractStep(kind string, data []byte) (Step, []string) {
 	var b strings.Builder
 	fmt.Fprintf(&b, "export LC_ALL=C\ncd %s || exit 1\nsrc=%s\n", Quote(u.Dest), Quote(u.Src))
-	if data != nil {
+	stdin := data
+	switch {
+	case data != nil:
 		b.WriteString("src=$(mktemp) || exit 1\ntrap 'rm -f -- \"$src\"' EXIT\ncat > \"$src\" || exit 1\n")
+	case u.isURL():
+		b.WriteString("fail() { printf '%s\\n' \"$1\" >&2; exit 1; }\n" + u.downloadScript())
+		stdin = u.download().stdin()
 	}
 	const srcArg = "\x00src" // stands for the archive's path on the host
 	var args []string
@@ -249,7 +282,7 @@ func (u *Unarchive) extractStep(kind string, data []byte) (Step, []string) {
 		}
 	}
 	fmt.Fprintf(&b, "printf '%%s\\n' \"$src\"\n%s\n", strings.Join(words, " "))
-	return Step{Script: b.String(), Stdin: data}, args
+	return Step{Script: b.String(), Stdin: stdin}, args
 }
 
 // finish returns extract_results, failing like Ansible when unpacking did.

@@ -1,8 +1,15 @@
 package modules
 
 import (
+	"archive/tar"
+	"bytes"
+	"compress/gzip"
+	"maps"
+	"os/exec"
+	"slices"
 	"strings"
 	"testing"
+	"time"
 )
 
 func TestUnarchivePlan(t *testing.T) {
@@ -92,5 +99,59 @@ func TestUnarchiveAttrs(t *testing.T) {
 	}
 	if got := lsModeBits("-rwsr-x--T"); got != 0o5750 {
 		t.Errorf("lsModeBits = %o", got)
+	}
+}
+
+// tgz is a gzipped tar holding name → content.
+func tgz(t *testing.T, files map[string]string) string {
+	t.Helper()
+	var buf bytes.Buffer
+	gz := gzip.NewWriter(&buf)
+	tw := tar.NewWriter(gz)
+	for _, name := range slices.Sorted(maps.Keys(files)) {
+		h := &tar.Header{Name: name, Mode: 0o644, Size: int64(len(files[name])), ModTime: time.Date(2024, 5, 1, 12, 0, 0, 0, time.UTC)}
+		if err := tw.WriteHeader(h); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := tw.Write([]byte(files[name])); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := tw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if err := gz.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return buf.String()
+}
+
+func TestUnarchiveURL(t *testing.T) {
+	srv, seen := fileServer(t, map[string]string{"/app.tgz": tgz(t, map[string]string{"a.txt": "hello\n"})})
+	e := newTestEnv(t)
+	e.write("$DIR/x/keep", "", 0o644)
+	args := map[string]any{"src": srv.URL + "/app.tgz", "dest": "$DIR/x", "remote_src": true}
+	// Downloaded to compare (check mode stops here), again to unpack, once more to compare.
+	p, res := e.timeline("unarchive", args)
+	if got, _ := e.read("$DIR/x/a.txt"); got != "hello\n" {
+		t.Errorf("unpacked %q", got)
+	}
+	if len(p.Diffs) != 1 || !strings.Contains(p.Diffs[0].Prepared, "a.txt") || res["extract_results"] == nil {
+		t.Errorf("diffs %v, result %v", p.Diffs, res)
+	}
+	if got := methods(seen, 0); got != "GET GET GET" {
+		t.Errorf("requests %q", got)
+	}
+	if out, _ := exec.Command("sh", "-c", "ls -A "+e.expand("$DIR/x")).Output(); string(out) != "a.txt\nkeep\n" {
+		t.Errorf("dest holds %q: the download must not stay behind", out)
+	}
+
+	args["src"] = srv.URL + "/nope.tgz"
+	if _, err := e.plan("unarchive", args); failure(err) != "Failure downloading "+srv.URL+"/nope.tgz, HTTP Error 404: Not Found" {
+		t.Errorf("missing URL: %v", err)
+	}
+	delete(args, "remote_src")
+	if _, err := New("unarchive", args); failure(err) != "src "+srv.URL+"/nope.tgz is a URL: add remote_src: true to download it on the host, as Ansible requires" {
+		t.Errorf("URL without remote_src: %v", err)
 	}
 }
