@@ -335,8 +335,9 @@ func (c *sshConn) runIn(ctx context.Context, session *ssh.Session, spare bool, l
 	outGate, errGate := &gate{w: stdout}, &gate{w: stderr}
 	defer outGate.close()
 	defer errGate.close()
-	session.Stdin, session.Stdout, session.Stderr = stdin, outGate, errGate
-	if err := session.Start("/bin/sh -c " + Quote(line)); err != nil {
+	group := &groupLeader{w: errGate}
+	session.Stdin, session.Stdout, session.Stderr = stdin, outGate, group
+	if err := session.Start("/bin/sh -c " + Quote(withGroupID(line))); err != nil {
 		if !spare {
 			return -1, c.lost(err)
 		}
@@ -357,15 +358,16 @@ func (c *sshConn) runIn(ctx context.Context, session *ssh.Session, spare bool, l
 	case err = <-done:
 	case <-ctx.Done():
 		// sshd signals the command's process group (OpenSSH 7.9 and later;
-		// not for root logins, which run without privilege separation).
-		// Either way, closing the session ends the command's stdin, which
-		// a file write detects (modules/content.go).
+		// not for root logins, which run without privilege separation),
+		// and so does signalGroup. Closing the session also ends the
+		// command's stdin, which a file write detects (modules/content.go).
 		terminate(exited, func(kill bool) {
+			sig := ssh.SIGTERM
 			if kill {
-				_ = session.Signal(ssh.SIGKILL)
-			} else {
-				_ = session.Signal(ssh.SIGTERM)
+				sig = ssh.SIGKILL
 			}
+			_ = session.Signal(sig)
+			c.signalGroup(group.id(), sig)
 		})
 		return -1, ctx.Err()
 	}
