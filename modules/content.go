@@ -2,6 +2,7 @@ package modules
 
 import (
 	"crypto/md5"
+	"crypto/rand"
 	"crypto/sha1"
 	"encoding/hex"
 	"fmt"
@@ -33,14 +34,21 @@ func (w fileWrite) step() Step {
 	var b strings.Builder
 	fmt.Fprintf(&b, "dest=%s\n", Quote(w.Dest))
 	if w.MkdirParents {
-		fmt.Fprintf(&b, "mkdir -p -- %s || exit 1\n", Quote(dir))
+		fmt.Fprintf(&b, "[ -d %s ] || mkdir -p -- %s || exit 1\n", Quote(dir), Quote(dir))
 	}
 	// The EXIT trap removes the temporary file; a shell killed by a signal
 	// it does not trap skips it, hence the traps for the signals an
 	// interrupted run sends (the connection sends TERM before KILL).
 	b.WriteString("trap 'exit 129' HUP; trap 'exit 130' INT; trap 'exit 143' TERM\n")
-	fmt.Fprintf(&b, "tmp=$(mktemp %s) || exit 1\n", Quote(dir+"/.play.XXXXXX"))
-	b.WriteString("trap 'rm -f -- \"$tmp\"' EXIT\n")
+	// The temporary file is created as mktemp would (a new file, mode
+	// 0600, never through an existing name: set -C opens it O_EXCL) but
+	// without its process; the name is random.
+	if w.Validate != "" {
+		b.WriteString("umask=$(umask)\n") // the validate command runs with the usual umask
+	}
+	fmt.Fprintf(&b, "tmp=%s\n", Quote(dir+"/.play."+randomName()))
+	b.WriteString("trap 'if [ -e \"$tmp\" ]; then rm -f -- \"$tmp\"; fi' EXIT\n")
+	b.WriteString("umask 077; set -C\n")
 	if w.Source != "" {
 		fmt.Fprintf(&b, "cat -- %s > \"$tmp\" || exit 1\n", Quote(w.Source))
 	} else {
@@ -58,8 +66,9 @@ func (w fileWrite) step() Step {
 	if w.Group != "" {
 		fmt.Fprintf(&b, "chgrp -- %s \"$tmp\" || exit 1\n", Quote(w.Group))
 	}
-	fmt.Fprintf(&b, "chmod -- %s \"$tmp\" || exit 1\n", chmodArg(w.Mode))
+	fmt.Fprintf(&b, "chmod -- %s \"$tmp\" || exit 1\nset +C\n", chmodArg(w.Mode))
 	if w.Validate != "" {
+		b.WriteString("umask \"$umask\"\n")
 		cmd := strings.ReplaceAll(w.Validate, "%s", `"$tmp"`)
 		fmt.Fprintf(&b, `err=$( { %s ; } 2>&1 >/dev/null ); rc=$?
 if [ $rc -ne 0 ]; then printf 'failed to validate: rc:%%s error:%%s\n' "$rc" "$err" >&2; exit 1; fi
@@ -71,6 +80,13 @@ if [ $rc -ne 0 ]; then printf 'failed to validate: rc:%%s error:%%s\n' "$rc" "$e
 	}
 	b.WriteString("mv -f -- \"$tmp\" \"$dest\" || exit 1\n")
 	return Step{Script: b.String(), Stdin: w.Data}
+}
+
+// randomName is a fresh random part for a temporary file's name.
+func randomName() string {
+	b := make([]byte, 8)
+	_, _ = rand.Read(b)
+	return hex.EncodeToString(b)
 }
 
 // backupScript copies $dest the way Ansible's backup_local names it and
