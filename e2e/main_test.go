@@ -102,14 +102,30 @@ func writeFile(t *testing.T, path, content string) {
 // play runs the runner with args (inventory, playbook, flags) and logs its output if the test fails.
 func play(t *testing.T, args ...string) result {
 	t.Helper()
+	r, err := runBin(playBin, t.TempDir(), nil, args...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		if t.Failed() {
+			t.Logf("%s %s (exit %d):\n%s", playBin, strings.Join(args, " "), r.code, r.out)
+		}
+	})
+	return r
+}
+
+// runBin runs bin (play or ansible-playbook) with args in dir, which should hold no ansible.cfg
+// or other local configuration, with env added to the environment. Safe for any goroutine.
+func runBin(bin, dir string, env []string, args ...string) (result, error) {
 	// 6 minutes: the deployment's first run (e2e/deploy_test.go) takes ~3 under ansible-playbook.
 	ctx, cancel := context.WithTimeout(context.Background(), 6*time.Minute)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, playBin, args...)
-	cmd.Dir = t.TempDir() // no ansible.cfg or other local configuration
+	cmd := exec.CommandContext(ctx, bin, args...)
+	cmd.Dir = dir
 	cmd.Env = append(os.Environ(), "NO_COLOR=1", "ANSIBLE_NOCOLOR=1", "ANSIBLE_RETRY_FILES_ENABLED=0",
 		// no ssh connection shared between runs: every run verifies host keys afresh
 		"ANSIBLE_SSH_ARGS=-o ControlMaster=no")
+	cmd.Env = append(cmd.Env, env...)
 	out, err := cmd.CombinedOutput()
 	r := result{out: string(out), recap: ParseRecap(string(out))}
 	var exitErr *exec.ExitError
@@ -117,14 +133,9 @@ func play(t *testing.T, args ...string) result {
 	case errors.As(err, &exitErr):
 		r.code = exitErr.ExitCode()
 	case err != nil:
-		t.Fatalf("%s %s: %v\n%s", playBin, strings.Join(args, " "), err, out)
+		return r, fmt.Errorf("%s %s: %w\n%s", bin, strings.Join(args, " "), err, out)
 	}
-	t.Cleanup(func() {
-		if t.Failed() {
-			t.Logf("%s %s (exit %d):\n%s", playBin, strings.Join(args, " "), r.code, out)
-		}
-	})
-	return r
+	return r, nil
 }
 
 // onHost runs cmd on a lab host without play and returns its trimmed output.

@@ -1,0 +1,268 @@
+//go:build e2e
+
+package e2e
+
+import (
+	"bufio"
+	"errors"
+	"fmt"
+	"maps"
+	"os"
+	"path"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+
+	"play/lab/labtest"
+)
+
+// Conformance with ansible-playbook: every playbook in testdata/conformance runs through
+// ansible-playbook on a fresh lab host and through $PLAY_BIN on its fresh twin, and the two
+// runs must agree on the exit code, the PLAY RECAP, the diffs printed under --diff and the
+// host's end state.
+//
+// A playbook says how it is run in its leading comments:
+//
+//	# runs: --check --diff | --diff | --check --diff   (the default: check fresh, apply, check converged)
+//	# setup: shell run on both hosts before the first run (lab exec, not SSH)
+//	# state: shell printing the end state, compared between the twins (may repeat)
+//
+// Both inventories name the host "target" (group web), so outputs compare as they are, and
+// hold "gone" (group down), an address that refuses connections, for unreachable-host cases.
+
+const conformanceDir = "../testdata/conformance"
+
+// confPairs are the twin host pairs the cases share, one case per pair at a time: at most
+// this many ansible-playbook runs at once on the machine's two cores.
+var confPairs = [][2]string{{"conf1", "conf2"}, {"conf3", "conf4"}}
+
+// confCase is a playbook and how it is run and checked.
+type confCase struct {
+	path  string
+	runs  [][]string
+	setup string
+	state string
+}
+
+var defaultConfRuns = "--check --diff | --diff | --check --diff"
+
+// readConfCase reads a playbook's leading comments.
+func readConfCase(path string) (confCase, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return confCase{}, err
+	}
+	defer f.Close()
+	c := confCase{path: path}
+	runs := defaultConfRuns
+	var setup, state []string
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		line, ok := strings.CutPrefix(sc.Text(), "#")
+		if !ok {
+			break
+		}
+		key, value, _ := strings.Cut(strings.TrimSpace(line), ":")
+		value = strings.TrimSpace(value)
+		switch key {
+		case "runs":
+			runs = value
+		case "setup":
+			setup = append(setup, value)
+		case "state":
+			state = append(state, value)
+		}
+	}
+	for run := range strings.SplitSeq(runs, "|") {
+		c.runs = append(c.runs, strings.Fields(run))
+	}
+	c.setup = strings.Join(setup, "\n")
+	c.state = strings.Join(state, "\n")
+	if c.state == "" {
+		return c, fmt.Errorf("%s: no '# state:' comment: say how to read the end state the two runs must agree on", path)
+	}
+	return c, sc.Err()
+}
+
+func TestConformance(t *testing.T) {
+	paths, err := filepath.Glob(filepath.Join(conformanceDir, "*.yml"))
+	if err != nil || len(paths) == 0 {
+		t.Fatalf("no playbooks in %s: %v", conformanceDir, err)
+	}
+	pairs := make(chan [2]string, len(confPairs))
+	for _, p := range confPairs {
+		pairs <- p
+	}
+	for _, path := range paths {
+		c, err := readConfCase(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Run(strings.TrimSuffix(filepath.Base(path), ".yml"), func(t *testing.T) {
+			t.Parallel()
+			pair := <-pairs
+			defer func() { pairs <- pair }()
+			c.compare(t, labtest.Up(t, pair[0], pair[1]), pair)
+		})
+	}
+}
+
+// twin is one side of a comparison: a runner and the host it manages.
+type twin struct {
+	bin, host, inventory string
+	env                  []string
+}
+
+// compare runs the case on both twins and reports every difference.
+func (c confCase) compare(t *testing.T, l *labtest.Lab, pair [2]string) {
+	playbook, err := filepath.Abs(c.path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ref := twin{bin: "ansible-playbook", host: pair[0]}
+	got := twin{bin: playBin, host: pair[1]}
+	for _, tw := range []*twin{&ref, &got} {
+		tw.inventory = confInventory(t, l, tw.host)
+		// ansible-playbook shares one SSH connection per host within the case (a fresh host
+		// each case, so no stale master) and pipelines: three times faster.
+		tw.env = []string{"ANSIBLE_PIPELINING=1", "ANSIBLE_SSH_ARGS=-o ControlMaster=auto -o ControlPersist=60s",
+			"ANSIBLE_SSH_CONTROL_PATH_DIR=" + shortTempDir(t)}
+		if c.setup != "" {
+			if out, err := l.Exec(tw.host, c.setup); err != nil {
+				t.Fatalf("setup on %s: %v\n%s", tw.host, err, out)
+			}
+		}
+	}
+	for _, flags := range c.runs {
+		args := append([]string{"-i", "", playbook}, flags...)
+		want, have := runTwins(t, ref, got, args)
+		label := "run with " + strings.Join(flags, " ")
+		if len(flags) == 0 {
+			label = "run without flags"
+		}
+		var diffs []string
+		if want.code != have.code {
+			diffs = append(diffs, fmt.Sprintf("exit code %d, ansible-playbook %d", have.code, want.code))
+		}
+		if !maps.Equal(want.recap, have.recap) {
+			diffs = append(diffs, fmt.Sprintf("recap %+v, ansible-playbook %+v", have.recap, want.recap))
+		}
+		if w, h := diffHunks(want.out), diffHunks(have.out); !slices.Equal(w, h) {
+			diffs = append(diffs, fmt.Sprintf("diffs:\n%s\nansible-playbook's:\n%s", strings.Join(h, "\n"), strings.Join(w, "\n")))
+		}
+		if len(diffs) > 0 {
+			t.Errorf("%s: %s\n--- ansible-playbook:\n%s\n--- %s:\n%s", label, strings.Join(diffs, "\n"), want.out, got.bin, have.out)
+		}
+	}
+	wantState, err1 := l.Exec(ref.host, c.state)
+	haveState, err2 := l.Exec(got.host, c.state)
+	if err1 != nil || err2 != nil {
+		t.Fatalf("state: %v / %v", err1, err2)
+	}
+	if wantState != haveState {
+		t.Errorf("end state differs:\n%s\nansible-playbook's:\n%s", haveState, wantState)
+	}
+}
+
+// runTwins runs both twins' runners at once; args[1] is filled with each twin's inventory.
+func runTwins(t *testing.T, ref, got twin, args []string) (want, have result) {
+	var wg sync.WaitGroup
+	var errs [2]error
+	run := func(i int, tw twin, r *result) {
+		defer wg.Done()
+		args := slices.Clone(args)
+		args[1] = tw.inventory
+		*r, errs[i] = runBin(tw.bin, shortTempDir(t), tw.env, args...)
+	}
+	wg.Add(2)
+	go run(0, ref, &want)
+	go run(1, got, &have)
+	wg.Wait()
+	if err := errors.Join(errs[:]...); err != nil {
+		t.Fatal(err)
+	}
+	return want, have
+}
+
+// confInventory writes an inventory naming host "target" and returns its path.
+func confInventory(t *testing.T, l *labtest.Lab, host string) string {
+	path := filepath.Join(t.TempDir(), "hosts.yml")
+	writeFile(t, path, fmt.Sprintf(`all:
+  vars:
+    ansible_user: root
+    ansible_ssh_private_key_file: %s
+    ansible_ssh_common_args: -o UserKnownHostsFile=%s -o StrictHostKeyChecking=yes
+    ansible_python_interpreter: /usr/bin/python3
+  children:
+    web:
+      hosts:
+        target: {ansible_host: %s}
+    down:
+      hosts:
+        gone: {ansible_host: 127.0.0.1, ansible_port: 1}
+`, l.Key, l.KnownHosts, l.Host(host).Addr))
+	return path
+}
+
+// shortTempDir is a temporary directory with a short path: ssh control sockets must fit
+// in 108 bytes.
+func shortTempDir(t *testing.T) string {
+	dir, err := os.MkdirTemp("", "cp")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { os.RemoveAll(dir) })
+	return dir
+}
+
+// afterPath is a diff's after header naming a file: Ansible names a controller temp copy
+// (tmpXXXXXXXX for copy content=, .../tmpXXXXXXXX/name.j2 for a template), play the source.
+var (
+	afterPath = regexp.MustCompile(`^\+\+\+ after: (/.*)$`)
+	tempName  = regexp.MustCompile(`^tmp[a-z0-9_]{8}$`)
+)
+
+// normalAfter is an after header with its path cut to the base name, and Ansible's temp
+// file for literal content named as play names it.
+func normalAfter(line string) string {
+	m := afterPath.FindStringSubmatch(line)
+	if m == nil {
+		return line
+	}
+	if base := path.Base(m[1]); !tempName.MatchString(base) {
+		return "+++ after: " + base
+	}
+	return "+++ after: dynamically generated"
+}
+
+// diffHunks are the unified diffs in a run's output, one string each, with Ansible's
+// after headers normalised (normalAfter).
+func diffHunks(out string) []string {
+	var hunks []string
+	var cur []string
+	flush := func() {
+		if len(cur) > 0 {
+			hunks = append(hunks, strings.Join(cur, "\n"))
+			cur = nil
+		}
+	}
+	for line := range strings.SplitSeq(out, "\n") {
+		switch {
+		case strings.HasPrefix(line, "--- before"):
+			flush()
+			cur = []string{line}
+		case cur == nil:
+		case strings.HasPrefix(line, "+++ after: "):
+			cur = append(cur, normalAfter(line))
+		case line != "" && strings.ContainsAny(line[:1], "+- @\\"):
+			cur = append(cur, line)
+		default:
+			flush()
+		}
+	}
+	flush()
+	return hunks
+}
