@@ -92,7 +92,8 @@ func (ex *execution) runModule(ctx context.Context, vars map[string]any, res *ta
 	}
 	if check && plan.SkipInCheck {
 		res.skipped = true
-		maps.Copy(result, map[string]any{"changed": false, "msg": "Command would have run if not in check mode", "skipped": true})
+		// "failed" too: a module's result always has it in Ansible, skipped or not.
+		maps.Copy(result, map[string]any{"changed": false, "failed": false, "msg": "Command would have run if not in check mode", "skipped": true})
 		res.result = result
 		ex.applyConditions(res, vars)
 		res.changed = false
@@ -135,6 +136,7 @@ func (ex *execution) runModule(ctx context.Context, vars map[string]any, res *ta
 	// A module that decided not to act (creates= met) reports skipped.
 	if skipped, _ := result["skipped"].(bool); skipped && !changed {
 		res.skipped = true
+		result["failed"] = false
 	}
 	if v, ok := result["_verbose_always"].(bool); ok && v {
 		res.verboseAlways = true

@@ -1,0 +1,34 @@
+package main
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// A command the module skips (under --check, or because creates= matches) still registers
+// failed=false, as Ansible's task executor adds it to every module result: `x.failed` works.
+func TestSkippedCommandRegistersFailed(t *testing.T) {
+	pb := filepath.Join(t.TempDir(), "site.yml")
+	if err := os.WriteFile(pb, []byte(`
+- hosts: localhost
+  connection: local
+  gather_facts: false
+  tasks:
+    - command: "true"
+      register: plain
+    - command: "true"
+      args: {creates: /}
+      register: guarded
+    - debug: {msg: "plain={{ plain.failed }} guarded={{ guarded.failed }}"}
+`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, flags := range [][]string{{"--check"}, nil} {
+		r := play(t, append([]string{pb}, flags...)...)
+		if r.code != 0 || !strings.Contains(r.stdout, `"msg": "plain=False guarded=False"`) {
+			t.Errorf("%v: exit %d\n%s%s", flags, r.code, r.stdout, r.stderr)
+		}
+	}
+}
