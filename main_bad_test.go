@@ -20,12 +20,6 @@ func TestBadInputsThroughTheCLI(t *testing.T) {
 		writeFile(t, p, content)
 		return p
 	}
-	var bomb strings.Builder
-	bomb.WriteString("- hosts: all\n  vars:\n    l0: &l0 [x, x, x, x, x, x, x, x, x]\n")
-	for i := 1; i < 10; i++ {
-		fmt.Fprintf(&bomb, "    l%d: &l%d [%s]\n", i, i, strings.TrimSuffix(strings.Repeat(fmt.Sprintf("*l%d, ", i-1), 9), ", "))
-	}
-	bomb.WriteString("  tasks: []\n")
 	var big strings.Builder
 	big.WriteString("- hosts: all\n  gather_facts: false\n  tasks:\n")
 	for i := range 20000 {
@@ -49,7 +43,7 @@ func TestBadInputsThroughTheCLI(t *testing.T) {
 		{"undefined variable unquoted", []string{bad("undefined_var_unquoted.yml")}, 2, "'undefined_var' is undefined", true},
 		{"playbook is a directory", []string{"testdata/bad"}, 4, "could not read '", false},
 		{"missing playbook", []string{"no-such-playbook.yml"}, 4, "Could not find or access '", false},
-		{"alias bomb", []string{gen("bomb.yml", bomb.String())}, 4, "too many YAML alias expansions", false},
+		{"alias bomb", []string{gen("bomb.yml", aliasBomb("- hosts: all\n  vars:\n", "  tasks: []\n"))}, 4, "too many YAML alias expansions", false},
 		{"500-level nesting", []string{gen("deep.yml", "- hosts: all\n  gather_facts: false\n  vars:\n    x: "+strings.Repeat("[", 500)+strings.Repeat("]", 500)+"\n  tasks:\n    - debug: msg={{ y }}\n")}, 2, "'y' is undefined", true},
 		{"20,000 tasks and a typo at the end", []string{gen("big.yml", big.String())}, 4, "big.yml:20005:7', but may", false},
 		{"-e missing file", []string{"-e", "@no-such-vars.yml", ok}, 5, "extra vars @no-such-vars.yml: no-such-vars.yml: Could not find or access", false},
@@ -63,6 +57,10 @@ func TestBadInputsThroughTheCLI(t *testing.T) {
 		{"INI variable without value", []string{"-i", bad("inv_ini_var.ini"), ok}, 4, `expected a key=value host variable, got "ansible_port"`, false},
 		{"inventory YAML syntax", []string{"-i", bad("inv_yaml_syntax.yml"), ok}, 4, "YAML syntax error: mapping values are not allowed in this context", false},
 		{"missing inventory", []string{"-i", "no-such-dir/hosts.yml", ok}, 4, "cannot read inventory source: no such file or directory", false},
+		{"template file syntax error", []string{filepath.Join("testdata", "bad", "template_file_unclosed.yml")}, 4, "templates/site.conf.j2:3', but may", false},
+		{"inventory alias bomb", []string{"-i", gen("inv_bomb.yml", aliasBomb("all:\n  vars:\n", "  hosts:\n    h1:\n")), ok}, 4, "too many YAML alias expansions", false},
+		{"inventory range backwards", []string{"-i", bad("inv_range_backwards.yml"), ok}, 4, `host range [3:1] in "web[3:1]": the beginning 3 is larger than the end 1`, false},
+		{"-e file with a YAML syntax error", []string{"-e", "@" + bad("vars_yaml_syntax.yml"), ok}, 5, "vars_yaml_syntax.yml:1: syntax error while loading YAML: did not find expected ',' or ']'", false},
 		{"bad report", []string{"--report", "html=x", ok}, 5, `unknown format "html"`, false},
 		{"missing vault password file", []string{"--vault-password-file", "no-such-file", ok}, 1, "The vault password file no-such-file was not found", false},
 	}
@@ -91,4 +89,16 @@ func TestBadInputsThroughTheCLI(t *testing.T) {
 	if n := len(files) + len(tests); n < 50 {
 		t.Errorf("%d bad inputs (%d playbook files, %d here, %d files in cli/), want at least 50", n, len(files), len(tests), len(cli))
 	}
+}
+
+// aliasBomb is a YAML "billion laughs" between head and tail: ten levels of
+// anchors, each aliasing the previous one nine times (9^10 nodes expanded),
+// written at the indentation of vars.
+func aliasBomb(head, tail string) string {
+	var b strings.Builder
+	b.WriteString(head + "    l0: &l0 [x, x, x, x, x, x, x, x, x]\n")
+	for i := 1; i < 10; i++ {
+		fmt.Fprintf(&b, "    l%d: &l%d [%s]\n", i, i, strings.TrimSuffix(strings.Repeat(fmt.Sprintf("*l%d, ", i-1), 9), ", "))
+	}
+	return b.String() + tail
 }

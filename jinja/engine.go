@@ -408,7 +408,7 @@ func (sc *scope) context(c *compiled) *exec.Context {
 }
 
 // render renders src; native returns a lone expression's value as is.
-// gonja panics on some expressions (a string % a value divides by zero):
+// gonja panics on some expressions:
 // those become errors naming the template, never a crash of the run.
 func (sc *scope) render(src string, native bool) (out any, err error) {
 	defer func() {
