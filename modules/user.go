@@ -130,10 +130,18 @@ func (u *User) plan(r *accountRecords) (*Plan, error) {
 	if u.State == "absent" {
 		return u.planAbsent(r.passwd), nil
 	}
+	// Ansible creates a user under --check without looking at its groups (an earlier task
+	// may create them): a new user's missing groups fail only when applied.
+	var groupGuard string
 	for _, g := range append([]string{u.Group}, u.Groups...) {
-		if g != "" && r.groups[g] == nil {
-			return nil, Failf("Group %s does not exist", g)
+		if g == "" || r.groups[g] != nil {
+			continue
 		}
+		msg := fmt.Sprintf("Group %s does not exist", g)
+		if r.passwd != nil {
+			return nil, Failf("%s", msg)
+		}
+		groupGuard += fmt.Sprintf("getent group %s >/dev/null || { echo %s >&2; exit 1; }\n", Quote(g), Quote(msg))
 	}
 	p := &Plan{Result: map[string]any{"name": u.Name, "state": "present"}}
 	if u.Password != nil {
@@ -151,9 +159,9 @@ func (u *User) plan(r *accountRecords) (*Plan, error) {
 		p.Result["append"], p.Result["move_home"] = u.Append, u.MoveHome
 		addPasswd(p.Result, r.passwd)
 	}
-	var script string
+	script := groupGuard
 	if cmd != nil {
-		script = joinQuoted(cmd) + " || exit\n"
+		script += joinQuoted(cmd) + " || exit\n"
 	}
 	if u.GenerateSSHKey {
 		if _, ok := r.extra["K"]; !ok {
