@@ -146,16 +146,22 @@ func action(ctx context.Context, cmd *cli.Command, stdin io.Reader, stdout, stde
 		printError(stderr, errors.Join(errs...))
 		return exitError{runner.ExitParseError}
 	}
-	inv, err := inventory.Load(inventorySources(cmd.StringSlice("inventory")))
+	loadInventory := func() (*inventory.Inventory, error) {
+		inv, err := inventory.Load(inventorySources(cmd.StringSlice("inventory")))
+		if err != nil {
+			return nil, err
+		}
+		for _, pb := range books {
+			if err := inv.AddVarsDir(pb.Dir); err != nil {
+				return nil, err
+			}
+		}
+		return inv, nil
+	}
+	inv, err := loadInventory()
 	if err != nil {
 		printError(stderr, err)
 		return exitError{runner.ExitParseError}
-	}
-	for _, pb := range books {
-		if err := inv.AddVarsDir(pb.Dir); err != nil {
-			printError(stderr, err)
-			return exitError{runner.ExitParseError}
-		}
 	}
 	if cmd.Bool("syntax-check") {
 		for _, p := range paths {
@@ -193,6 +199,8 @@ func action(ctx context.Context, cmd *cli.Command, stdin io.Reader, stdout, stde
 		StartAtTask:    cmd.String("start-at-task"),
 		Prompt:         terminalPrompter(stdin, stderr),
 		Step:           cmd.Bool("step"),
+		// meta: refresh_inventory
+		ReloadInventory: loadInventory,
 	}
 	if opts.Step && opts.Prompt == nil {
 		fmt.Fprintln(stderr, "ERROR! --step asks before each task and needs a terminal on standard input")

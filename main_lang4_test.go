@@ -186,3 +186,66 @@ func TestRoleNameVariables(t *testing.T) {
 		got = got[i:]
 	}
 }
+
+// meta: refresh_inventory reads the inventory file again: a host a task
+// appended shows in groups and ansible_play_hosts_all at once and runs
+// from the next play on; as ansible-playbook 2.14.
+func TestRefreshInventory(t *testing.T) {
+	dir := project(t, map[string]string{
+		"hosts": localHosts,
+		"site.yml": `- hosts: all
+  gather_facts: false
+  tasks:
+    - name: add c to the inventory file
+      run_once: true
+      shell: printf 'c ansible_connection=local\n[new]\nc\n' >> {{ inventory_file }}
+    - name: before
+      debug: msg="{{ groups.all }} {{ ansible_play_hosts_all }}"
+    - meta: refresh_inventory
+    - name: after
+      debug: msg="{{ groups.all }} {{ groups.new | default('none') }} {{ ansible_play_hosts_all }}"
+- hosts: all
+  gather_facts: false
+  tasks:
+    - name: second play
+      debug: msg="{{ groups.all }} {{ group_names }}"
+`,
+	})
+	wantOutput(t, playIn(t, dir), 0, `
+TASK [before] ******************************************************************
+ok: [a] => {
+    "msg": "['a', 'b'] ['a', 'b']"
+}
+ok: [b] => {
+    "msg": "['a', 'b'] ['a', 'b']"
+}
+
+TASK [meta] ********************************************************************
+
+TASK [after] *******************************************************************
+ok: [a] => {
+    "msg": "['a', 'b', 'c'] ['c'] ['a', 'b', 'c']"
+}
+ok: [b] => {
+    "msg": "['a', 'b', 'c'] ['c'] ['a', 'b', 'c']"
+}
+
+PLAY [all] *********************************************************************
+
+TASK [second play] *************************************************************
+ok: [a] => {
+    "msg": "['a', 'b', 'c'] ['ungrouped']"
+}
+ok: [b] => {
+    "msg": "['a', 'b', 'c'] ['ungrouped']"
+}
+ok: [c] => {
+    "msg": "['a', 'b', 'c'] ['new']"
+}
+
+PLAY RECAP *********************************************************************
+a                          : ok=4    changed=1    unreachable=0    failed=0    skipped=0    rescued=0    ignored=0   
+b                          : ok=3    changed=0    unreachable=0    failed=0    skipped=0    rescued=0    ignored=0   
+c                          : ok=1    changed=0    unreachable=0    failed=0    skipped=0    rescued=0    ignored=0   
+`)
+}

@@ -67,6 +67,47 @@ func (r *Runner) applyInventoryChanges(pc *playCtx, hosts []*hostState) {
 	pc.resetHostvars()
 }
 
+// refreshInventory reads the inventory sources again, as Ansible's meta:
+// refresh_inventory: groups, hostvars and ansible_play_hosts_all show the
+// new inventory at once, new hosts run from the next play on, and hosts
+// add_host made are gone unless the sources have them. A source that no
+// longer reads keeps the inventory as it was, with a warning.
+func (r *Runner) refreshInventory(pc *playCtx) {
+	if r.opts.ReloadInventory == nil {
+		return
+	}
+	change := func() map[string]any {
+		inv, err := r.opts.ReloadInventory()
+		if err != nil {
+			r.out.warn("refresh_inventory: keeping the inventory as it was: " + err.Error())
+			return groupsVar(r.opts.Inventory)
+		}
+		r.opts.Inventory = inv
+		r.mu.Lock()
+		for name, h := range r.hosts {
+			if ih, ok := inv.Host(name); ok {
+				h.mu.Lock()
+				h.inv = ih
+				h.mu.Unlock()
+			}
+		}
+		r.mu.Unlock()
+		if selected, err := r.playInventoryHosts(pc.play); err == nil {
+			pc.allHostNames = nil
+			for _, ih := range selected {
+				pc.allHostNames = append(pc.allHostNames, ih.Name)
+			}
+		}
+		return groupsVar(inv)
+	}
+	if pc.free != nil {
+		pc.free.apply(change)
+		return
+	}
+	pc.groups = change()
+	pc.resetHostvars()
+}
+
 // groupsVar is the `groups` magic variable: every group and its hosts.
 func groupsVar(inv *inventory.Inventory) map[string]any {
 	groups := map[string]any{}

@@ -9,15 +9,16 @@ import (
 )
 
 // runMeta carries out `meta:` actions, which change the flow of the play.
-// Like Ansible, it prints the task banner and no host lines. noop and
-// refresh_inventory do nothing: the inventory is read once per run
-// (add_host and group_by change it in memory).
+// Like Ansible, it prints the task banner and no host lines; noop does
+// nothing.
 func (r *Runner) runMeta(ctx context.Context, pc *playCtx, sc *scope, t *playbooks.Task, hosts []*hostState) {
 	action := strings.TrimSpace(fmt.Sprint(t.Args["_raw_params"]))
 	r.taskBanner(pc, t, hosts, "TASK ["+r.taskTitle(pc, t)+"]")
 	switch action {
 	case "flush_handlers":
 		r.flushHandlers(ctx, pc)
+	case "refresh_inventory":
+		r.refreshInventory(pc)
 	case "end_play", "end_host", "end_batch", "clear_host_errors", "clear_facts", "reset_connection":
 		for _, h := range hosts {
 			ex := &execution{r: r, pc: pc, sc: sc, t: t, h: h}

@@ -91,17 +91,9 @@ func (r *Runner) runPlay(ctx context.Context, pb *playbooks.Playbook, play *play
 	}
 	r.out.banner("PLAY [" + name + "]")
 
-	selected, err := r.opts.Inventory.Select(play.Hosts)
+	selected, err := r.playInventoryHosts(play)
 	if err != nil {
 		return err
-	}
-	if r.opts.Limit != "" {
-		if selected, err = r.opts.Inventory.Limit(selected, r.opts.Limit); err != nil {
-			return err
-		}
-	}
-	if r.opts.Shard != nil {
-		selected = slices.DeleteFunc(slices.Clone(selected), func(h *inventory.Host) bool { return !r.opts.Shard(h.Name) })
 	}
 	pc := &playCtx{pb: pb, play: play, groups: groupsVar(r.opts.Inventory), all: r.allHosts, promptVars: promptVars}
 	for _, ih := range selected {
@@ -139,6 +131,24 @@ func (r *Runner) runPlay(ctx context.Context, pb *playbooks.Playbook, play *play
 	}
 
 	return r.runBatches(ctx, pc, name, func() error { return r.runBatch(ctx, pc) })
+}
+
+// playInventoryHosts are the inventory hosts play.Hosts selects, within
+// --limit and the shard.
+func (r *Runner) playInventoryHosts(play *playbooks.Play) ([]*inventory.Host, error) {
+	selected, err := r.opts.Inventory.Select(play.Hosts)
+	if err != nil {
+		return nil, err
+	}
+	if r.opts.Limit != "" {
+		if selected, err = r.opts.Inventory.Limit(selected, r.opts.Limit); err != nil {
+			return nil, err
+		}
+	}
+	if r.opts.Shard != nil {
+		selected = slices.DeleteFunc(slices.Clone(selected), func(h *inventory.Host) bool { return !r.opts.Shard(h.Name) })
+	}
+	return selected, nil
 }
 
 // runBatch runs the play on the hosts of one batch (all of them without serial).

@@ -72,6 +72,9 @@ type Options struct {
 	Prompt Prompter
 	// Step asks before each task whether to run it (--step).
 	Step bool
+	// ReloadInventory reads the inventory sources again (meta:
+	// refresh_inventory); nil keeps the inventory as it is.
+	ReloadInventory func() (*inventory.Inventory, error)
 	// Shard keeps the hosts of this run's share (--shard), after Limit,
 	// in every play (hosts added by add_host too); nil keeps them all.
 	Shard func(host string) bool
