@@ -3,6 +3,7 @@
 package e2e
 
 import (
+	"fmt"
 	"net"
 	"net/http"
 	"os/exec"
@@ -204,4 +205,38 @@ func TestSysGUnarchiveURL(t *testing.T) {
 	}
 	runWant(t, l, playbook(t, "- hosts: all\n  gather_facts: false\n  tasks:\n    - unarchive: {src: "+url+"/none.tgz, dest: /srv/u, remote_src: true}\n", nil),
 		2, "Failure downloading "+url+"/none.tgz, HTTP Error 404: Not Found")
+}
+
+func TestSysGPostgresqlUserGroups(t *testing.T) {
+	const host = "sysg4"
+	// python3-psycopg2 and acl for Ansible (its module, and become to postgres).
+	l := sysCHost(t, host, "postgresql", "python3-psycopg2", "acl")
+	psql := "su postgres -c 'psql -XAt' <<'EOF'\n%s\nEOF"
+	site := playbook(t, `
+- hosts: all
+  gather_facts: false
+  become: true
+  become_user: postgres
+  tasks:
+    - community.postgresql.postgresql_user: {name: sguser, groups: [readers, writers], role_attr_flags: "CREATEDB,NOLOGIN"}
+`, nil)
+	setup := fmt.Sprintf(psql, "DROP ROLE IF EXISTS sguser; DROP ROLE IF EXISTS readers; DROP ROLE IF EXISTS writers; CREATE ROLE readers; CREATE ROLE writers;")
+	state := fmt.Sprintf(psql, `SELECT r.rolname, r.rolcreatedb, r.rolcanlogin, (SELECT string_agg(g.rolname, ',' ORDER BY g.rolname)
+  FROM pg_auth_members m JOIN pg_roles g ON g.oid = m.roleid WHERE m.member = r.oid) FROM pg_roles r WHERE r.rolname = 'sguser';`)
+	tl, _ := sameAsAnsible(t, l, host, shell(t, l, host, setup), site, state)
+	wantConverged(t, tl, "sguser|t|f|readers,writers")
+
+	// An existing user that is in one group already gets the other one.
+	setup += fmt.Sprintf(psql, "CREATE ROLE sguser CREATEDB; GRANT readers TO sguser;")
+	tl, _ = sameAsAnsible(t, l, host, shell(t, l, host, setup), site, state)
+	wantConverged(t, tl, "sguser|t|f|readers,writers")
+
+	runWant(t, l, playbook(t, `
+- hosts: all
+  gather_facts: false
+  become: true
+  become_user: postgres
+  tasks:
+    - community.postgresql.postgresql_user: {name: sguser, groups: [nosuch]}
+`, nil), 2, `"msg": "Role nosuch does not exist"`)
 }

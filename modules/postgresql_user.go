@@ -56,6 +56,8 @@ type PostgresqlUser struct {
 	ConnLimit *int `arg:"conn_limit"`
 	// Comment is the role's comment.
 	Comment *string `arg:"comment"`
+	// Groups are roles the user is made a member of (never removed from), as GRANT group TO user.
+	Groups []string `arg:"groups"`
 }
 
 // pgRoleFlags maps role_attr_flags to pg_authid's columns.
@@ -132,8 +134,10 @@ type pgRole struct {
 }
 
 type pgUserSeen struct {
-	Role  *pgRole    `json:"role"`
-	Privs [][]string `json:"privs"` // held, in the order of privs()
+	Role     *pgRole    `json:"role"`
+	Privs    [][]string `json:"privs"`    // held, in the order of privs()
+	MemberOf []string   `json:"memberof"` // the roles the user is a member of
+	Groups   []string   `json:"groups"`   // those of Groups that exist
 }
 
 // probeSQL reads the role from pg_authid when allowed (a superuser sees the
@@ -147,14 +151,21 @@ func (m *PostgresqlUser) probeSQL(privs []pgPriv) string {
 	for _, p := range privs {
 		held = append(held, pgHeldSQL(p.Type, p.Object, m.Name))
 	}
+	groups := make([]string, len(m.Groups))
+	for i, g := range m.Groups {
+		groups[i] = pgLiteral(g)
+	}
 	return fmt.Sprintf(`SELECT CASE WHEN has_table_privilege('pg_catalog.pg_authid', 'SELECT') THEN 'pg_authid' ELSE 'pg_roles' END AS roles \gset
 SELECT json_build_object(
  'role', (SELECT json_build_object('flags', json_build_object(%s), 'rolconnlimit', rolconnlimit,
    'rolpassword', rolpassword, 'expires_same', rolvaliduntil IS NOT DISTINCT FROM %s,
    'comment', shobj_description(oid, 'pg_authid'))
-  FROM pg_catalog.:roles WHERE rolname = %s),
- 'privs', json_build_array(%s));
-`, pgFlagPairs(), expires, pgLiteral(m.Name), strings.Join(held, ", "))
+  FROM pg_catalog.:roles WHERE rolname = %[3]s),
+ 'privs', json_build_array(%[4]s),
+ 'memberof', (SELECT json_agg(g.rolname) FROM pg_catalog.pg_auth_members a
+   JOIN pg_catalog.pg_roles g ON a.roleid = g.oid JOIN pg_catalog.pg_roles r ON a.member = r.oid WHERE r.rolname = %[3]s),
+ 'groups', (SELECT json_agg(rolname) FROM pg_catalog.pg_roles WHERE rolname = ANY (ARRAY[%[5]s]::text[])));
+`, pgFlagPairs(), expires, pgLiteral(m.Name), strings.Join(held, ", "), strings.Join(groups, ", "))
 }
 
 // pgFlagPairs lists 'column', column for every role flag, sorted.
@@ -192,6 +203,9 @@ func (m *PostgresqlUser) Plan(ctx context.Context, env *Env) (*Plan, error) {
 			m.alter(q, seen.Role)
 		}
 		m.grants(q, true, privs, seen.Privs)
+		if err := m.memberships(q, &seen); err != nil {
+			return nil, err
+		}
 		if m.Comment != nil && (seen.Role == nil || seen.Role.Comment == nil || *seen.Role.Comment != *m.Comment) {
 			q.add("COMMENT ON ROLE " + pgIdent(m.Name) + " IS " + pgLiteral(*m.Comment))
 		}
@@ -280,6 +294,21 @@ func (m *PostgresqlUser) grants(q *pgQueries, grant bool, privs []pgPriv, held [
 			q.add(pgGrantSQL(grant, p.Privs, p.Type, p.Object, m.Name))
 		}
 	}
+}
+
+// memberships grants each group the user is not yet a member of, as Ansible's PgMembership;
+// a group that does not exist fails the task.
+func (m *PostgresqlUser) memberships(q *pgQueries, seen *pgUserSeen) error {
+	for _, g := range m.Groups {
+		g = strings.TrimSpace(g)
+		switch {
+		case !slices.Contains(seen.Groups, g):
+			return Failf("Role %s does not exist", g)
+		case !slices.Contains(seen.MemberOf, g):
+			q.add("GRANT " + pgIdent(g) + " TO " + pgIdent(m.Name))
+		}
+	}
+	return nil
 }
 
 // finishDrop reports a role that could not be dropped (it owns objects)
