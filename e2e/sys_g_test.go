@@ -240,3 +240,45 @@ func TestSysGPostgresqlUserGroups(t *testing.T) {
     - community.postgresql.postgresql_user: {name: sguser, groups: [nosuch]}
 `, nil), 2, `"msg": "Role nosuch does not exist"`)
 }
+
+// docker_container's networks: the host has no docker SDK for Ansible, so play alone, against
+// community.docker's documented semantics (purge_networks, comparisons networks: strict).
+func TestSysGDockerContainerNetworks(t *testing.T) {
+	const host = "sysgdk1"
+	l := sysCHost(t, host, "docker.io")
+	setup := playbook(t, `
+- hosts: all
+  gather_facts: false
+  tasks:
+    - copy: {src: `+helloBinary(t)+`/, dest: /srv/app/, mode: preserve}
+    - community.docker.docker_image: {name: hello, tag: v1, source: build, build: {path: /srv/app}}
+`, nil)
+	if r := play(t, "-i", l.Inventory, setup); r.code != 0 {
+		t.Fatalf("building the image: exit %d", r.code)
+	}
+	onHost(t, l, host, "docker network create n1 >/dev/null && docker network create n2 >/dev/null && docker run -d --name web --network n1 hello:v1 >/dev/null && docker network connect bridge web")
+	networks := "docker inspect -f '{{range $k, $v := .NetworkSettings.Networks}}{{$k}} {{end}}' web"
+	site := func(network, args string) string {
+		return playbook(t, `
+- hosts: all
+  gather_facts: false
+  tasks:
+    - community.docker.docker_container: {name: web, image: "hello:v1", networks: [{name: `+network+`}], `+args+`}
+`, nil)
+	}
+	// By default networks not listed stay (allow_more_present).
+	sysTimeline(t, l, host, site("n2", "purge_networks: false"),
+		func() { wantOnHost(t, l, host, networks, "bridge n1") },
+		func() { wantOnHost(t, l, host, networks, "bridge n1 n2") })
+	out := sysTimeline(t, l, host, site("n2", "comparisons: {networks: strict}"),
+		func() { wantOnHost(t, l, host, networks, "bridge n1 n2") },
+		func() { wantOnHost(t, l, host, networks, "n2") })
+	if want := "     \"networks\": [\n-        \"bridge\",\n-        \"n1\",\n         \"n2\"\n     ]"; !strings.Contains(out, want) {
+		t.Errorf("--diff lacks\n%s", want)
+	}
+	// A new container, not CLI compatible and purged: on n1 only, not on the default bridge.
+	onHost(t, l, host, "docker rm -f web >/dev/null")
+	sysTimeline(t, l, host, site("n1", "networks_cli_compatible: false, purge_networks: true"),
+		func() { wantOnHost(t, l, host, networks+" 2>/dev/null; true", "") },
+		func() { wantOnHost(t, l, host, networks, "n1") })
+}

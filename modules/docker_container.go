@@ -17,6 +17,7 @@ func init() {
 // DockerContainer manages a container with the docker CLI. An existing
 // container is recreated only when a compared option differs from what
 // docker inspect shows (--diff lists those options); networks are connected
+// (and, with purge_networks or comparisons networks: strict, disconnected)
 // and the restart policy updated in place.
 type DockerContainer struct {
 	// Name is the container's name.
@@ -57,9 +58,17 @@ type DockerContainer struct {
 	KeepVolumes *bool `arg:"keep_volumes"`
 	// Detach is accepted for compatibility; containers always run detached.
 	Detach *bool `arg:"detach"`
-	// Comparisons and NetworksCliCompatible are accepted for compatibility.
-	Comparisons           map[string]any `arg:"comparisons"`
-	NetworksCliCompatible *bool          `arg:"networks_cli_compatible"`
+	// Comparisons say per option (or "*" for all) how it is compared: strict,
+	// ignore, or allow_more_present (the default: for networks, env and labels
+	// the container may have more than asked).
+	Comparisons map[string]any `arg:"comparisons"`
+	// PurgeNetworks disconnects networks not in Networks (the default bridge
+	// too), as comparisons networks: strict does.
+	PurgeNetworks bool `arg:"purge_networks"`
+	// NetworksCliCompatible (default true) creates the container on the first
+	// network only, as docker run --network; false creates it on the default
+	// network and connects all of Networks.
+	NetworksCliCompatible *bool `arg:"networks_cli_compatible"`
 }
 
 // Validate applies defaults and parses the ports and the network list.
@@ -70,8 +79,35 @@ func (m *DockerContainer) Validate() error {
 	if _, err := portBindings(m.PublishedPorts); err != nil {
 		return err
 	}
+	for opt, v := range m.Comparisons {
+		if c, _ := ToString(v); !slices.Contains([]string{"strict", "ignore", "allow_more_present"}, c) {
+			return Failf("comparisons: %s: want strict, ignore or allow_more_present, got %v", opt, v)
+		}
+	}
 	_, err := m.networkNames()
 	return err
+}
+
+// comparison is how option is compared: comparisons[option], comparisons["*"],
+// or allow_more_present.
+func (m *DockerContainer) comparison(option string) string {
+	for _, k := range []string{option, "*"} {
+		if c, ok := m.Comparisons[k]; ok {
+			s, _ := ToString(c)
+			return s
+		}
+	}
+	return "allow_more_present"
+}
+
+// purgeNetworks says whether networks not asked for are disconnected.
+func (m *DockerContainer) purgeNetworks() bool {
+	return m.Networks != nil && (m.PurgeNetworks || m.comparison("networks") == "strict")
+}
+
+// cliCompatible is networks_cli_compatible (default true).
+func (m *DockerContainer) cliCompatible() bool {
+	return m.NetworksCliCompatible == nil || *m.NetworksCliCompatible
 }
 
 // networkNames lists the networks' names.
@@ -177,6 +213,10 @@ func (m *DockerContainer) Plan(ctx context.Context, env *Env) (*Plan, error) {
 		}
 		lines = append(lines, create+" >/dev/null")
 		lines = append(lines, m.connectNetworks(nil, true)...)
+		names, _ := m.networkNames()
+		if !m.cliCompatible() && m.NetworkMode == "" && m.purgeNetworks() && !slices.Contains(names, "bridge") {
+			lines = append(lines, dockerArgs("network", "disconnect", "bridge", m.Name))
+		}
 	} else {
 		lines = append(lines, m.updateInPlace(ctr, before, after)...)
 	}
@@ -262,6 +302,11 @@ func (m *DockerContainer) differences(ctr, image map[string]any) (map[string][2]
 			d[o.name] = [2]any{have, o.want}
 		}
 	}
+	for k := range d {
+		if m.comparison(k) == "ignore" {
+			delete(d, k)
+		}
+	}
 	return d, nil
 }
 
@@ -278,10 +323,25 @@ func (m *DockerContainer) updateInPlace(ctr map[string]any, before, after map[st
 		have = append(have, n)
 	}
 	sort.Strings(have)
-	if connect := m.connectNetworks(have, false); len(connect) > 0 {
-		want, _ := m.networkNames()
+	if m.comparison("networks") == "ignore" {
+		return lines
+	}
+	want, _ := m.networkNames()
+	if want == nil {
+		want = []string{} // networks: [] with strict comparison: on none
+	}
+	connect := m.connectNetworks(have, false)
+	var disconnect []string
+	if m.purgeNetworks() {
+		for _, n := range have {
+			if !slices.Contains(want, n) {
+				disconnect = append(disconnect, dockerArgs("network", "disconnect", n, m.Name))
+			}
+		}
+	}
+	if len(connect) > 0 || len(disconnect) > 0 {
 		before["networks"], after["networks"] = have, want
-		lines = append(lines, connect...)
+		lines = append(append(lines, connect...), disconnect...)
 	}
 	return lines
 }
@@ -306,7 +366,7 @@ func (m *DockerContainer) connectNetworks(have []string, created bool) []string 
 	names, _ := m.networkNames()
 	var lines []string
 	for i, n := range names {
-		if created && i == 0 && m.NetworkMode == "" || slices.Contains(have, n) {
+		if created && i == 0 && m.NetworkMode == "" && m.cliCompatible() || slices.Contains(have, n) {
 			continue
 		}
 		lines = append(lines, dockerArgs("network", "connect", n, m.Name))
@@ -344,7 +404,7 @@ func (m *DockerContainer) createCommand() (string, error) {
 	switch {
 	case m.NetworkMode != "":
 		args = append(args, "--network", m.NetworkMode)
-	case len(names) > 0:
+	case len(names) > 0 && m.cliCompatible():
 		args = append(args, "--network", names[0])
 	}
 	for _, o := range []struct{ flag, val string }{{"--workdir", m.WorkingDir}, {"--user", m.User}, {"--hostname", m.Hostname}} {
