@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"unicode"
 
 	"github.com/nikolalohinski/gonja/v2/exec"
 )
@@ -334,6 +335,9 @@ func pyTruthy(v any) bool {
 	return true
 }
 
+// PyStr is Python's str(v) for the runner: how Ansible labels a loop item.
+func PyStr(v any) string { return pyStr(v) }
+
 // pyStr is Python's str(v): what `string`, `join` and `~` print.
 func pyStr(v any) string {
 	switch t := wrap(v).(type) {
@@ -361,10 +365,7 @@ func pyRepr(v any) string {
 	case float64:
 		return exec.AsValue(t).String()
 	case string:
-		if strings.Contains(t, "'") && !strings.Contains(t, `"`) {
-			return `"` + t + `"`
-		}
-		return "'" + strings.ReplaceAll(strings.ReplaceAll(t, `\`, `\\`), "'", `\'`) + "'"
+		return pyQuote(t)
 	case list:
 		parts := make([]string, len(t))
 		for i, x := range t {
@@ -381,4 +382,39 @@ func pyRepr(v any) string {
 	default:
 		return fmt.Sprint(t)
 	}
+}
+
+// pyQuote is repr() of a Python string: single quotes unless only double quotes avoid
+// escaping, and backslash escapes for the quote, backslashes and unprintable characters, so a
+// multi-line value stays on one line.
+func pyQuote(s string) string {
+	quote := '\''
+	if strings.ContainsRune(s, '\'') && !strings.ContainsRune(s, '"') {
+		quote = '"'
+	}
+	var b strings.Builder
+	b.WriteRune(quote)
+	for _, r := range s {
+		switch {
+		case r == quote || r == '\\':
+			b.WriteRune('\\')
+			b.WriteRune(r)
+		case r == '\n':
+			b.WriteString(`\n`)
+		case r == '\r':
+			b.WriteString(`\r`)
+		case r == '\t':
+			b.WriteString(`\t`)
+		case unicode.IsPrint(r):
+			b.WriteRune(r)
+		case r < 0x100:
+			fmt.Fprintf(&b, `\x%02x`, r)
+		case r < 0x10000:
+			fmt.Fprintf(&b, `\u%04x`, r)
+		default:
+			fmt.Fprintf(&b, `\U%08x`, r)
+		}
+	}
+	b.WriteRune(quote)
+	return b.String()
 }

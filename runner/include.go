@@ -185,7 +185,7 @@ func (r *Runner) includesOf(pc *playCtx, sc *scope, t *playbooks.Task, h *hostSt
 		if !ok {
 			continue
 		}
-		label := pyRepr(item)
+		label := jinja.PyStr(item)
 		if lc := t.LoopControl; lc != nil && lc.Label != "" {
 			if l, err := jinja.RenderString(lc.Label, iv); err == nil {
 				label = l

@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 
+	"play/jinja"
 	"play/modules"
 )
 
@@ -151,7 +152,7 @@ func subelementsLookup(_ *lookupCtx, terms []any, _ map[string]any) ([]any, erro
 	for _, e := range elems {
 		m, ok := e.(map[string]any)
 		if !ok {
-			return nil, fmt.Errorf("subelements lookup expects a list of dictionaries, got %s", pyRepr(e))
+			return nil, fmt.Errorf("subelements lookup expects a list of dictionaries, got %s", jinja.PyStr(e))
 		}
 		if skip, _ := modules.ToBool(m["skip"]); skip {
 			continue
@@ -180,11 +181,11 @@ func subelementsLookup(_ *lookupCtx, terms []any, _ map[string]any) ([]any, erro
 			if skipMissing {
 				continue
 			}
-			return nil, fmt.Errorf("could not find '%s' key in iterated item '%s'", key, pyRepr(e))
+			return nil, fmt.Errorf("could not find '%s' key in iterated item '%s'", key, jinja.PyStr(e))
 		}
 		list, ok := sub.([]any)
 		if !ok {
-			return nil, fmt.Errorf("the key %s should point to a list, got '%s'", key, pyRepr(sub))
+			return nil, fmt.Errorf("the key %s should point to a list, got '%s'", key, jinja.PyStr(sub))
 		}
 		for _, item := range list {
 			out = append(out, []any{shown, item})

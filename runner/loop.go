@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"maps"
 	"slices"
-	"sort"
 	"strings"
 
 	"play/jinja"
@@ -98,7 +97,7 @@ func (ex *execution) runLoop(ctx context.Context, vars map[string]any, ignoreErr
 		ex.r.bindLookups(iv, ex.pc, ex.t) // lookups see the item
 		r := ex.runOnce(ctx, iv, true)
 		r.isItem = true
-		r.itemLabel = pyRepr(item)
+		r.itemLabel = jinja.PyStr(item)
 		if label != "" {
 			if l, err := jinja.RenderString(label, iv); err == nil {
 				r.itemLabel = l
@@ -140,49 +139,6 @@ func (ex *execution) runLoop(ctx context.Context, vars map[string]any, ignoreErr
 		ex.r.out.line(colorSkip, "...ignoring")
 	}
 	return res
-}
-
-// pyRepr prints a value as Python's str() would (Ansible's item labels).
-func pyRepr(v any) string {
-	return repr(v, false)
-}
-
-func repr(v any, nested bool) string {
-	switch x := v.(type) {
-	case nil:
-		return "None"
-	case bool:
-		if x {
-			return "True"
-		}
-		return "False"
-	case string:
-		if nested {
-			if strings.Contains(x, "'") && !strings.Contains(x, `"`) {
-				return `"` + x + `"`
-			}
-			return "'" + strings.ReplaceAll(strings.ReplaceAll(x, `\`, `\\`), "'", `\'`) + "'"
-		}
-		return x
-	case []any:
-		parts := make([]string, len(x))
-		for i, e := range x {
-			parts[i] = repr(e, true)
-		}
-		return "[" + strings.Join(parts, ", ") + "]"
-	case map[string]any:
-		keys := make([]string, 0, len(x))
-		for k := range x {
-			keys = append(keys, k)
-		}
-		sort.Strings(keys)
-		parts := make([]string, len(keys))
-		for i, k := range keys {
-			parts[i] = repr(k, true) + ": " + repr(x[k], true)
-		}
-		return "{" + strings.Join(parts, ", ") + "}"
-	}
-	return fmt.Sprint(v)
 }
 
 // effectiveTags are the task's tags plus those of its blocks.

@@ -87,23 +87,6 @@ func TestHostResultLines(t *testing.T) {
 	}
 }
 
-func TestPyRepr(t *testing.T) {
-	tests := []struct {
-		in   any
-		want string
-	}{
-		{"a", "a"},
-		{map[string]any{"b": 1, "a": "x"}, "{'a': 'x', 'b': 1}"},
-		{[]any{"x", true, nil, 1.5}, "['x', True, None, 1.5]"},
-		{map[string]any{"k": "it's"}, `{'k': "it's"}`},
-	}
-	for _, tt := range tests {
-		if got := pyRepr(tt.in); got != tt.want {
-			t.Errorf("pyRepr(%v) = %q, want %q", tt.in, got, tt.want)
-		}
-	}
-}
-
 func TestTagsSelected(t *testing.T) {
 	tests := []struct {
 		only, skip, tags []string
