@@ -130,8 +130,8 @@ func (s *Sysctl) plan(obs Sections) (*Plan, error) {
 		fmt.Fprintf(&script, "out=$(sysctl %s-p %s 2>&1) || { echo \"Failed to reload sysctl: $out\" >&2; exit 1; }\n", e, Quote(s.SysctlFile))
 	}
 	if writeFile {
+		// No diff: ansible.posix.sysctl reports none, even under --diff.
 		after := strings.Join(lines, "")
-		p.Diffs = []Diff{contentDiff(s.SysctlFile, s.SysctlFile, before, after)}
 		p.Steps = append(p.Steps, fileWrite{Dest: s.SysctlFile, Data: []byte(after), Mode: 0o644}.step())
 	}
 	if script.Len() > 0 {

@@ -38,8 +38,11 @@ func TestSysctlPlan(t *testing.T) {
 			if len(p.Steps) != tt.steps {
 				t.Fatalf("%d steps, want %d: %v", len(p.Steps), tt.steps, p.Steps)
 			}
-			if tt.after != "" && p.Diffs[0].After != tt.after {
-				t.Errorf("file after:\n%s\nwant:\n%s", p.Diffs[0].After, tt.after)
+			if len(p.Diffs) > 0 {
+				t.Errorf("diffs %v: ansible.posix.sysctl prints none", p.Diffs)
+			}
+			if tt.after != "" && string(p.Steps[0].Stdin) != tt.after {
+				t.Errorf("file after:\n%s\nwant:\n%s", p.Steps[0].Stdin, tt.after)
 			}
 			if tt.steps > 0 && tt.args["reload"] == nil && !strings.Contains(p.Steps[len(p.Steps)-1].Script, "sysctl -p '/etc/sysctl.conf'") &&
 				!strings.Contains(p.Steps[len(p.Steps)-1].Script, "sysctl -p /etc/sysctl.conf") {
