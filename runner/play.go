@@ -24,8 +24,11 @@ type playCtx struct {
 
 	hvMu    sync.Mutex
 	hvCache jinja.HostVars
-	// all are every host the runner knows, for hostvars.
-	all func() []*hostState
+	// batchNames and playNames hand out ansible_play_batch and
+	// ansible_play_hosts.
+	batchNames, playNames nameCache
+	// all are every host hostvars shows, and the inventory generation.
+	all func() ([]*hostState, uint64)
 	// roles are what include_role adds while the play runs.
 	roles roleState
 
@@ -44,13 +47,46 @@ type playCtx struct {
 }
 
 // hostNames lists the play's hosts that are still active.
-func (pc *playCtx) hostNames() []any {
+func (pc *playCtx) hostNames() []any { return pc.batchNames.active(pc.hosts) }
+
+// nameCache is the last list of active host names handed out. Every host's
+// variables hold such lists for every task: hosts share one list while it is
+// still right instead of each building its own, which made a run's memory
+// and time grow with hosts² (1,000 hosts: 10 million names per 10 tasks).
+// The list is read-only, like the shared groups and hostvars.
+type nameCache struct {
+	mu    sync.Mutex
+	names []any
+}
+
+// active lists the active hosts among hosts, checked afresh on every call.
+func (c *nameCache) active(hosts []*hostState) []any {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	i := 0
+	for _, h := range hosts {
+		if !h.active() {
+			continue
+		}
+		if i == len(c.names) || c.names[i] != any(h.name()) {
+			return c.rebuild(hosts)
+		}
+		i++
+	}
+	if i != len(c.names) {
+		return c.rebuild(hosts)
+	}
+	return c.names
+}
+
+func (c *nameCache) rebuild(hosts []*hostState) []any {
 	var out []any
-	for _, h := range pc.hosts {
+	for _, h := range hosts {
 		if h.active() {
 			out = append(out, h.name())
 		}
 	}
+	c.names = out
 	return out
 }
 
@@ -61,11 +97,10 @@ func (pc *playCtx) hostvars() jinja.HostVars {
 	pc.hvMu.Lock()
 	defer pc.hvMu.Unlock()
 	if pc.hvCache == nil {
-		hosts := map[string]map[string]any{}
-		for _, h := range pc.all() {
-			v := h.hostVarsView()
-			v["groups"] = pc.groups
-			hosts[h.name()] = v
+		all, gen := pc.all()
+		hosts := make(map[string]map[string]any, len(all))
+		for _, h := range all {
+			hosts[h.name()] = h.hostVarsView(gen, pc.groups)
 		}
 		pc.hvCache = jinja.NewHostVars(hosts)
 	}
@@ -177,22 +212,38 @@ func (r *Runner) runSections(ctx context.Context, pc *playCtx) error {
 	return nil
 }
 
-// allHosts are the hosts hostvars shows.
-func (r *Runner) allHosts() []*hostState {
+// allHosts are the hosts hostvars shows, with the inventory generation.
+// Inventory hosts no play has run on yet show their inventory variables
+// (hostvars['db1'].x from a play on web), and so does the implicit
+// localhost, as in Ansible.
+func (r *Runner) allHosts() ([]*hostState, uint64) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
+	inv := r.opts.Inventory
 	out := make([]*hostState, 0, len(r.order))
 	for _, n := range r.order {
 		out = append(out, r.hosts[n])
 	}
-	// Inventory hosts no play has run on yet show their inventory
-	// variables (hostvars['db1'].x from a play on web), as in Ansible.
-	for _, ih := range r.opts.Inventory.Hosts() {
-		if _, known := r.hosts[ih.Name]; !known {
-			out = append(out, newHostState(ih))
-		}
+	idle := inv.Hosts()
+	if ih, ok := inv.Host("localhost"); ok && ih.Name == "localhost" {
+		idle = append(idle, ih)
 	}
-	return out
+	for _, ih := range idle {
+		if _, known := r.hosts[ih.Name]; known {
+			continue
+		}
+		// Kept, so that their hostvars entries are built once.
+		h := r.idle[ih.Name]
+		if h == nil || h.inv != ih {
+			h = newHostState(ih)
+			if r.idle == nil {
+				r.idle = map[string]*hostState{}
+			}
+			r.idle[ih.Name] = h
+		}
+		out = append(out, h)
+	}
+	return out, r.invGen
 }
 
 // loadVarsFiles reads the play's vars_files; a list entry is a set of

@@ -205,13 +205,7 @@ func (pc *playCtx) playHostNames() []any {
 	if pc.playHosts == nil {
 		return pc.hostNames()
 	}
-	var out []any
-	for _, h := range pc.playHosts {
-		if h.active() {
-			out = append(out, h.name())
-		}
-	}
-	return out
+	return pc.playNames.active(pc.playHosts)
 }
 
 // processed keeps the hosts that got a result, as Ansible's recap lists
