@@ -32,3 +32,28 @@ func TestSkippedCommandRegistersFailed(t *testing.T) {
 		}
 	}
 }
+
+// file state=touch of a missing file prints its diff only when applied: Ansible's module
+// returns before computing it in check mode.
+func TestTouchDiffOnlyApplied(t *testing.T) {
+	dir := t.TempDir()
+	pb := filepath.Join(dir, "site.yml")
+	if err := os.WriteFile(pb, []byte(`
+- hosts: localhost
+  connection: local
+  gather_facts: false
+  tasks:
+    - file: {path: "`+dir+`/new", state: touch}
+`), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range []struct {
+		flags []string
+		diff  bool
+	}{{[]string{"--check", "--diff"}, false}, {[]string{"--diff"}, true}} {
+		r := play(t, append([]string{pb}, tt.flags...)...)
+		if r.code != 0 || strings.Contains(r.stdout, "--- before") != tt.diff || !strings.Contains(r.stdout, "changed=1") {
+			t.Errorf("%v: exit %d, want a diff: %v\n%s%s", tt.flags, r.code, tt.diff, r.stdout, r.stderr)
+		}
+	}
+}

@@ -224,6 +224,7 @@ func (f *File) planTouch(p *Plan, st *FileState, pr *Probed) error {
 	if err := f.planAttrs(p, &cur, prevState(st), "touch", []string{touch + " -- " + Quote(f.Path)}); err != nil {
 		return err
 	}
+	p.DiffsOnlyApplied = !st.Exists
 	p.Result["state"] = "file"
 	return nil
 }

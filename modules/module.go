@@ -82,6 +82,10 @@ type Plan struct {
 	// Unchanged forces changed=false even with steps (e.g. a probe-like
 	// step whose output is the result).
 	Unchanged bool
+	// DiffsOnlyApplied shows Diffs only when applying: Ansible's module
+	// returns early in check mode, without them (file state=touch of a
+	// missing file).
+	DiffsOnlyApplied bool
 }
 
 // Changed says whether applying the plan changes the host or the controller.

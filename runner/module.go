@@ -117,7 +117,7 @@ func (ex *execution) runModule(ctx context.Context, vars map[string]any, res *ta
 		changed = c
 	}
 	result["changed"] = changed
-	if wantDiff && changed {
+	if wantDiff && changed && !(check && plan.DiffsOnlyApplied) {
 		var diffs []any
 		for _, d := range plan.Diffs {
 			res.diffText += formatDiff(d)
