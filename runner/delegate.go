@@ -61,7 +61,7 @@ func isConnectionVar(name string) bool {
 // host's own, or the delegate's with the delegate's connection variables.
 func (ex *execution) connection(ctx context.Context, vars map[string]any, delegate string) (connection.Conn, error) {
 	if delegate == "" {
-		return ex.r.conn(ctx, ex.h, ex.pc.play.RemoteUser, vars)
+		return ex.r.conn(ctx, ex.h, vars)
 	}
 	dh, err := ex.r.delegateState(delegate)
 	if err != nil {
@@ -78,10 +78,8 @@ func (ex *execution) connection(ctx context.Context, vars map[string]any, delega
 			dvars[k] = v
 		}
 	}
-	if _, ok := dvars["ansible_connection"]; !ok && ex.r.opts.ConnectionType != "" {
-		dvars["ansible_connection"] = ex.r.opts.ConnectionType
-	}
-	return ex.r.conn(ctx, dh, ex.pc.play.RemoteUser, dvars)
+	ex.r.applyConnectionKeywords(dvars, connectionKeywords(ex.pc, ex.sc, ex.t))
+	return ex.r.conn(ctx, dh, dvars)
 }
 
 // factsTarget is the host whose facts a task's ansible_facts update: the

@@ -113,17 +113,14 @@ func groupNames(h *inventory.Host) []any {
 }
 
 // conn returns the host's connection, dialled once per run with its
-// connection variables templated against vars.
-func (r *Runner) conn(ctx context.Context, h *hostState, remoteUser string, vars map[string]any) (connection.Conn, error) {
+// connection variables (keywords applied: see applyConnectionKeywords)
+// templated against vars.
+func (r *Runner) conn(ctx context.Context, h *hostState, vars map[string]any) (connection.Conn, error) {
 	connVars := map[string]any{}
 	for k, v := range vars {
 		if strings.HasPrefix(k, "ansible_") {
 			connVars[k] = v
 		}
-	}
-	// The remote_user keyword yields to the ansible_user variable.
-	if _, ok := connVars["ansible_user"]; !ok && remoteUser != "" {
-		connVars["ansible_user"] = remoteUser
 	}
 	rendered, err := jinja.RenderValue(connVars, vars)
 	if err != nil {

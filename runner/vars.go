@@ -94,6 +94,7 @@ func (r *Runner) taskVars(pc *playCtx, sc *scope, t *playbooks.Task, h *hostStat
 	sc.addIncludeParams(v)
 	maps.Copy(v, r.opts.ExtraVars)
 	r.magicVars(v, pc, h)
+	r.applyConnectionKeywords(v, connectionKeywords(pc, sc, t))
 	r.bindLookups(v, pc, t)
 	return v
 }
@@ -122,9 +123,6 @@ func (r *Runner) magicVars(v map[string]any, pc *playCtx, h *hostState) {
 	if _, set := v["ansible_managed"]; !set {
 		// Ansible's default DEFAULT_MANAGED_STR, for templates' headers.
 		v["ansible_managed"] = "Ansible managed"
-	}
-	if _, ok := v["ansible_connection"]; !ok && r.opts.ConnectionType != "" {
-		v["ansible_connection"] = r.opts.ConnectionType
 	}
 }
 
