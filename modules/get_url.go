@@ -185,10 +185,10 @@ const notModified = "HTTP Error 304: Not Modified"
 func (g *GetURL) finish(attrsChanged bool) func([]connection.Result) (map[string]any, error) {
 	return func(outs []connection.Result) (map[string]any, error) {
 		out := outs[0]
-		if out.RC != 0 {
-			return nil, &Failure{Msg: strings.TrimSpace(string(out.Stderr)), Result: map[string]any{"url": g.URL, "dest": g.Dest}}
-		}
 		s := parseSections(string(out.Stdout))
+		if out.RC != 0 {
+			return nil, &Failure{Msg: strings.TrimSpace(string(out.Stderr)), Result: map[string]any{"url": g.URL, "dest": g.Dest, "changed": s.Has("replaced")}}
+		}
 		resp, err := parseResponse(s["status"], s["headers"])
 		if err != nil {
 			return nil, err
@@ -254,7 +254,11 @@ func (g *GetURL) downloadStep(dest *FileState, mode uint32, attrs *attrPlan) Ste
 	b.WriteString(`case $st in 304*) exit 0;; 2*) ;; *) echo "Request failed: HTTP status ${st%% *}" >&2; exit 1;; esac` + "\n")
 	fmt.Fprintf(&b, "sum=$(sha1sum < \"$body\" | cut -d' ' -f1); %s; echo \"$sum\"; %s; wc -c < \"$body\"\n", section("sha1"), section("size"))
 	if g.digest != "" {
-		fmt.Fprintf(&b, "d=$(%ssum < \"$body\" | cut -d' ' -f1)\n[ \"$d\" = %[2]s ] || { echo \"The checksum for $dest did not match \"%[2]s\"; it was $d.\" >&2; exit 1; }\n", g.algorithm, Quote(g.digest))
+		// As Ansible's get_url, which moves the download into place before checking it: a
+		// mismatch removes dest and is a change unless dest already had the download's content.
+		fmt.Fprintf(&b, "d=$(%ssum < \"$body\" | cut -d' ' -f1)\nif [ \"$d\" != %[2]s ]; then\n", g.algorithm, Quote(g.digest))
+		fmt.Fprintf(&b, "  [ -f \"$dest\" ] && [ \"$(sha1sum < \"$dest\" | cut -d' ' -f1)\" = \"$sum\" ] || %s\n", section("replaced"))
+		b.WriteString("  rm -f -- \"$dest\"\n  echo \"The checksum for $dest did not match \"" + Quote(g.digest) + "\"; it was $d.\" >&2; exit 1\nfi\n")
 	}
 	fmt.Fprintf(&b, "if [ -f \"$dest\" ] && [ \"$(sha1sum < \"$dest\" | cut -d' ' -f1)\" = \"$sum\" ]; then\n  %s\n", section("same"))
 	if sc := attrs.script(false); sc != "" {

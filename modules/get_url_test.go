@@ -1,8 +1,10 @@
 package modules
 
 import (
+	"errors"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"strings"
 	"testing"
 	"time"
@@ -105,13 +107,27 @@ func TestGetURL(t *testing.T) {
 		t.Errorf("replaced with %q", got)
 	}
 
-	// A wrong checksum is found by the download, before dest is touched.
-	p, err = e.plan("get_url", map[string]any{"url": url, "dest": "$DIR/new", "checksum": sha256})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := e.apply(p); !strings.HasPrefix(failure(err), "The checksum for "+e.expand("$DIR/new")+" did not match 7cdb2d1e8b2b4b6e4b1b8bcd5d60b1d0c3fbc4f0e4c1b4b9f0e0a5d3e2c1b0a9; it was") {
-		t.Errorf("wrong checksum: %v", err)
+	// A wrong checksum fails and removes dest, as Ansible's get_url (which checks after moving
+	// the download into place); changed unless dest already had the download's content.
+	for _, tt := range []struct {
+		old     string
+		changed bool
+	}{{"", true}, {"old\n", true}, {"payload\n", false}} {
+		if tt.old != "" {
+			e.write("$DIR/new", tt.old, 0o644)
+		}
+		p, err = e.plan("get_url", map[string]any{"url": url, "dest": "$DIR/new", "checksum": sha256})
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, err := e.apply(p)
+		var f *Failure
+		if !errors.As(err, &f) || !strings.HasPrefix(f.Msg, "The checksum for "+e.expand("$DIR/new")+" did not match 7cdb2d1e8b2b4b6e4b1b8bcd5d60b1d0c3fbc4f0e4c1b4b9f0e0a5d3e2c1b0a9; it was") || f.Result["changed"] != tt.changed {
+			t.Errorf("wrong checksum, dest %q: %v, want changed=%v", tt.old, err, tt.changed)
+		}
+		if _, err := os.Stat(e.expand("$DIR/new")); !os.IsNotExist(err) {
+			t.Errorf("wrong checksum, dest %q: dest not removed: %v", tt.old, err)
+		}
 	}
 
 	for _, tt := range []struct {
