@@ -224,6 +224,9 @@ func parse(src string) (*compiled, error) {
 	// The lexer turns CRLF into LF; doing it first keeps token offsets
 	// valid for scan's rewrite.
 	normalized := strings.ReplaceAll(strings.ReplaceAll(src, "\r\n", "\n"), "\r", "\n")
+	if err := checkNumberDot(normalized); err != nil {
+		return nil, &Error{Template: src, Syntax: true, Err: err}
+	}
 	names, rewritten, err := scan(normalized)
 	if err != nil {
 		return nil, &Error{Template: src, Syntax: true, Err: err}

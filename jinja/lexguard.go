@@ -1,0 +1,79 @@
+package jinja
+
+import (
+	"fmt"
+	"strings"
+	"unicode/utf8"
+)
+
+// checkNumberDot refuses a number followed by "." and a non-ASCII character
+// inside a tag ({{ 1.é }}): gonja's lexer backs up by the width of that
+// character instead of the dot's and then loops forever. Jinja would look up
+// an attribute of the number, which is never defined, so an error loses
+// nothing.
+func checkNumberDot(src string) error {
+	inTag, quote := false, byte(0)
+	for i := 0; i < len(src); i++ {
+		c := src[i]
+		switch {
+		case !inTag:
+			if c == '{' && i+1 < len(src) && strings.IndexByte("{%#", src[i+1]) >= 0 {
+				inTag = true
+				i++
+			}
+		case quote != 0:
+			if c == '\\' {
+				i++
+			} else if c == quote {
+				quote = 0
+			}
+		case c == '\'' || c == '"':
+			quote = c
+		case strings.IndexByte("}%#", c) >= 0 && i+1 < len(src) && src[i+1] == '}':
+			inTag = false
+			i++
+		case isDigit(c) && !continuesName(src, i) && numberDotNonASCII(src[i:]):
+			end := i + numberDotLen(src[i:])
+			_, size := utf8.DecodeRuneInString(src[end-1:])
+			return fmt.Errorf("a number followed by '.' and a non-ASCII character (%q) cannot be parsed: put a space or an ASCII name after the dot", src[i:end-1+size])
+		}
+	}
+	return nil
+}
+
+func isDigit(c byte) bool { return c >= '0' && c <= '9' }
+
+// continuesName tells a digit inside a name (x1) from one starting a number.
+func continuesName(src string, i int) bool {
+	if i == 0 {
+		return false
+	}
+	c := src[i-1]
+	return c == '_' || isDigit(c) || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= utf8.RuneSelf
+}
+
+// numberDotNonASCII reports whether s starts with digits (and at most one
+// ".digits" part), then "." and a non-ASCII character.
+func numberDotNonASCII(s string) bool {
+	n := numberDotLen(s)
+	return n > 0 && s[n-1] >= utf8.RuneSelf
+}
+
+// numberDotLen is the length of digits[.digits]. plus the first byte after
+// that dot, or 0 when s does not have that shape.
+func numberDotLen(s string) int {
+	i := 0
+	for dots := 0; i < len(s); i++ {
+		if isDigit(s[i]) {
+			continue
+		}
+		if s[i] != '.' || dots == 2 {
+			return 0
+		}
+		dots++
+		if i+1 < len(s) && !isDigit(s[i+1]) {
+			return i + 2
+		}
+	}
+	return 0
+}
