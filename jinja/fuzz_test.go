@@ -8,6 +8,7 @@ func FuzzRender(f *testing.F) {
 	for _, seed := range []string{
 		"{{ x }}", "{{ x | default('d') | upper }}", "{% for i in l %}{{ i }}{% endfor %}",
 		"{{ d.a.b is defined }}", "{{ l | map(attribute='n') | list }}", "{{ '%s' % x }}", "{{", "{% if %}", "{{ x is version('1.0', '>=') }}",
+		"{{ 0.0.\U000c925f }}", // hung gonja's lexer (see checkNumberDot)
 	} {
 		f.Add(seed)
 	}
