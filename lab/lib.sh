@@ -118,7 +118,9 @@ cg_enter() {
 cg_kill() {
 	local d
 	for d in "$@"; do
-		[ -d "$d" ] && find "$d" -name cgroup.procs -exec cat {} + 2>/dev/null | xargs -r kill -KILL 2>/dev/null
+		# A process may exit between find and kill (xargs then exits 123):
+		# that is success here, not an error for set -e.
+		[ -d "$d" ] && find "$d" -name cgroup.procs -exec cat {} + 2>/dev/null | xargs -r kill -KILL 2>/dev/null || true
 	done
 	return 0
 }
