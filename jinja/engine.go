@@ -250,7 +250,8 @@ func parse(src string) (*compiled, error) {
 // not"). Over-approximating is harmless: a name that turns out to be a loop
 // variable is merely looked up for nothing.
 //
-// It rewrites tests called with parentheses, which gonja parses as one tuple
+// It rewrites string literals with escapes Python keeps and Go refuses (see
+// pyLiteralEscapes), and tests called with parentheses, which gonja parses as one tuple
 // argument and without keywords: `x is version('2', '>=')` becomes
 // `x | __test('version', '2', '>=')`. Filters and tests bind alike in Jinja,
 // so the meaning is unchanged.
@@ -267,6 +268,13 @@ func scan(src string) (names []string, rewritten string, err error) {
 	var out strings.Builder
 	copied := 0
 	for i, tok := range toks {
+		if tok.Type == tokens.String && tok.Pos >= copied {
+			if end, literal, ok := pyLiteralEscapes(src, tok.Pos); ok {
+				out.WriteString(src[copied:tok.Pos])
+				out.WriteString(literal)
+				copied = end
+			}
+		}
 		if tok.Type == tokens.Name && !seen[tok.Val] && !isMemberName(toks, i) {
 			seen[tok.Val] = true
 			names = append(names, tok.Val)

@@ -77,3 +77,39 @@ func numberDotLen(s string) int {
 	}
 	return 0
 }
+
+// pyLiteralEscapes rewrites the string literal that starts at src[pos] (its
+// quote) so gonja reads it as Python does. Python keeps an unknown escape
+// such as `\.` or `\d` as it is (regex_replace("^v([0-9\.]+)$", ...)), Go's
+// strconv.Unquote, which gonja's parser uses, refuses it; doubling the
+// backslash makes gonja keep it too. It returns the literal's end and its
+// replacement, or ok false when nothing needs rewriting.
+func pyLiteralEscapes(src string, pos int) (end int, literal string, ok bool) {
+	quote := src[pos]
+	if quote != '\'' && quote != '"' {
+		return pos, "", false
+	}
+	var b strings.Builder
+	b.WriteByte(quote)
+	for i := pos + 1; i < len(src); i++ {
+		c := src[i]
+		switch {
+		case c == quote:
+			b.WriteByte(c)
+			return i + 1, b.String(), ok
+		case c != '\\' || i+1 == len(src):
+			b.WriteByte(c)
+		case strings.IndexByte(goEscapes, src[i+1]) >= 0:
+			b.WriteString(src[i : i+2])
+			i++
+		default:
+			b.WriteString(`\\`)
+			ok = true
+		}
+	}
+	return len(src), "", false
+}
+
+// goEscapes are the characters after a backslash that Go's strconv.Unquote
+// and Python agree on (the quotes are unescaped by gonja's lexer first).
+const goEscapes = "abfnrtv\\\"'01234567xuU\n"

@@ -47,3 +47,25 @@ func TestNumberDotNonASCII(t *testing.T) {
 		})
 	}
 }
+
+// String literals keep the escapes Python keeps (regular expressions in
+// regex_replace) and decode the ones Python decodes, as Jinja does.
+func TestStringLiteralEscapes(t *testing.T) {
+	cases := []struct{ src, want string }{
+		{`{{ "a\.b" }}`, `a\.b`},
+		{`{{ '\d+\s' }}`, `\d+\s`},
+		{`{{ "x\\1" }}`, `x\1`},
+		{`{{ "tab\there" }}`, "tab\there"},
+		{`{{ 'it\'s' ~ "\"q\"" }}`, `it's"q"`},
+		{`{{ "\x41\u00e9" }}`, "Aé"},
+		{`{{ "git version 2.39.5" | regex_replace("^.*?([0-9\.]+)$", "\\1") }}`, "2.39.5"},
+		{`{{ "v1.2" | regex_replace("^v([0-9\.]+)$", "\\1") is version("1.10", "<") }}`, "True"},
+		{`{% if "a.b" is match("a\.b") %}dot{% endif %} \. outside`, `dot \. outside`},
+	}
+	for _, c := range cases {
+		got, err := RenderString(c.src, map[string]any{})
+		if err != nil || got != c.want {
+			t.Errorf("%s = %q, %v; want %q", c.src, got, err, c.want)
+		}
+	}
+}
