@@ -117,7 +117,7 @@ func (d *Deb822Repository) Plan(ctx context.Context, env *Env) (*Plan, error) {
 	if u := d.keyURL(); u != "" && d.State == "present" {
 		// Download the key to compare it: the probe leaves nothing behind.
 		r := &httpRequest{URL: u, Timeout: 30}
-		fmt.Fprintf(&b, "body=$(mktemp) hdrs=$(mktemp) || exit 1\ntrap 'rm -f -- \"$body\" \"$hdrs\"' EXIT\n{\n%s} <<'PLAY_CURL_CONFIG'\n%sPLAY_CURL_CONFIG\n", r.script(), r.curlConfig())
+		fmt.Fprintf(&b, "body=$(mktemp) hdrs=$(mktemp) || exit 1\ntrap 'rm -f -- \"$body\" \"$hdrs\"' EXIT\n{\n%s} <<'PLAY_CURL_CONFIG'\n%sPLAY_CURL_CONFIG\n", r.script(), r.stdin())
 		fmt.Fprintf(&b, "%s; echo \"$st\"; sha256sum < \"$body\" | cut -d' ' -f1\n", section("download"))
 		b.WriteString("if grep -q -e '-----BEGIN PGP PUBLIC KEY BLOCK-----' \"$body\"; then echo asc; else echo gpg; fi\n")
 	} else if d.SignedBy != nil && !strings.Contains(*d.SignedBy, "\n") {

@@ -47,7 +47,8 @@ func (a RequestArgs) newRequest(url, user string, defaultTimeout int) *httpReque
 }
 
 // httpRequest is one HTTP request the host makes with its own curl (or,
-// for plain downloads, wget): the host may reach URLs the controller cannot.
+// for plain downloads, wget; without either, bash: see bashHTTP): the host
+// may reach URLs the controller cannot.
 // URL, headers, credentials and body travel in curl's config on standard
 // input, never on a command line other users could read in ps.
 type httpRequest struct {
@@ -137,16 +138,15 @@ func (r *httpRequest) script() string {
   sed -i -n 's/^  //p' "$hdrs"
 `)
 		fmt.Fprintf(&b, "  st=\"$(awk '/^HTTP\\//{c=$2} END{print c}' \"$hdrs\") \"%s\n", Quote(r.URL))
-		b.WriteString("else echo 'the host has neither curl nor wget: install one of them (apt: curl)' >&2; exit 1\n")
-	} else {
-		b.WriteString("else echo 'the host has no curl: install it (apt: curl)' >&2; exit 1\n")
 	}
+	fmt.Fprintf(&b, "else\n  %s\n", r.bashCommand())
 	b.WriteString("fi\n")
 	return b.String()
 }
 
-// stdin is what script reads: curl's config.
-func (r *httpRequest) stdin() []byte { return []byte(r.curlConfig()) }
+// stdin is what script reads: curl's config, with the request for the bash fallback in
+// comments.
+func (r *httpRequest) stdin() []byte { return []byte(r.curlConfig() + r.bashRequestLines()) }
 
 // httpResponse is the parsed outcome of a request.
 type httpResponse struct {

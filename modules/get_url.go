@@ -14,7 +14,7 @@ func init() {
 	Register(Info{Name: "get_url", New: func() Module { return &GetURL{} }})
 }
 
-// GetURL downloads a file on the host with the host's curl (or wget), once per run. The
+// GetURL downloads a file on the host with the host's curl (or wget, or bash), once per run. The
 // observation checks dest (and its checksum when one is given) and asks the server with a HEAD
 // request, conditional on dest's mtime like Ansible's If-Modified-Since, whether there is
 // anything to fetch; the step downloads beside dest, compares, and renames the download into
@@ -95,7 +95,7 @@ func (g *GetURL) conditional(req *httpRequest) string {
 }
 
 // observe probes dest (and dest/<name>) and, unless a matching checksum makes it pointless,
-// sends the HEAD request with curl (a host with only wget leaves the question to the step).
+// sends the HEAD request (with curl, or bash: wget cannot send one).
 func (g *GetURL) observe(ctx context.Context, host Host) (Sections, error) {
 	req := g.request()
 	req.Method, req.WgetFallback = "HEAD", false
@@ -107,7 +107,6 @@ func (g *GetURL) observe(ctx context.Context, host Host) (Sections, error) {
 		fmt.Fprintf(&b, "if [ -f \"$dest\" ] && [ \"$(%ssum < \"$dest\" | cut -d' ' -f1)\" = %s ]; then %s; exit 0; fi\n", g.algorithm, Quote(g.digest), section("matches"))
 	}
 	b.WriteString(g.conditional(req))
-	b.WriteString("command -v curl >/dev/null || exit 0\n")
 	b.WriteString(req.script())
 	fmt.Fprintf(&b, "%s; echo \"$st\"\n%s; cat \"$hdrs\"\n", section("status"), section("headers"))
 	res, err := host.Run(ctx, b.String(), req.stdin())

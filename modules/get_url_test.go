@@ -5,6 +5,8 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
+	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -41,7 +43,32 @@ func methods(seen *[]http.Header, n int) string {
 	return strings.Join(ms, " ")
 }
 
+// TestGetURL downloads with the machine's curl, and as a minimal Debian host does, with
+// neither curl nor wget (bash's own HTTP client).
 func TestGetURL(t *testing.T) {
+	t.Run("curl", testGetURL)
+	t.Run("bash", func(t *testing.T) {
+		withoutCommands(t, "curl", "wget")
+		testGetURL(t)
+	})
+}
+
+// withoutCommands makes PATH a directory of links to every command on it but names.
+func withoutCommands(t *testing.T, names ...string) {
+	bin := t.TempDir()
+	for _, dir := range filepath.SplitList(os.Getenv("PATH")) {
+		entries, _ := os.ReadDir(dir)
+		for _, e := range entries {
+			if !slices.Contains(names, e.Name()) {
+				// The first directory on PATH wins, as for the shell: later links fail.
+				_ = os.Symlink(filepath.Join(dir, e.Name()), filepath.Join(bin, e.Name()))
+			}
+		}
+	}
+	t.Setenv("PATH", bin)
+}
+
+func testGetURL(t *testing.T) {
 	srv, seen := fileServer(t, map[string]string{"/app.tar": "payload\n"})
 	e := newTestEnv(t)
 	const sha256 = "sha256:7cdb2d1e8b2b4b6e4b1b8bcd5d60b1d0c3fbc4f0e4c1b4b9f0e0a5d3e2c1b0a9"
