@@ -142,6 +142,7 @@ func shareRunOnce(ran *hostState, before hostVarsSnapshot, others []*hostState) 
 		h.mu.Lock()
 		maps.Copy(h.facts, facts)
 		maps.Copy(h.setFacts, setFacts)
+		h.varsChangedLocked()
 		if len(incVars) > 0 {
 			if h.includeVars == nil {
 				h.includeVars = map[string]any{}

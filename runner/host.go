@@ -42,6 +42,10 @@ type hostState struct {
 	rescuing bool
 	// endPlay is set by meta: end_host / end_play for this host.
 	endPlay bool
+	// view is the host's hostvars entry, built at inventory generation
+	// viewGen; nil once the host's variables change (varsChangedLocked).
+	view    map[string]any
+	viewGen uint64
 	// rolesRan are the role uses a task of which ran here (not skipped):
 	// a repeated use of one of them is skipped, as in Ansible.
 	rolesRan map[*playbooks.Role]bool
@@ -66,12 +70,26 @@ func (h *hostState) count(f func(s *HostStats)) {
 	h.mu.Unlock()
 }
 
+// varsChangedLocked drops the host's hostvars entry after its facts,
+// set_fact, registered or included variables changed (h.mu held).
+func (h *hostState) varsChangedLocked() { h.view = nil }
+
 // hostVarsView is what hostvars[h] shows: inventory vars, facts, set_fact
-// and registered values.
-func (h *hostState) hostVarsView() map[string]any {
+// and registered values, and the groups of inventory generation gen. It is
+// built once and shared until the host's variables or the inventory change;
+// callers must not modify it.
+func (h *hostState) hostVarsView(gen uint64, groups map[string]any) map[string]any {
+	h.mu.Lock()
+	if h.view != nil && h.viewGen == gen {
+		defer h.mu.Unlock()
+		return h.view
+	}
+	h.mu.Unlock()
 	v := h.inv.Vars()
+	v["groups"] = groups
 	h.mu.Lock()
 	defer h.mu.Unlock()
+	h.view, h.viewGen = v, gen
 	injectFacts(v, h.facts, h.plainFacts)
 	maps.Copy(v, h.includeVars)
 	maps.Copy(v, h.setFacts)

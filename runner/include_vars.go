@@ -82,6 +82,7 @@ func includeVars(_ context.Context, ex *execution, args, _ map[string]any) (map[
 		h.includeVars = map[string]any{}
 	}
 	maps.Copy(h.includeVars, loaded)
+	h.varsChangedLocked()
 	h.mu.Unlock()
 	return map[string]any{"ansible_facts": loaded, "ansible_included_var_files": stringsToAny(files), "changed": false}, nil
 }

@@ -56,6 +56,7 @@ func (r *Runner) applyInventoryChanges(pc *playCtx, hosts []*hostState) {
 		for _, ih := range inv.Hosts() {
 			r.host(ih)
 		}
+		r.inventoryChanged()
 		return groupsVar(inv)
 	}
 	if pc.free != nil {
@@ -92,6 +93,7 @@ func (r *Runner) refreshInventory(pc *playCtx) {
 			}
 		}
 		r.mu.Unlock()
+		r.inventoryChanged()
 		if selected, err := r.playInventoryHosts(pc.play); err == nil {
 			pc.allHostNames = nil
 			for _, ih := range selected {
@@ -106,6 +108,14 @@ func (r *Runner) refreshInventory(pc *playCtx) {
 	}
 	pc.groups = change()
 	pc.resetHostvars()
+}
+
+// inventoryChanged makes every hostvars entry stale (group_names, group
+// and add_host variables may have changed).
+func (r *Runner) inventoryChanged() {
+	r.mu.Lock()
+	r.invGen++
+	r.mu.Unlock()
 }
 
 // groupsVar is the `groups` magic variable: every group and its hosts.

@@ -44,6 +44,7 @@ func (r *Runner) runMeta(ctx context.Context, pc *playCtx, sc *scope, t *playboo
 				h.failed = false
 			case "clear_facts":
 				h.facts = map[string]any{}
+				h.varsChangedLocked()
 			case "reset_connection":
 				r.resetConnection(h.name())
 			}

@@ -338,6 +338,7 @@ func (ex *execution) storeFacts(module string, result map[string]any, h *hostSta
 	}
 	h.mu.Lock()
 	defer h.mu.Unlock()
+	h.varsChangedLocked()
 	if module == "set_fact" {
 		maps.Copy(h.setFacts, facts)
 		if c, _ := modules.ToBool(result["_cacheable"]); !c {

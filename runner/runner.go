@@ -91,8 +91,13 @@ type Runner struct {
 	out   *output
 	hosts map[string]*hostState // by inventory name
 	order []string              // hosts seen, for the recap
-	mu    sync.Mutex
-	dials sync.Map // name -> *dialOnce
+	// idle are inventory hosts no play ran on yet, for hostvars.
+	idle map[string]*hostState
+	// invGen counts inventory changes (add_host, group_by,
+	// refresh_inventory): hostvars entries built before one are stale.
+	invGen uint64
+	mu     sync.Mutex
+	dials  sync.Map // name -> *dialOnce
 	// panicked records a bug (a recovered panic): the run exits 250.
 	panicked atomic.Bool
 	// stepAll is set once --step is answered "continue".

@@ -276,6 +276,7 @@ func (ex *execution) finish(res *taskResult, vars map[string]any) {
 		reg["changed"] = res.changed
 		h.mu.Lock()
 		h.setFacts[ex.t.Register] = reg
+		h.varsChangedLocked()
 		h.mu.Unlock()
 	}
 	if res.changed && len(ex.t.Notify) > 0 && !res.failed {
