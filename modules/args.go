@@ -72,7 +72,11 @@ func Decode(args map[string]any, dst any, lenient bool) error {
 			continue
 		}
 		if !ok {
-			unknown = append(unknown, k)
+			// "{{ x | default(omit) }}" may drop the argument when rendered
+			// (package's enablerepo on a Debian host): only then can it be judged.
+			if !(lenient && hasTemplate(args[k]) && strings.Contains(fmt.Sprint(args[k]), "omit")) {
+				unknown = append(unknown, k)
+			}
 			continue
 		}
 		if prev, dup := seen[i]; dup {
