@@ -23,6 +23,13 @@ var rawArgs = map[string][]string{"debug": {"var"}, "assert": {"that"}}
 // applies the plan unless in check mode, then applies changed_when and
 // failed_when. It fills res.
 func (ex *execution) runModule(ctx context.Context, vars map[string]any, res *taskResult) {
+	lim, err := ex.limits(vars)
+	if err != nil {
+		ex.fail(res, err)
+		return
+	}
+	ctx, stop := ex.bound(ctx, lim)
+	defer stop(res)
 	if act, ok := runnerActions[actionName(ex.t)]; ok {
 		ex.runAction(ctx, act, vars, res)
 		return
@@ -45,12 +52,10 @@ func (ex *execution) runModule(ctx context.Context, vars map[string]any, res *ta
 		ex.fail(res, err)
 		return
 	}
-	check := ex.r.opts.Check
-	if v, set, err := ex.boolKeyword(func(t *playbooks.Task) any { return t.CheckMode }, ex.pc.play.CheckMode, vars); err != nil {
+	check, err := ex.checkMode(vars)
+	if err != nil {
 		ex.fail(res, err)
 		return
-	} else if set {
-		check = v
 	}
 	wantDiff := ex.r.opts.Diff
 	if v, set, err := ex.boolKeyword(func(t *playbooks.Task) any { return t.Diff }, ex.pc.play.Diff, vars); err == nil && set {
@@ -97,6 +102,10 @@ func (ex *execution) runModule(ctx context.Context, vars map[string]any, res *ta
 		res.result = result
 		ex.applyConditions(res, vars)
 		res.changed = false
+		return
+	}
+	if lim.runsJob(plan) {
+		ex.runJob(ctx, host, plan, args, lim, res, vars)
 		return
 	}
 	if !check {

@@ -64,6 +64,10 @@ func (g *graceConn) Exec(ctx context.Context, cmd connection.Command) (connectio
 	cctx, cancel := context.WithCancel(context.WithoutCancel(ctx))
 	defer cancel()
 	stop := context.AfterFunc(ctx, func() {
+		if errors.Is(context.Cause(ctx), errTimeLimit) {
+			cancel() // the task's own time limit: no grace
+			return
+		}
 		t := time.AfterFunc(g.grace, cancel)
 		context.AfterFunc(cctx, func() { t.Stop() })
 	})
