@@ -115,12 +115,13 @@ func hasMarkers(s string) bool {
 // Render renders a string value. Strings with no "{{", "{%" or "{#" are
 // returned unchanged without being parsed. A string that is one expression
 // "{{ x }}" (whitespace around allowed) returns x's native value; anything
-// else returns a string.
+// else returns a string, or, ending in a newline, what Ansible makes of it
+// (see renderNative).
 func Render(s string, vars map[string]any) (any, error) {
 	if !hasMarkers(s) {
 		return s, nil
 	}
-	v, err := newScope(vars).render(s, true)
+	v, err := newScope(vars).renderNative(s)
 	if err != nil {
 		return nil, err
 	}
@@ -148,7 +149,7 @@ func RenderValue(v any, vars map[string]any) (any, error) {
 		if !hasMarkers(s) {
 			return s, nil
 		}
-		return sc.render(s, true)
+		return sc.renderNative(s)
 	})
 	if err != nil {
 		return nil, err
@@ -392,7 +393,7 @@ func (sc *scope) lookup(name string) (*exec.Value, bool) {
 		if !hasMarkers(s) {
 			return s, nil
 		}
-		return sc.render(s, true)
+		return sc.renderNative(s)
 	})
 	delete(sc.active, name)
 	val := exec.AsValue(v)

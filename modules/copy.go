@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"path"
 	"strings"
+
+	"play/jinja"
 )
 
 func init() {
@@ -19,8 +21,9 @@ type Copy struct {
 	// Src is the file or directory to copy; a directory with a trailing
 	// slash copies its contents, without one the directory itself.
 	Src string `arg:"src"`
-	// Content is the literal content of dest, instead of src.
-	Content *string `arg:"content"`
+	// Content is the literal content of dest, instead of src; a dict or a list is
+	// written as JSON.
+	Content *copyContent `arg:"content"`
 	// Dest is where to copy; a directory (or a path ending in /) receives src by its name.
 	Dest string `arg:"dest,required"`
 	// Backup keeps a copy of the old file, named with a timestamp.
@@ -35,6 +38,26 @@ type Copy struct {
 	ValidateCmd string `arg:"validate"`
 	// Follow keeps a symlink at dest and writes to the file it points to.
 	Follow bool `arg:"follow"`
+}
+
+// copyContent is copy's content: a dict or a list (a template that rendered to one) is
+// written as JSON, as Ansible's copy action plugin json.dumps it; scalars as text.
+type copyContent string
+
+// DecodeArg implements ArgDecoder.
+func (c *copyContent) DecodeArg(v any) error {
+	switch v.(type) {
+	case map[string]any, []any:
+		js, err := jinja.Eval("v | to_json", map[string]any{"v": v})
+		if err != nil {
+			return err
+		}
+		*c = copyContent(js.(string))
+		return nil
+	}
+	s, err := ToString(v)
+	*c = copyContent(s)
+	return err
 }
 
 // Validate checks the argument combinations Ansible rejects.
@@ -62,7 +85,7 @@ type copySource struct {
 // Plan implements Module.
 func (c *Copy) Plan(ctx context.Context, env *Env) (*Plan, error) {
 	if c.Content != nil {
-		data := []byte(*c.Content)
+		data := []byte(string(*c.Content))
 		return c.planFile(ctx, env, copySource{data: data, checksum: sha1Hex(data), mode: 0o644, header: "dynamically generated"})
 	}
 	if c.RemoteSrc {

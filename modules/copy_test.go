@@ -189,3 +189,24 @@ func TestCopyMissingDestDirFailsWhenApplied(t *testing.T) {
 		}
 	}
 }
+
+// content= that rendered to a dict or a list is written as JSON, as Ansible's copy action
+// plugin does (json.dumps); a bool as Python prints it.
+func TestCopyContentValues(t *testing.T) {
+	for _, tt := range []struct {
+		content any
+		want    string
+	}{
+		{map[string]any{"k": "v", "n": []any{1, true}}, `{"k": "v", "n": [1, true]}`},
+		{[]any{"a", 2}, `["a", 2]`},
+		{true, "True"},
+		{5, "5"},
+		{"text\n", "text\n"},
+	} {
+		e := newTestEnv(t)
+		e.timeline("copy", map[string]any{"content": tt.content, "dest": "$DIR/f"})
+		if got, _ := e.read("$DIR/f"); got != tt.want {
+			t.Errorf("content %#v wrote %q, want %q", tt.content, got, tt.want)
+		}
+	}
+}
