@@ -112,4 +112,7 @@ func pyLiteralEscapes(src string, pos int) (end int, literal string, ok bool) {
 
 // goEscapes are the characters after a backslash that Go's strconv.Unquote
 // and Python agree on (the quotes are unescaped by gonja's lexer first).
-const goEscapes = "abfnrtv\\\"'01234567xuU\n"
+// Octal digits are not among them: '\1' stays a backslash and 1, the
+// backreference Ansible gives it inside {{ }} of a playbook, where it doubles
+// backslashes before Jinja reads them.
+const goEscapes = "abfnrtv\\\"'xuU\n"

@@ -58,6 +58,7 @@ func TestStringLiteralEscapes(t *testing.T) {
 		{`{{ "tab\there" }}`, "tab\there"},
 		{`{{ 'it\'s' ~ "\"q\"" }}`, `it's"q"`},
 		{`{{ "\x41\u00e9" }}`, "Aé"},
+		{`{{ "x" | regex_replace("(x)", "<\1>") }}`, "<x>"},
 		{`{{ "git version 2.39.5" | regex_replace("^.*?([0-9\.]+)$", "\\1") }}`, "2.39.5"},
 		{`{{ "v1.2" | regex_replace("^v([0-9\.]+)$", "\\1") is version("1.10", "<") }}`, "True"},
 		{`{% if "a.b" is match("a\.b") %}dot{% endif %} \. outside`, `dot \. outside`},

@@ -130,6 +130,7 @@ func (ex *execution) runLoop(ctx context.Context, vars map[string]any, ignoreErr
 	}
 	if allSkipped {
 		res.result = map[string]any{"changed": false, "results": results, "skipped": true, "msg": "All items skipped"}
+		ex.r.out.hostResult(res) // ansible-playbook ends such a loop with the task's own "skipping:" line
 	}
 	if res.unreachable {
 		res.failed = false
