@@ -110,22 +110,11 @@ func (r *Reboot) wait(ctx context.Context, host Reconnector, before string) erro
 		return ctx.Err()
 	}
 	try := func(what string, ok func() (bool, string)) error {
-		last := ""
-		for {
-			if err := host.Reconnect(ctx); err != nil {
-				last = err.Error()
-			} else if done, why := ok(); done {
-				return nil
-			} else {
-				last = why
-			}
-			if time.Now().After(deadline) {
-				return Failf("Timed out waiting for %s (timeout=%d): %s", what, int(timeout.Seconds()), last)
-			}
-			if !sleepCtx(ctx, pollInterval) {
-				return ctx.Err()
-			}
+		last, err := retry{host: host, deadline: deadline, interval: pollInterval}.until(ctx, func(context.Context) (bool, string) { return ok() })
+		if err == errRetryTimedOut {
+			return Failf("Timed out waiting for %s (timeout=%d): %s", what, int(timeout.Seconds()), last)
 		}
+		return err
 	}
 	err := try("last boot time check", func() (bool, string) {
 		res, err := host.Run(ctx, r.BootTimeCommand, nil)

@@ -104,7 +104,7 @@ func (ex *execution) factsTarget(res *taskResult, vars map[string]any) *hostStat
 func (r *Runner) runsOnce(pc *playCtx, sc *scope, t *playbooks.Task, hosts []*hostState) bool {
 	ex := &execution{r: r, pc: pc, sc: sc, t: t, h: hosts[0]}
 	get := func(t *playbooks.Task) any { return t.RunOnce }
-	if actionName(t) == "add_host" {
+	if a := actionName(t); a == "add_host" || a == "pause" {
 		return true // Ansible's BYPASS_HOST_LOOP: once, for the first host
 	}
 	if ex.keyword(get) == nil && pc.play.RunOnce == nil {

@@ -69,7 +69,7 @@ func (ex *execution) runModule(ctx context.Context, vars map[string]any, res *ta
 	var host modules.Host
 	if !info.Local {
 		conn, err := ex.connection(ctx, vars, res.delegatedTo)
-		if err != nil {
+		if err != nil && !waitsForHost(info.Name) {
 			if !isUnreachable(err) {
 				err = &connection.UnreachableError{Host: ex.h.name(), Err: err}
 			}

@@ -27,10 +27,19 @@ func (b *boundHost) Reconnect(ctx context.Context) error {
 func (ex *execution) redialer(conn connection.Conn, vars map[string]any, delegate string) func(context.Context) (connection.Conn, error) {
 	var key any
 	return func(ctx context.Context) (connection.Conn, error) {
-		key = ex.r.forget(conn, key)
+		if conn == nil { // the first dial failed (waitsForHost)
+			ex.r.resetConnection(firstNonEmpty(delegate, ex.h.name()))
+		} else {
+			key = ex.r.forget(conn, key)
+		}
 		return ex.connection(ctx, vars, delegate)
 	}
 }
+
+// waitsForHost says whether a module starts on a host that may not answer
+// yet (it reconnects itself): its task does not fail when the first
+// connection does.
+func waitsForHost(module string) bool { return module == "wait_for_connection" }
 
 // forget removes a connection from the cache and closes it. key is the
 // cache key when known (a failed redial leaves an entry without the
