@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/nikolalohinski/gonja/v2/exec"
@@ -169,6 +170,12 @@ func toYAML(in any, indent int, nice bool) (any, error) {
 	}
 	if !nice {
 		flowLeaves(&node)
+	} else if node.Kind == yaml.MappingNode || node.Kind == yaml.SequenceNode {
+		var b strings.Builder
+		if err := pyBlock(&b, &node, 0, max(indent, 2), false); err != nil {
+			return nil, fmt.Errorf("to_nice_yaml: %w", err)
+		}
+		return b.String(), nil
 	}
 	var buf bytes.Buffer
 	enc := yaml.NewEncoder(&buf)
@@ -184,6 +191,95 @@ func toYAML(in any, indent int, nice bool) (any, error) {
 		return nil, fmt.Errorf("to_yaml: output is not valid UTF-8")
 	}
 	return out, nil
+}
+
+// pyBlock writes a collection in PyYAML's block style (default_flow_style=False), which
+// go-yaml's encoder cannot: a sequence in a mapping is not indented under its key, and a
+// collection in a sequence starts on the dash's line ("-   key: v" with indent 4). onDash
+// says the first line is already placed after a dash.
+func pyBlock(b *strings.Builder, n *yaml.Node, col, indent int, onDash bool) error {
+	pad := func(i int) {
+		if i > 0 || !onDash {
+			b.WriteString(strings.Repeat(" ", col))
+		}
+	}
+	inline := func(v *yaml.Node) bool {
+		return v.Kind == yaml.ScalarNode || len(v.Content) == 0
+	}
+	if n.Kind == yaml.MappingNode {
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			pad(i)
+			k, v := n.Content[i], n.Content[i+1]
+			if err := pyScalar(b, k); err != nil {
+				return err
+			}
+			b.WriteString(":")
+			if inline(v) {
+				b.WriteString(" ")
+				if err := pyScalar(b, v); err != nil {
+					return err
+				}
+				b.WriteString("\n")
+				continue
+			}
+			b.WriteString("\n")
+			next := col + indent
+			if v.Kind == yaml.SequenceNode {
+				next = col
+			}
+			if err := pyBlock(b, v, next, indent, false); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	for i, v := range n.Content {
+		pad(i)
+		if inline(v) {
+			b.WriteString("- ")
+			if err := pyScalar(b, v); err != nil {
+				return err
+			}
+			b.WriteString("\n")
+			continue
+		}
+		b.WriteString("-" + strings.Repeat(" ", indent-1))
+		if err := pyBlock(b, v, col+indent, indent, true); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// pyScalar writes a scalar (or an empty collection, [] or {}) as go-yaml writes it, on one
+// line; a string that needs quotes gets PyYAML's single quotes unless it needs escapes.
+func pyScalar(b *strings.Builder, n *yaml.Node) error {
+	switch {
+	case n.Kind == yaml.SequenceNode:
+		b.WriteString("[]")
+		return nil
+	case n.Kind == yaml.MappingNode:
+		b.WriteString("{}")
+		return nil
+	}
+	escapes := strings.ContainsFunc(n.Value, unicode.IsControl)
+	if escapes {
+		n.Style = yaml.DoubleQuotedStyle
+	}
+	out, err := yaml.Marshal(n)
+	if err != nil {
+		return err
+	}
+	if slices.Contains([]string{"y", "Y", "n", "N"}, n.Value) && n.Tag == "!!str" {
+		out = []byte(n.Value) // YAML 1.1 booleans to go-yaml, plain strings to PyYAML
+	} else if !escapes && strings.HasPrefix(string(out), `"`) {
+		n.Style = yaml.SingleQuotedStyle
+		if out, err = yaml.Marshal(n); err != nil {
+			return err
+		}
+	}
+	b.WriteString(strings.TrimSuffix(string(out), "\n"))
+	return nil
 }
 
 // flowLeaves marks collections without nested collections as flow style and

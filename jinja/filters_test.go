@@ -137,6 +137,12 @@ func TestFilters(t *testing.T) {
 		{"{{ {'a': [1]} | to_nice_json }}", "{\n    \"a\": [\n        1\n    ]\n}"},
 		{"{{ {'a': [1, 2], 'b': {'c': 'd'}} | to_yaml }}", "a: [1, 2]\nb: {c: d}\n"},
 		{"{{ {'a': {'c': 'd'}} | to_nice_yaml }}", "a:\n    c: d\n"},
+		// PyYAML's block style (checked with python3-yaml, indent=4): sequences in a mapping
+		// not indented, collections in a sequence on the dash's line, single quotes.
+		{"{{ {'a': [1, 'x', {'k': 1, 'l': [2], 'm': {'z': 'y z', 'e': []}}], 'b': 2, 'q': 'yes'} | to_nice_yaml }}",
+			"a:\n- 1\n- x\n-   k: 1\n    l:\n    - 2\n    m:\n        e: []\n        z: y z\nb: 2\nq: 'yes'\n"},
+		{"{{ [{'a': 1, 'b': 2}, [1, 2], 'on'] | to_nice_yaml }}", "-   a: 1\n    b: 2\n-   - 1\n    - 2\n- 'on'\n"},
+		{"{{ {'l': [{'n': 1}]} | to_nice_yaml(indent=2) }}", "l:\n- n: 1\n"},
 		{`{{ '{"a": [1, 2.5, "x"]}' | from_json }}`, map[string]any{"a": []any{1, 2.5, "x"}}},
 		{"{{ 'a: [1, b]' | from_yaml }}", map[string]any{"a": []any{1, "b"}}},
 		// regular expressions
