@@ -3,6 +3,7 @@ package runner
 import (
 	"fmt"
 	"maps"
+	"reflect"
 	"slices"
 	"strings"
 
@@ -33,9 +34,19 @@ func (r *Runner) bindLookups(vars map[string]any, pc *playCtx, t *playbooks.Task
 		t = &playbooks.Task{}
 	}
 	lc := (&execution{r: r, pc: pc, t: t}).lookupCtx(vars)
-	vars["lookup"] = jinja.Callable(func(args []any, kw map[string]any) (any, error) { return lc.call(args, kw, false) })
 	query := jinja.Callable(func(args []any, kw map[string]any) (any, error) { return lc.call(args, kw, true) })
-	vars["query"], vars["q"] = query, query
+	globals := map[string]any{
+		"lookup": jinja.Callable(func(args []any, kw map[string]any) (any, error) { return lc.call(args, kw, false) }),
+		"query":  query,
+		"q":      query,
+	}
+	// They are Jinja globals in Ansible: a variable of the same name (register:
+	// q) wins. One bound before (a loop rebinds for its item) is replaced.
+	for name, fn := range globals {
+		if v, set := vars[name]; !set || isCallable(v) {
+			vars[name] = fn
+		}
+	}
 }
 
 func (ex *execution) lookupCtx(vars map[string]any) *lookupCtx {
@@ -145,4 +156,10 @@ func lookupFailure(err error) (string, bool) {
 		msg = msg[:end]
 	}
 	return msg, true
+}
+
+// isCallable tells a function bound here from a variable: variables are
+// never functions.
+func isCallable(v any) bool {
+	return v != nil && reflect.TypeOf(v).Kind() == reflect.Func
 }
