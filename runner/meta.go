@@ -26,6 +26,10 @@ func (r *Runner) runMeta(ctx context.Context, pc *playCtx, sc *scope, t *playboo
 			if err != nil || !ok {
 				continue
 			}
+			if pc.free != nil && (action == "end_play" || action == "end_batch") {
+				// Under free, pc holds only h: end every host's run.
+				pc.free.endPlay(action == "end_play")
+			}
 			h.mu.Lock()
 			switch action {
 			case "end_play", "end_batch":

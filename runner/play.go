@@ -47,7 +47,7 @@ type playCtx struct {
 }
 
 // hostNames lists the play's hosts that are still active.
-func (pc *playCtx) hostNames() []any { return pc.batchNames.active(pc.hosts) }
+func (pc *playCtx) hostNames() []any { return pc.batchNames.active(pc.batchHosts()) }
 
 // nameCache is the last list of active host names handed out. Every host's
 // variables hold such lists for every task: hosts share one list while it is

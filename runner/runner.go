@@ -102,8 +102,8 @@ type Runner struct {
 	panicked atomic.Bool
 	// stepAll is set once --step is answered "continue".
 	stepAll atomic.Bool
-	// notPrompting warns once that vars_prompt has no terminal.
-	notPrompting sync.Once
+	// warned are the warnings printed, each once per run as Ansible's.
+	warned sync.Map
 	// startAtFound is set once the --start-at-task task is reached.
 	startAtFound bool
 }
@@ -161,6 +161,13 @@ func (r *Runner) recoverHost(h *hostState) {
 	h.failed = true
 	h.stats.Failures++
 	h.mu.Unlock()
+}
+
+// warnOnce prints a warning the first time only, as Ansible's Display.
+func (r *Runner) warnOnce(msg string) {
+	if _, seen := r.warned.LoadOrStore(msg, true); !seen {
+		r.out.warn(msg)
+	}
 }
 
 // Stats returns a copy of the per-host counters.

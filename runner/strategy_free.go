@@ -3,6 +3,7 @@ package runner
 import (
 	"context"
 	"sync"
+	"sync/atomic"
 
 	"play/diag"
 	"play/playbooks"
@@ -21,6 +22,14 @@ type freeRun struct {
 	inv sync.RWMutex
 	// hosts are the per-host contexts, whose groups variable a change refreshes.
 	hosts []*playCtx
+	// batch are the batch's hosts: ansible_play_batch.
+	batch []*hostState
+	// forks lets at most --forks hosts run a task at a time; a host waiting
+	// for one runs its next task as soon as any host finished a task (not a
+	// whole play), as Ansible's workers.
+	forks *forkQueue
+	// ended is set by meta: end_play, which ends the play for every host.
+	ended atomic.Bool
 }
 
 func isFree(play *playbooks.Play) bool {
@@ -28,27 +37,66 @@ func isFree(play *playbooks.Play) bool {
 }
 
 // runFree runs the batch's hosts each through the whole play, at most
-// forks at a time.
+// forks tasks at a time.
 func (r *Runner) runFree(ctx context.Context, pc *playCtx) {
-	free := &freeRun{}
 	hosts := pc.activeHosts()
 	if len(hosts) == 0 {
 		return
 	}
+	if pc.play.MaxFailPercentage != nil {
+		r.warnOnce("Using max_fail_percentage with the free strategy is not supported, as tasks are executed independently on each host")
+	}
+	free := &freeRun{batch: hosts, forks: &forkQueue{free: r.opts.Forks}}
 	byHost := map[*hostState]*playCtx{}
 	for _, h := range hosts {
 		hc := pc.forHost(h, free)
 		byHost[h] = hc
 		free.hosts = append(free.hosts, hc)
 	}
-	r.forEachHost(hosts, r.opts.Forks, func(h *hostState) {
+	// Forks go to the hosts in inventory order first.
+	turns := map[*hostState]chan struct{}{}
+	for _, h := range hosts {
+		turns[h] = free.forks.request()
+	}
+	r.forEachHost(hosts, len(hosts), func(h *hostState) {
+		<-turns[h]
+		defer free.forks.release()
 		free.inv.RLock()
 		defer free.inv.RUnlock()
 		defer r.out.endDeferredBanners(h.name())
 		r.runSections(ctx, byHost[h])
 	})
 	pc.groups = free.hosts[0].groups
+	pc.ended = pc.ended || free.ended.Load()
 	pc.resetHostvars()
+}
+
+// endPlay ends the free play for every host (meta: end_play, end_batch):
+// each stops before its next task, as Ansible marks them all complete.
+func (free *freeRun) endPlay(play bool) {
+	for _, hc := range free.hosts {
+		for _, h := range hc.hosts {
+			h.mu.Lock()
+			h.endPlay = true
+			h.mu.Unlock()
+		}
+	}
+	if play {
+		free.ended.Store(true)
+	}
+}
+
+// warnFree prints Ansible's warnings for the keywords the free strategy
+// does not honour, before the task runs.
+func (r *Runner) warnFree(pc *playCtx, sc *scope, t *playbooks.Task, h *hostState) {
+	ex := &execution{r: r, pc: pc, sc: sc, t: t, h: h}
+	if r.runsOnce(pc, sc, t, []*hostState{h}) {
+		r.warnOnce("Using run_once with the free strategy is not currently supported. This task will still be executed for every host in the inventory list.")
+	}
+	fatal, _, _ := ex.boolKeyword(func(t *playbooks.Task) any { return t.AnyErrorsFatal }, pc.play.AnyErrorsFatal, pc.play.Vars)
+	if fatal {
+		r.warnOnce("Using any_errors_fatal with the free strategy is not supported, as tasks are executed independently on each host")
+	}
 }
 
 // forHost is the play's context for one host under the free strategy.
@@ -80,12 +128,59 @@ func (free *freeRun) apply(change func() map[string]any) {
 }
 
 // taskBoundary lets waiting inventory changes of other hosts in before
-// this host starts its next task.
+// this host starts its next task, and a host waiting for a fork run its
+// task first.
 func (pc *playCtx) taskBoundary() {
 	if pc.free != nil {
 		pc.free.inv.RUnlock()
+		pc.free.forks.release()
+		<-pc.free.forks.request()
 		pc.free.inv.RLock()
 	}
+}
+
+// forkQueue hands out forks in the order they were asked for: a host that
+// finished a task queues behind the hosts already waiting, as Ansible's
+// free strategy goes round the hosts.
+type forkQueue struct {
+	mu      sync.Mutex
+	free    int
+	waiting []chan struct{}
+}
+
+// request returns a channel closed once the fork is the caller's.
+func (q *forkQueue) request() chan struct{} {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	turn := make(chan struct{})
+	if q.free > 0 && len(q.waiting) == 0 {
+		q.free--
+		close(turn)
+	} else {
+		q.waiting = append(q.waiting, turn)
+	}
+	return turn
+}
+
+// release gives the fork to the longest waiting host, if any.
+func (q *forkQueue) release() {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	if len(q.waiting) == 0 {
+		q.free++
+		return
+	}
+	close(q.waiting[0])
+	q.waiting = q.waiting[1:]
+}
+
+// batchHosts are the hosts of the batch: under free, all of them, not only
+// the host of this context.
+func (pc *playCtx) batchHosts() []*hostState {
+	if pc.free != nil {
+		return pc.free.batch
+	}
+	return pc.hosts
 }
 
 // taskBanner prints a task's banner; under the free strategy it is printed

@@ -69,6 +69,9 @@ func (r *Runner) runTask(ctx context.Context, pc *playCtx, sc *scope, t *playboo
 	}
 	pc.taskBoundary()
 	pc.resetHostvars()
+	if pc.free != nil {
+		r.warnFree(pc, sc, t, hosts[0])
+	}
 	r.taskBanner(pc, t, hosts, kind+" ["+r.taskTitle(pc, t)+"]")
 	r.taskStarted(pc, t, kind)
 	if len(hosts) > 1 && r.runsOnce(pc, sc, t, hosts) {

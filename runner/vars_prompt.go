@@ -77,8 +77,7 @@ func (r *Runner) promptVars(play *playbooks.Play) (map[string]any, error) {
 // ask asks one question (twice with confirm) and falls back on the default.
 func (r *Runner) ask(p varsPrompt) (any, error) {
 	if r.opts.Prompt == nil {
-		// Ansible's Display prints a warning once per run.
-		r.notPrompting.Do(func() { r.out.warn("Not prompting as we are not in interactive mode") })
+		r.warnOnce("Not prompting as we are not in interactive mode")
 		if p.Default == nil {
 			return nil, fmt.Errorf("vars_prompt %s needs an answer but no terminal is attached: pass it with -e %s=VALUE or give the prompt a default", p.Name, p.Name)
 		}
