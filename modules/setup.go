@@ -103,6 +103,7 @@ s date; date '+%s %N %Z %z'; date -d 2000-07-01 +%Z 2>/dev/null
 s machine-id; cat /etc/machine-id 2>/dev/null || cat /var/lib/dbus/machine-id 2>/dev/null
 s selinux; cat /sys/fs/selinux/enforce 2>/dev/null
 s apparmor; [ -d /sys/kernel/security/apparmor ] && echo enabled
+s fips; cat /proc/sys/crypto/fips_enabled 2>/dev/null
 s virt; systemd-detect-virt 2>/dev/null; cat /run/systemd/container 2>/dev/null; [ -e /.dockerenv ] && echo docker; [ -e /run/.containerenv ] && echo podman
 s resolv; cat /etc/resolv.conf 2>/dev/null
 s bits; getconf LONG_BIT 2>/dev/null

@@ -26,6 +26,7 @@ func systemFacts(sec map[string]string, facts map[string]any) {
 		facts["selinux"] = map[string]any{"status": "disabled"}
 	}
 	facts["apparmor"] = map[string]any{"status": firstNonBlank(strings.TrimSpace(sec["apparmor"]), "disabled")}
+	facts["fips"] = strings.TrimSpace(sec["fips"]) == "1" // roles pick password hashing by it (postgresql)
 	facts["virtualization_type"], facts["virtualization_role"] = "NA", "NA"
 	for _, v := range strings.Fields(sec["virt"]) {
 		if v != "none" {

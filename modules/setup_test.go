@@ -34,7 +34,7 @@ func TestParseFactsCaptured(t *testing.T) {
 		"service_mgr": "process_api", "pkg_mgr": "apt",
 		"user_id": "root", "user_uid": 0, "user_gid": 0, "user_dir": "/root", "user_shell": "/bin/bash", "user_gecos": "root",
 		"real_user_id": 0, "effective_user_id": 0, "real_group_id": 0, "effective_group_id": 0,
-		"selinux": map[string]any{"status": "disabled"}, "apparmor": map[string]any{"status": "disabled"},
+		"selinux": map[string]any{"status": "disabled"}, "apparmor": map[string]any{"status": "disabled"}, "fips": false,
 		"virtualization_type": "docker", "virtualization_role": "guest",
 		"dns":                map[string]any{"nameservers": []any{"10.255.255.53"}},
 		"env":                map[string]any{"HOME": "/root", "LANG": "C.UTF-8", "PATH": "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", "MULTI": "line one\nline two", "SHELL": "/bin/bash"},
@@ -48,6 +48,9 @@ func TestParseFactsCaptured(t *testing.T) {
 			"ipv6": []any{map[string]any{"address": "::1", "prefix": "128", "scope": "host"}}},
 	}
 	checkFacts(t, facts, want)
+	if fips := ParseFacts([]byte("@@fips\n1\n"))["fips"]; fips != true {
+		t.Errorf("fips with fips_enabled 1 = %v, want true", fips)
+	}
 	if ifs := facts["interfaces"].([]any); len(ifs) < 4 || ifs[0] != "lo" || ifs[3] != "eth0" {
 		t.Errorf("interfaces = %v", ifs)
 	}
