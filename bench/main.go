@@ -236,6 +236,8 @@ func (b *bench) deploy(n int) error {
 			b.sample(r, t, w, freshChanged, fresh[i])
 			if fresh[i].Error == "" {
 				b.sample(r, t, w, 0, rerun[i])
+			} else {
+				rerun[i].Error = "not run: the fresh run failed"
 			}
 			fmt.Fprintf(os.Stderr, "%d hosts, run %d, %s: %s\n", n, rep+1, t.name, progress(fresh[i], rerun[i]))
 		}
