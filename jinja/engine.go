@@ -444,6 +444,9 @@ func (sc *scope) render(src string, native bool) (out any, err error) {
 		if v.IsError() {
 			return nil, renderError(src, v)
 		}
+		if err := embeddedError(v.Interface()); err != nil {
+			return nil, renderError(src, err)
+		}
 		return wrap(v.Interface()), nil
 	}
 	var text strings.Builder
