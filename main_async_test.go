@@ -123,6 +123,17 @@ func TestAsyncAndTimeoutLimits(t *testing.T) {
       register: fg
     - assert:
         that: [fg.finished == 1, not fg.changed]
+    - name: foreground past its time
+      wait_for:
+        timeout: 30
+      async: 2
+      poll: 1
+      ignore_errors: true
+      register: fgslow
+    - assert:
+        that:
+          - fgslow.msg == 'async task did not complete within the requested time - 2s'
+          - fgslow.async_result.finished == 0
 `)
 	start := time.Now()
 	res := play(t, "-i", inv, pb)
@@ -135,6 +146,7 @@ func TestAsyncAndTimeoutLimits(t *testing.T) {
 	for _, want := range []string{
 		`fatal: [h1]: FAILED! => {"changed": false, "msg": "The command action failed to execute in the expected time frame (1) and was terminated"}`,
 		"ASYNC OK on h1: jid=j",
+		"started=1 finished=0\nASYNC FAILED on h1: jid=j",
 	} {
 		if !strings.Contains(res.stdout, want) {
 			t.Errorf("output lacks %q:\n%s", want, res.stdout)

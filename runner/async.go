@@ -71,9 +71,30 @@ func (l *taskLimits) runsJob(plan *modules.Plan) bool {
 	return l.async > 0 && l.background && len(plan.Steps) == 1
 }
 
+// pollLines prints Ansible's ASYNC POLL line every poll seconds while a
+// foreground async run goes on; the returned func stops them.
+func (ex *execution) pollLines(l *taskLimits) func() {
+	tick := time.NewTicker(time.Duration(l.poll) * time.Second)
+	done := make(chan struct{})
+	go func() {
+		for {
+			select {
+			case <-done:
+				return
+			case <-tick.C:
+				ex.r.out.line(colorDebug, fmt.Sprintf("ASYNC POLL on %s: jid=%s started=1 finished=0", ex.h.name(), l.jid))
+			}
+		}
+	}()
+	return func() {
+		tick.Stop()
+		close(done)
+	}
+}
+
 // foregroundDone gives a foreground async run the keys and the line of an
-// async task Ansible polled to its end.
-func (ex *execution) foregroundDone(l *taskLimits, res *taskResult) {
+// async task Ansible polled: to its end, or cut at the time limit.
+func (ex *execution) foregroundDone(l *taskLimits, res *taskResult, cut bool) {
 	if res.unreachable || res.skipped {
 		return
 	}
@@ -84,7 +105,11 @@ func (ex *execution) foregroundDone(l *taskLimits, res *taskResult) {
 	if res.result == nil {
 		res.result = map[string]any{}
 	}
-	res.result["ansible_job_id"], res.result["started"], res.result["finished"] = l.jid, 1, 1
+	if cut {
+		res.result["async_result"] = map[string]any{"ansible_job_id": l.jid, "started": 1, "finished": 0}
+	} else {
+		res.result["ansible_job_id"], res.result["started"], res.result["finished"] = l.jid, 1, 1
+	}
 	ex.r.out.line(colorDebug, fmt.Sprintf("ASYNC %s on %s: jid=%s", word, ex.h.name(), l.jid))
 }
 

@@ -57,14 +57,20 @@ func (ex *execution) bound(ctx context.Context, l *taskLimits) (context.Context,
 		return ctx, func(*taskResult) {}
 	}
 	limited, cancel := context.WithTimeoutCause(ctx, time.Duration(seconds)*time.Second, errTimeLimit)
+	stopLines := func() {}
+	if l.foreground() {
+		stopLines = ex.pollLines(l)
+	}
 	return limited, func(res *taskResult) {
 		defer cancel()
-		if (res.failed || res.unreachable) && errors.Is(limited.Err(), context.DeadlineExceeded) && ctx.Err() == nil {
+		stopLines()
+		cut := (res.failed || res.unreachable) && errors.Is(limited.Err(), context.DeadlineExceeded) && ctx.Err() == nil
+		if cut {
 			res.failed, res.unreachable, res.changed = true, false, false
 			res.result = map[string]any{"changed": false, "failed": true, "msg": msg}
 		}
 		if l.foreground() {
-			ex.foregroundDone(l, res)
+			ex.foregroundDone(l, res, cut)
 		}
 	}
 }
