@@ -106,6 +106,7 @@ var filters = map[string]filterFunc{
 	},
 	"from_yaml":     filterFromYAML,
 	"regex_replace": filterRegexReplace,
+	"comment":       filterComment,
 	"regex_search":  filterRegexSearch,
 	"regex_findall": filterRegexFindall,
 	"regex_escape":  func(_ *exec.Evaluator, in any, _ args) (any, error) { return regexEscape(pyStr(in)), nil },

@@ -44,6 +44,13 @@ var filterVars = map[string]any{
 func TestFilters(t *testing.T) {
 	home, _ := os.UserHomeDir()
 	runRenderCases(t, filterVars, []renderCase{
+		// comment (expected values from ansible-core 2.14's filter)
+		{"{{ 'Ansible managed' | comment }}", "#\n# Ansible managed\n#"},
+		{"{{ 'a\\n\\nb' | comment('c') }}", "//\n// a\n//\n// b\n//"},
+		{"{{ 'x' | comment('cblock') }}", "/*\n *\n * x\n *\n */"},
+		{"{{ 'x\\ny' | comment('xml') }}", "<!--\n -\n - x\n - y\n -\n-->"},
+		{"{{ 'x' | comment(decoration='; ', prefix_count=2) }}", ";\n;\n; x\n;"},
+		{"{{ 'x' | comment('erlang', postfix='%%', end='END') }}", "%\n% x\n%%\nEND"},
 		// default / d
 		{"{{ missing | default('x') }}", "x"},
 		{"{{ missing | d(3) }}", 3},

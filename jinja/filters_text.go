@@ -212,3 +212,52 @@ func hashHex(algo, s string) (any, error) {
 func filterHash(_ *exec.Evaluator, in any, a args) (any, error) {
 	return hashHex(a.str(0, "hashtype", "sha1"), pyStr(in))
 }
+
+// commentStyles are Ansible's comment filter styles: the text's line
+// decoration and the lines around it.
+var commentStyles = map[string]struct{ beginning, decoration, end string }{
+	"plain":  {decoration: "# "},
+	"erlang": {decoration: "% "},
+	"c":      {decoration: "// "},
+	"cblock": {beginning: "/*", decoration: " * ", end: " */"},
+	"xml":    {beginning: "<!--", decoration: " - ", end: "-->"},
+}
+
+// filterComment is Ansible's comment filter: {{ ansible_managed | comment }}
+// at the top of a template gives "#\n# Ansible managed\n#". Keywords
+// (decoration, prefix, postfix, their counts, newline, beginning, end)
+// override the style's parts.
+func filterComment(_ *exec.Evaluator, in any, a args) (any, error) {
+	name := a.str(0, "style", "plain")
+	style, ok := commentStyles[name]
+	if !ok {
+		return nil, fmt.Errorf("comment: unknown style %q: use plain, erlang, c, cblock or xml", name)
+	}
+	decoration := a.str(-1, "decoration", style.decoration)
+	edge := strings.TrimRightFunc(decoration, unicode.IsSpace)
+	nl := a.str(-1, "newline", "\n")
+	beginning, end := a.str(-1, "beginning", style.beginning), a.str(-1, "end", style.end)
+	var b strings.Builder
+	if beginning != "" {
+		b.WriteString(beginning + nl)
+	}
+	if prefix := a.str(-1, "prefix", edge); prefix != "" {
+		for range int(toInt(a.get(-1, "prefix_count", 1))) {
+			if prefix == nl {
+				b.WriteString(nl)
+			} else {
+				b.WriteString(prefix + nl)
+			}
+		}
+	}
+	text := decoration + strings.ReplaceAll(pyStr(in), nl, nl+decoration)
+	b.WriteString(strings.ReplaceAll(text, decoration+nl, edge+nl))
+	postfix := a.str(-1, "postfix", edge)
+	for range int(toInt(a.get(-1, "postfix_count", 1))) {
+		b.WriteString(nl + postfix)
+	}
+	if end != "" {
+		b.WriteString(nl + end)
+	}
+	return b.String(), nil
+}
