@@ -10,6 +10,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/skeema/knownhosts"
 	"golang.org/x/crypto/ssh"
 )
 
@@ -108,5 +109,54 @@ func TestHostKeyAlgorithmsPreferKnownTypes(t *testing.T) {
 	}
 	if algos[0] != ssh.KeyAlgoECDSA256 || !slices.Contains(algos, ssh.KeyAlgoED25519) {
 		t.Errorf("algorithms %q: want %s first, the others after", algos, ssh.KeyAlgoECDSA256)
+	}
+}
+
+// Hosts reading the same known_hosts files share one parsed database until a
+// file changes.
+func TestKnownHostsCache(t *testing.T) {
+	dir := t.TempDir()
+	file, missing := filepath.Join(dir, "known_hosts"), filepath.Join(dir, "absent")
+	write := func(content string) {
+		if err := os.WriteFile(file, []byte(content), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	key := lab.Servers[0].HostKey
+	line := func(host string) string { return host + " " + string(ssh.MarshalAuthorizedKey(key)) }
+	cache := knownHostsCache{dbs: map[string]knownHostsDB{}}
+	paths := []string{file, missing}
+	steps := []struct {
+		name     string
+		change   func()
+		reparsed bool
+		known    []string // hosts the database must have
+	}{
+		{name: "first load", change: func() { write(line("a")) }, reparsed: true, known: []string{"a:22"}},
+		{name: "unchanged", change: func() {}, known: []string{"a:22"}},
+		{name: "appended", change: func() { write(line("a") + line("b")) }, reparsed: true, known: []string{"a:22", "b:22"}},
+		{name: "second file appears", change: func() {
+			if err := os.WriteFile(missing, []byte(line("c")), 0o600); err != nil {
+				t.Fatal(err)
+			}
+		}, reparsed: true, known: []string{"a:22", "b:22", "c:22"}},
+		{name: "file removed", change: func() { os.Remove(file) }, reparsed: true, known: []string{"c:22"}},
+	}
+	var last *knownhosts.HostKeyDB
+	for _, step := range steps {
+		step.change()
+		db, err := cache.load(paths)
+		if err != nil {
+			t.Fatalf("%s: %v", step.name, err)
+		}
+		if reparsed := db != last; reparsed != step.reparsed {
+			t.Errorf("%s: parsed again = %v, want %v", step.name, reparsed, step.reparsed)
+		}
+		for _, host := range step.known {
+			if len(db.HostKeys(host)) == 0 {
+				t.Errorf("%s: %s not in the database", step.name, host)
+			}
+		}
+		last = db
 	}
 }
