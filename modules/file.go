@@ -2,10 +2,13 @@ package modules
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"path"
 	"sort"
+	"strconv"
 	"strings"
+	"time"
 )
 
 func init() {
@@ -183,10 +186,38 @@ func (f *File) planAttrs(p *Plan, st *FileState, prev, state string, pre []strin
 		}
 	}
 	if len(cmds) > 0 {
+		if state == "touch" {
+			f.touchTimes(st, prev != "absent", before, after)
+		}
 		p.Steps = append(p.Steps, Step{Script: strings.Join(cmds, " &&\n")})
 		p.Diffs = append(p.Diffs, stateDiff(before, after))
 	}
 	return nil
+}
+
+// touchTimes adds the times touch sets to its diff, as Ansible's file module shows them:
+// the file's times before (a missing file's once created: now) and after.
+func (f *File) touchTimes(st *FileState, existed bool, before, after map[string]any) {
+	now := time.Now()
+	seconds := func(t time.Time) json.Number { // a Python float: 1577934245.0
+		s := strconv.FormatFloat(float64(t.UnixMicro())/1e6, 'f', -1, 64)
+		if !strings.Contains(s, ".") {
+			s += ".0"
+		}
+		return json.Number(s)
+	}
+	for _, t := range []struct {
+		key, arg string
+		was      int64
+	}{{"atime", f.AccessTime, st.Atime}, {"mtime", f.ModificationTime, st.Mtime}} {
+		if t.arg == "preserve" {
+			continue
+		}
+		before[t.key], after[t.key] = seconds(now), seconds(now)
+		if existed {
+			before[t.key] = seconds(time.Unix(t.was, 0))
+		}
+	}
 }
 
 func (f *File) planDir(p *Plan, st *FileState, pr *Probed) error {

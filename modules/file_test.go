@@ -3,7 +3,9 @@ package modules
 import (
 	"os"
 	"strconv"
+	"strings"
 	"testing"
+	"time"
 )
 
 func TestFileTimeline(t *testing.T) {
@@ -80,6 +82,29 @@ func TestFileTouchAlwaysChanges(t *testing.T) {
 		}
 		if _, err := e.apply(p); err != nil {
 			t.Fatal(err)
+		}
+	}
+}
+
+// Touch shows the times it sets, as Ansible's file module: an existing file's old times
+// before, now after; a missing file's are now on both sides.
+func TestFileTouchDiffTimes(t *testing.T) {
+	e := newTestEnv(t)
+	e.write("$DIR/old", "", 0o644)
+	old := time.Date(2020, 1, 2, 3, 4, 5, 0, time.UTC)
+	if err := os.Chtimes(e.expand("$DIR/old"), old, old); err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range []struct {
+		path, before string
+	}{{"$DIR/old", `"atime": 1577934245.0,`}, {"$DIR/new", `"atime": 1`}} {
+		p, err := e.plan("file", map[string]any{"path": tt.path, "state": "touch"})
+		if err != nil || len(p.Diffs) != 1 {
+			t.Fatalf("%s: %v %v", tt.path, p, err)
+		}
+		d := p.Diffs[0]
+		if !strings.Contains(d.Before, tt.before) || !strings.Contains(d.Before, `"mtime": `) || !strings.Contains(d.After, `"atime": 1`) || !strings.Contains(d.After, `"mtime": 1`) {
+			t.Errorf("%s: diff\n%s%s", tt.path, d.Before, d.After)
 		}
 	}
 }
