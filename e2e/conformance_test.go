@@ -31,13 +31,14 @@ import (
 //	# state: shell printing the end state, compared between the twins (may repeat)
 //
 // Both inventories name the host "target" (group web), so outputs compare as they are, and
-// hold "gone" (group down), an address that refuses connections, for unreachable-host cases.
+// hold "gone" (group down), an address that refuses connections, for unreachable-host cases,
+// and group pair: target and target_b, a second name for the same host, for two-host cases.
 
 const conformanceDir = "../testdata/conformance"
 
 // confPairs are the twin host pairs the cases share, one case per pair at a time: at most
 // this many ansible-playbook runs at once on the machine's two cores.
-var confPairs = [][2]string{{"conf1", "conf2"}, {"conf3", "conf4"}}
+var confPairs = [][2]string{{"conf1", "conf2"}, {"conf3", "conf4"}, {"conf5", "conf6"}}
 
 // confCase is a playbook and how it is run and checked.
 type confCase struct {
@@ -203,6 +204,10 @@ func confInventory(t *testing.T, l *labtest.Lab, host string) string {
     down:
       hosts:
         gone: {ansible_host: 127.0.0.1, ansible_port: 1}
+    pair:
+      hosts:
+        target:
+        target_b: {ansible_host: %[3]s}
 `, l.Key, l.KnownHosts, l.Host(host).Addr))
 	return path
 }
@@ -238,19 +243,31 @@ func normalAfter(line string) string {
 	return "+++ after: dynamically generated"
 }
 
+// touchTime is a time in file state=touch's diff: the hosts' clocks differ.
+var touchTime = regexp.MustCompile(`^([-+ ] +"[am]time": )[0-9.]+`)
+
 // diffHunks are the unified diffs in a run's output, one string each, with Ansible's
-// after headers normalised (normalAfter).
+// after headers normalised (normalAfter) and touch's times blanked. The hunks of one task
+// are sorted: hosts finish in any order.
 func diffHunks(out string) []string {
-	var hunks []string
+	var hunks, task []string
 	var cur []string
 	flush := func() {
 		if len(cur) > 0 {
-			hunks = append(hunks, strings.Join(cur, "\n"))
+			task = append(task, strings.Join(cur, "\n"))
 			cur = nil
 		}
 	}
+	endTask := func() {
+		flush()
+		slices.Sort(task)
+		hunks = append(hunks, task...)
+		task = nil
+	}
 	for line := range strings.SplitSeq(out, "\n") {
 		switch {
+		case strings.HasPrefix(line, "TASK [") || strings.HasPrefix(line, "RUNNING HANDLER [") || strings.HasPrefix(line, "PLAY "):
+			endTask()
 		case strings.HasPrefix(line, "--- before"):
 			flush()
 			cur = []string{line}
@@ -258,11 +275,11 @@ func diffHunks(out string) []string {
 		case strings.HasPrefix(line, "+++ after: "):
 			cur = append(cur, normalAfter(line))
 		case line != "" && strings.ContainsAny(line[:1], "+- @\\"):
-			cur = append(cur, line)
+			cur = append(cur, touchTime.ReplaceAllString(line, "${1}T"))
 		default:
 			flush()
 		}
 	}
-	flush()
+	endTask()
 	return hunks
 }
