@@ -107,6 +107,9 @@ func TestAsyncAndTimeoutLimits(t *testing.T) {
         that:
           - slow.failed and slow.async_result.ansible_job_id is string
           - slow.msg == 'async task did not complete within the requested time - 1s'
+    - async_status:
+        jid: "{{ slow.async_result.ansible_job_id }}"
+        mode: cleanup
     - block:
         - name: bounded
           command: sleep 42.25
