@@ -47,8 +47,8 @@ func (c *PGConn) conninfo(db string) string {
 		port = 5432
 	}
 	host := c.LoginHost
-	if host == "" {
-		host = c.LoginUnixSocket
+	if (host == "" || host == "localhost") && c.LoginUnixSocket != "" {
+		host = c.LoginUnixSocket // community.postgresql prefers the socket for localhost (peer auth)
 	}
 	kv := []string{"user=" + pgConnValue(user), "port=" + strconv.Itoa(port)}
 	if db != "" {
