@@ -336,7 +336,14 @@ func (c *sshConn) runIn(ctx context.Context, session *ssh.Session, spare bool, l
 	defer outGate.close()
 	defer errGate.close()
 	group := &groupLeader{w: errGate}
-	session.Stdin, session.Stdout, session.Stderr = stdin, outGate, group
+	session.Stdout, session.Stderr = pooledReaderFrom{outGate}, pooledReaderFrom{group}
+	var in io.WriteCloser
+	if stdin != nil {
+		var err error
+		if in, err = session.StdinPipe(); err != nil {
+			return -1, err
+		}
+	}
 	if err := session.Start("/bin/sh -c " + Quote(withGroupID(line))); err != nil {
 		if !spare {
 			return -1, c.lost(err)
@@ -347,6 +354,15 @@ func (c *sshConn) runIn(ctx context.Context, session *ssh.Session, spare bool, l
 		}
 		defer fresh.Close()
 		return c.runIn(ctx, fresh, false, line, stdin, stdout, stderr)
+	}
+	if in != nil {
+		// Copied here rather than through session.Stdin, which x/crypto/ssh
+		// copies through a pipe with a new 32 KB buffer per session. The
+		// copy ends at the end of stdin or when the session closes.
+		go func() {
+			_, _ = pooledCopy(in, stdin)
+			in.Close()
+		}()
 	}
 	done, exited := make(chan error, 1), make(chan struct{})
 	go func() {
@@ -434,17 +450,23 @@ func (g *gate) Write(p []byte) (int, error) {
 	return g.w.Write(p)
 }
 
-// copyBuffers are the buffers gates copy a session's output with.
+// copyBuffers are the buffers a session's streams are copied with.
 var copyBuffers = sync.Pool{New: func() any { b := make([]byte, 32<<10); return &b }}
 
-// ReadFrom copies r into the gate with a pooled buffer: x/crypto/ssh
-// copies each output stream with io.Copy, which would allocate 32 KB per
-// stream and session (at 1,000 hosts, most of the controller's garbage).
-func (g *gate) ReadFrom(r io.Reader) (int64, error) {
+// pooledCopy copies r to w with a buffer from copyBuffers.
+func pooledCopy(w io.Writer, r io.Reader) (int64, error) {
 	buf := copyBuffers.Get().(*[]byte)
 	defer copyBuffers.Put(buf)
-	return io.CopyBuffer(struct{ io.Writer }{g}, r, *buf) // hides ReadFrom: no recursion
+	return io.CopyBuffer(struct{ io.Writer }{w}, r, *buf) // hides a ReadFrom: no recursion
 }
+
+// pooledReaderFrom gives a session's output writer a ReadFrom that copies
+// with a pooled buffer: x/crypto/ssh copies each output stream with io.Copy,
+// which would allocate 32 KB per stream and session (at 1,000 hosts, most of
+// the controller's garbage).
+type pooledReaderFrom struct{ io.Writer }
+
+func (p pooledReaderFrom) ReadFrom(r io.Reader) (int64, error) { return pooledCopy(p.Writer, r) }
 
 func (g *gate) close() {
 	g.mu.Lock()
