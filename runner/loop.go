@@ -131,6 +131,8 @@ func (ex *execution) runLoop(ctx context.Context, vars map[string]any, ignoreErr
 	if allSkipped {
 		res.result = map[string]any{"changed": false, "results": results, "skipped": true, "msg": "All items skipped"}
 		ex.r.out.hostResult(res) // ansible-playbook ends such a loop with the task's own "skipping:" line
+	} else if res.noLog {
+		ex.r.out.hostResult(res) // and a no_log loop too: its censored result has no items to show
 	}
 	if res.unreachable {
 		res.failed = false

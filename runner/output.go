@@ -171,8 +171,9 @@ func (o *output) hostResult(r *taskResult) {
 			status, color = "changed", colorChanged
 		}
 		s := status + ": " + label + item
-		if r.verboseAlways || o.verbosity > 0 {
-			s += " => " + dumpJSON(res, r.verboseAlways || o.verbosity > 2)
+		verboseAlways := r.verboseAlways && !r.noLog // censoring drops debug's _ansible_verbose_always
+		if verboseAlways || o.verbosity > 0 {
+			s += " => " + dumpJSON(res, verboseAlways || o.verbosity > 2)
 		}
 		fmt.Fprintln(w, o.paint(color, s))
 	}
