@@ -240,7 +240,7 @@ func parse(src string) (*compiled, error) {
 		}
 		return nil, &Error{Template: src, Syntax: true, Err: err}
 	}
-	rewriteModulo(tmpl.Root())
+	rewriteOperators(tmpl.Root())
 	return &compiled{template: tmpl, names: names, output: singleOutput(tmpl.Root())}, nil
 }
 

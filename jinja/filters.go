@@ -124,11 +124,17 @@ var filters = map[string]filterFunc{
 }
 
 func init() {
-	for name, fn := range filters {
-		register(name, adapt(fn))
-	}
+	registerFilters(filters)
 	for name, fn := range undefinedAware {
 		register(name, fn)
+	}
+}
+
+// registerFilters registers a group of filters on plain values (each group
+// of filters_*.go has its own table).
+func registerFilters(group map[string]filterFunc) {
+	for name, fn := range group {
+		register(name, adapt(fn))
 	}
 }
 

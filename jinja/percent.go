@@ -36,10 +36,16 @@ type visit struct {
 	typ  reflect.Type
 }
 
-// rewriteModulo replaces each `a % b` under root by `a | __mod(b)`. The
-// tree is walked by reflection because the control structures ({% if %},
-// {% set %}, ...) keep their expressions in unexported fields.
-func rewriteModulo(root *nodes.Template) {
+// operatorFilters are the binary operators whose Python semantics gonja
+// lacks, and the filters that evaluate them instead (`**` gives a float in
+// gonja, an int for ints in Python: see filters_math.go).
+var operatorFilters = map[tokens.Type]string{tokens.Modulo: "__mod", tokens.Power: "__pow"}
+
+// rewriteOperators replaces each `a % b` under root by `a | __mod(b)`, and
+// `a ** b` by `a | __pow(b)`. The tree is walked by reflection because the
+// control structures ({% if %}, {% set %}, ...) keep their expressions in
+// unexported fields.
+func rewriteOperators(root *nodes.Template) {
 	rewriteIn(reflect.ValueOf(root), map[visit]bool{})
 }
 
@@ -58,7 +64,7 @@ func rewriteIn(v reflect.Value, seen map[visit]bool) {
 		}
 		rewriteIn(v.Elem(), seen)
 		if v.CanSet() && filteredExpressionType.AssignableTo(v.Type()) {
-			if m := modulo(v.Elem()); m != nil {
+			if m := operatorCall(v.Elem()); m != nil {
 				v.Set(reflect.ValueOf(m))
 			}
 		}
@@ -84,18 +90,23 @@ func rewriteIn(v reflect.Value, seen map[visit]bool) {
 	}
 }
 
-// modulo returns the filter call replacing v when v is `a % b`.
-func modulo(v reflect.Value) nodes.Expression {
+// operatorCall returns the filter call replacing v when v is one of
+// operatorFilters.
+func operatorCall(v reflect.Value) nodes.Expression {
 	if v.Type() != binaryExpressionType {
 		return nil
 	}
 	b := v.Interface().(*nodes.BinaryExpression)
-	if b.Operator == nil || b.Operator.Token.Type != tokens.Modulo {
+	if b.Operator == nil {
+		return nil
+	}
+	name, ok := operatorFilters[b.Operator.Token.Type]
+	if !ok {
 		return nil
 	}
 	_, isTuple := b.Right.(*nodes.Tuple)
 	return &nodes.FilteredExpression{Expression: b.Left, Filters: []*nodes.FilterCall{
-		{Token: b.Operator.Token, Name: "__mod", Args: []nodes.Expression{b.Right, &nodes.Bool{Location: b.Operator.Token, Val: isTuple}}},
+		{Token: b.Operator.Token, Name: name, Args: []nodes.Expression{b.Right, &nodes.Bool{Location: b.Operator.Token, Val: isTuple}}},
 	}}
 }
 
