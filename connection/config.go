@@ -73,6 +73,14 @@ func (s *settings) set(key, value string) {
 var sshOptions = []string{"HostName", "Port", "User", "IdentityFile", "ProxyJump",
 	"UserKnownHostsFile", "StrictHostKeyChecking", "ConnectTimeout"}
 
+// ConfigVars are the host variables ConfigFor reads. A host's variables also
+// hold large values (facts, lists of every host in the play): the runner
+// templates only these before every task.
+var ConfigVars = []string{"ansible_password", "ansible_ssh_pass", "ansible_ssh_password", "ansible_connection",
+	"ansible_port", "ansible_ssh_port", "ansible_user", "ansible_ssh_user",
+	"ansible_ssh_private_key_file", "ansible_private_key_file", "ansible_ssh_common_args", "ansible_ssh_extra_args",
+	"ansible_host", "ansible_ssh_host"}
+
 // ConfigFor builds a Config from a host's (already templated) variables, the
 // command-line options and ~/.ssh/config. Precedence follows Ansible driving
 // OpenSSH: ansible_* variables > command-line options > -o/-J/-i/-p/-l in

@@ -1,9 +1,13 @@
 package connection
 
 import (
+	"go/ast"
+	"go/parser"
+	"go/token"
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -132,6 +136,34 @@ func TestSplitWords(t *testing.T) {
 		got, err := splitWords(in)
 		if err != nil || !reflect.DeepEqual(got, want) {
 			t.Errorf("splitWords(%q) = %q, %v; want %q", in, got, err, want)
+		}
+	}
+}
+
+// ConfigVars lists every host variable ConfigFor reads: the runner passes it
+// only those.
+func TestConfigVarsComplete(t *testing.T) {
+	file, err := parser.ParseFile(token.NewFileSet(), "config.go", nil, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var read []string
+	for _, decl := range file.Decls {
+		if fn, ok := decl.(*ast.FuncDecl); ok && fn.Name.Name == "ConfigFor" {
+			ast.Inspect(fn, func(n ast.Node) bool {
+				if lit, ok := n.(*ast.BasicLit); ok && strings.HasPrefix(lit.Value, `"ansible_`) {
+					read = append(read, strings.Trim(lit.Value, `"`))
+				}
+				return true
+			})
+		}
+	}
+	if len(read) == 0 {
+		t.Fatal("found no ansible_ variable read in ConfigFor")
+	}
+	for _, name := range read {
+		if !slices.Contains(ConfigVars, name) {
+			t.Errorf("ConfigFor reads %s, which ConfigVars lacks: the runner would not pass it", name)
 		}
 	}
 }

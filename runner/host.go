@@ -135,8 +135,8 @@ func groupNames(h *inventory.Host) []any {
 // templated against vars.
 func (r *Runner) conn(ctx context.Context, h *hostState, vars map[string]any) (connection.Conn, error) {
 	connVars := map[string]any{}
-	for k, v := range vars {
-		if strings.HasPrefix(k, "ansible_") {
+	for _, k := range connection.ConfigVars {
+		if v, ok := vars[k]; ok {
 			connVars[k] = v
 		}
 	}
