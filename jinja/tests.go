@@ -63,13 +63,13 @@ var tests = map[string]testFunc{
 	"regex":           testRegex,
 	"version":         testVersion,
 	"version_compare": testVersion,
+	"any":             func(in any, _ args) (bool, error) { return anyAll(in, true) },
+	"all":             func(in any, _ args) (bool, error) { return anyAll(in, false) },
 }
 
 func init() {
 	aliases := map[string]string{"==": "equalto", "eq": "equalto", "!=": "ne", "success": "succeeded"}
-	for name, fn := range tests {
-		registerTest(name, adaptTest(fn))
-	}
+	registerTests(tests)
 	for alias, name := range aliases {
 		registerTest(alias, adaptTest(tests[name]))
 	}
@@ -79,6 +79,13 @@ func init() {
 	registerTest("undefined", func(_ *exec.Evaluator, in *exec.Value, _ *exec.VarArgs) (bool, error) {
 		return isUndefined(in), nil
 	})
+}
+
+// registerTests registers a group of tests on plain values.
+func registerTests(group map[string]testFunc) {
+	for name, fn := range group {
+		registerTest(name, adaptTest(fn))
+	}
 }
 
 func registerTest(name string, fn gonjaTest) {
@@ -237,4 +244,18 @@ func compareVersions(a, b string) int {
 		}
 	}
 	return len(pa) - len(pb)
+}
+
+// anyAll is Python's any (wantAny) and all: whether some (every) item is truthy.
+func anyAll(in any, wantAny bool) (bool, error) {
+	xs, err := items(in)
+	if err != nil {
+		return false, err
+	}
+	for _, x := range xs {
+		if pyTruthy(x) == wantAny {
+			return wantAny, nil
+		}
+	}
+	return !wantAny, nil
 }
