@@ -97,6 +97,9 @@ type aptProbe struct {
 	pkgs           map[string]*pkgState
 	deb            *pkgState // the .deb file's package and version
 	simulated      string    // apt-get -s output of an upgrade or autoremove
+	// noLists: APT has no package lists at all (a fresh image before its
+	// first apt-get update).
+	noLists bool
 }
 
 // Plan observes the cache age, the packages and, for upgrade and autoremove,
@@ -106,6 +109,7 @@ func (a *Apt) Plan(ctx context.Context, env *Env) (*Plan, error) {
 	var b strings.Builder
 	b.WriteString("export LC_ALL=C\n")
 	b.WriteString(`echo "T $(date +%s) $(stat -c %Y /var/lib/apt/periodic/update-success-stamp 2>/dev/null || stat -c %Y /var/lib/apt/lists 2>/dev/null || echo 0)"` + "\n")
+	b.WriteString("set -- /var/lib/apt/lists/*_Packages*; [ -e \"$1\" ] || echo N\n")
 	b.WriteString(pkgProbeScript(names, a.releaseOpt()))
 	if a.Deb != "" {
 		fmt.Fprintf(&b, `set -- $(dpkg-deb -f %s Package Version) || exit
@@ -183,6 +187,8 @@ func parseAptProbe(out []byte) *aptProbe {
 			pr.deb = &pkgState{Name: name, Candidate: version}
 		case strings.HasPrefix(line, "S "):
 			sim = append(sim, line[2:])
+		case line == "N":
+			pr.noLists = true
 		}
 	}
 	pr.simulated = strings.Join(sim, "\n")
@@ -198,10 +204,27 @@ func (a *Apt) needsUpdate(pr *aptProbe) bool {
 	return a.CacheValidTime == 0 || time.Duration(pr.now-pr.cacheTime)*time.Second > time.Duration(a.CacheValidTime)*time.Second
 }
 
+// needsFirstLists says whether packages to install are unknown only because
+// APT has no lists yet. Ansible's apt module updates the cache on such a host
+// anyway (it does so whenever it installs its python3-apt dependency), so a
+// playbook that never asks for update_cache works there; play updates only
+// when it must.
+func (a *Apt) needsFirstLists(pr *aptProbe) bool {
+	if !pr.noLists || a.State == "absent" {
+		return false
+	}
+	for _, name := range a.pkgNames() {
+		if st := pr.pkgs[name]; st == nil || !st.Available() && !st.IsInstalled() {
+			return true
+		}
+	}
+	return false
+}
+
 // plan decides the steps from the probe (pure).
 func (a *Apt) plan(pr *aptProbe) (*aptRun, error) {
 	run := &aptRun{apt: a, cacheTime: pr.cacheTime}
-	update := a.needsUpdate(pr)
+	update := a.needsUpdate(pr) || a.needsFirstLists(pr)
 	if update {
 		run.update()
 	}
