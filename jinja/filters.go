@@ -303,6 +303,8 @@ func items(v any) ([]any, error) {
 	switch t := v.(type) {
 	case list:
 		return t, nil
+	case tuple:
+		return t, nil
 	case dict:
 		return keysOf(t), nil
 	case HostVars:
@@ -472,6 +474,8 @@ func typeName(v any) string {
 		return "dict"
 	case list:
 		return "list"
+	case tuple:
+		return "tuple"
 	}
 	return fmt.Sprintf("%T", v)
 }

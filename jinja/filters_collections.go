@@ -59,11 +59,12 @@ func flatten(xs list, levels int, skipNulls bool) list {
 			if !skipNulls {
 				out = append(out, x)
 			}
-		case list:
+		case list, tuple:
 			if levels == 0 {
 				out = append(out, t)
 			} else {
-				out = append(out, flatten(t, levels-1, skipNulls)...)
+				seq, _ := items(t)
+				out = append(out, flatten(list(seq), levels-1, skipNulls)...)
 			}
 		default:
 			if skipNulls && x == "None" {
@@ -135,7 +136,7 @@ func filterZip(_ *exec.Evaluator, in any, a args) (any, error) {
 	}
 	out := make(list, n)
 	for i := range n {
-		row := make(list, len(seqs))
+		row := make(tuple, len(seqs))
 		for j, s := range seqs {
 			row[j] = s[i]
 		}

@@ -56,6 +56,8 @@ func writeJSON(b *strings.Builder, v any, indent, depth int, itemSep, keySep str
 		b.WriteString(exec.AsValue(t).String())
 	case string:
 		writeJSONString(b, t)
+	case tuple:
+		writeJSON(b, list(t), indent, depth, itemSep, keySep)
 	case list:
 		if len(t) == 0 {
 			b.WriteString("[]")

@@ -157,14 +157,14 @@ func dirname(p string) string {
 	return head
 }
 
-func splitext(p string) list {
+func splitext(p string) tuple {
 	base := basename(p)
 	dot := strings.LastIndex(base, ".")
 	if dot <= 0 || strings.Trim(base[:dot], ".") == "" {
-		return list{p, ""}
+		return tuple{p, ""}
 	}
 	cut := len(p) - len(base) + dot
-	return list{p[:cut], p[cut:]}
+	return tuple{p[:cut], p[cut:]}
 }
 
 func filterExpandUser(_ *exec.Evaluator, in any, _ args) (any, error) {

@@ -77,10 +77,11 @@ func dictGlobal(params *exec.VarArgs) (any, error) {
 			for k, v := range t {
 				out[k] = v
 			}
-		case list:
-			for _, p := range t {
-				pair, ok := p.(list)
-				if !ok || len(pair) != 2 {
+		case list, tuple:
+			pairs, _ := items(t)
+			for _, p := range pairs {
+				pair, err := items(p)
+				if err != nil || len(pair) != 2 {
 					return nil, fmt.Errorf("dict() needs a list of 2-item pairs, got %s", pyRepr(p))
 				}
 				out[pyStr(pair[0])] = pair[1]

@@ -48,8 +48,31 @@ var methods = func() exec.Methods {
 		}
 	}
 	m.Str = exec.NewMethodSet(str)
+	dict := map[string]exec.Method[map[string]any]{}
+	for _, name := range dictMethodNames {
+		if gonja, ok := m.Dict.Get(name); ok {
+			dict[name] = gonja
+		}
+	}
+	gonjaItems := dict["items"]
+	dict["items"] = func(self map[string]any, selfValue *exec.Value, a *exec.VarArgs) (any, error) {
+		pairs, err := gonjaItems(self, selfValue, a)
+		if err != nil {
+			return nil, err
+		}
+		out := list{}
+		for _, p := range pairs.([]any) {
+			out = append(out, tuple(p.([]any)))
+		}
+		return out, nil
+	}
+	m.Dict = exec.NewMethodSet(dict)
 	return m
 }()
+
+// dictMethodNames are Python's dict methods that gonja implements; items()
+// is wrapped to return tuples.
+var dictMethodNames = []string{"keys", "values", "items", "get", "pop", "setdefault", "update", "copy", "clear"}
 
 // padding are the methods whose fillchar defaults to a space.
 var padding = map[string]bool{"center": true, "ljust": true, "rjust": true}

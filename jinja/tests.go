@@ -100,7 +100,7 @@ func registerTest(name string, fn gonjaTest) {
 // isIterable is Jinja's iterable/sequence: strings, lists and mappings.
 func isIterable(in any, _ args) (bool, error) {
 	switch in.(type) {
-	case string, list, dict:
+	case string, list, tuple, dict:
 		return true, nil
 	}
 	return false, nil

@@ -151,6 +151,15 @@ func convert(v any, str func(string) (any, error)) (any, error) {
 			return convert(map[string]any(d), str)
 		}
 		return convertList(t.(list), str)
+	case tuple:
+		if str == nil {
+			return t, nil
+		}
+		out, err := convertList(t, str)
+		if err != nil {
+			return nil, err
+		}
+		return tuple(out.(list)), nil
 	case []any:
 		return convertList(t, str)
 	case nil, bool, int, float64:
@@ -283,6 +292,8 @@ func toGo(v any) any {
 			out[i] = toGo(x)
 		}
 		return out
+	case tuple:
+		return toGo(list(t))
 	case nil, string, bool, int, float64:
 		return t
 	case HostVars:
@@ -329,6 +340,8 @@ func pyTruthy(v any) bool {
 		return len(t) > 0
 	case list:
 		return len(t) > 0
+	case tuple:
+		return len(t) > 0
 	case *exec.Dict:
 		return len(t.Pairs) > 0
 	}
@@ -372,6 +385,8 @@ func pyRepr(v any) string {
 			parts[i] = pyRepr(x)
 		}
 		return "[" + strings.Join(parts, ", ") + "]"
+	case tuple:
+		return tupleRepr(t)
 	case dict:
 		keys := slices.Sorted(maps.Keys(t))
 		parts := make([]string, len(keys))

@@ -1,0 +1,167 @@
+package jinja
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/nikolalohinski/gonja/v2/exec"
+)
+
+// Ansible's combinatorial and nested-data filters. Their rows are tuples,
+// as the itertools functions behind them return.
+
+func init() {
+	registerFilters(map[string]filterFunc{
+		"product":     filterProduct,
+		"zip_longest": filterZipLongest,
+		"subelements": filterSubelements,
+		"extract":     filterExtract,
+	})
+}
+
+// sequences lists the input and the positional arguments as lists.
+func sequences(in any, a args) ([][]any, error) {
+	seqs := [][]any{}
+	for _, v := range append([]any{in}, a.pos...) {
+		xs, err := items(v)
+		if err != nil {
+			return nil, err
+		}
+		seqs = append(seqs, xs)
+	}
+	return seqs, nil
+}
+
+// filterProduct is itertools.product(in, *args, repeat=1).
+func filterProduct(_ *exec.Evaluator, in any, a args) (any, error) {
+	seqs, err := sequences(in, a)
+	if err != nil {
+		return nil, err
+	}
+	repeat := int(toInt(a.get(-1, "repeat", 1)))
+	pools := [][]any{}
+	for range repeat {
+		pools = append(pools, seqs...)
+	}
+	out := list{tuple{}}
+	for _, pool := range pools {
+		next := list{}
+		for _, prefix := range out {
+			for _, x := range pool {
+				next = append(next, append(append(tuple{}, prefix.(tuple)...), x))
+			}
+		}
+		out = next
+	}
+	return out, nil
+}
+
+// filterZipLongest is itertools.zip_longest(in, *args, fillvalue=None).
+func filterZipLongest(_ *exec.Evaluator, in any, a args) (any, error) {
+	seqs, err := sequences(in, a)
+	if err != nil {
+		return nil, err
+	}
+	n := 0
+	for _, s := range seqs {
+		n = max(n, len(s))
+	}
+	fill := a.get(-1, "fillvalue", nil)
+	out := make(list, n)
+	for i := range n {
+		row := make(tuple, len(seqs))
+		for j, s := range seqs {
+			row[j] = fill
+			if i < len(s) {
+				row[j] = s[i]
+			}
+		}
+		out[i] = row
+	}
+	return out, nil
+}
+
+// filterSubelements pairs each element with each item of the list found
+// under a dotted key (or list of keys) in it.
+func filterSubelements(_ *exec.Evaluator, in any, a args) (any, error) {
+	var elements []any
+	switch t := in.(type) {
+	case dict:
+		for _, k := range keysOf(t) {
+			elements = append(elements, t[k.(string)])
+		}
+	case list:
+		elements = t
+	default:
+		return nil, fmt.Errorf("subelements: obj must be a list of dicts or a nested dict, got %s", typeName(in))
+	}
+	var keys []string
+	switch t := a.get(0, "subelements", nil).(type) {
+	case string:
+		keys = strings.Split(t, ".")
+	case list:
+		for _, k := range t {
+			keys = append(keys, pyStr(k))
+		}
+	default:
+		return nil, fmt.Errorf("subelements must be a list or a string, got %s", typeName(t))
+	}
+	skipMissing := a.bool(1, "skip_missing")
+	out := list{}
+	for _, element := range elements {
+		values := element
+		for _, k := range keys {
+			d, ok := values.(dict)
+			if !ok {
+				return nil, fmt.Errorf("the key %s should point to a dictionary, got '%s'", k, pyStr(values))
+			}
+			if values, ok = d[k]; !ok {
+				if !skipMissing {
+					return nil, fmt.Errorf("could not find %s key in iterated item %s", pyRepr(k), pyRepr(d))
+				}
+				values = list{}
+				break
+			}
+		}
+		sub, ok := values.(list)
+		if !ok {
+			return nil, fmt.Errorf("the key %s should point to a list, got %s", pyRepr(strings.Join(keys, ".")), pyRepr(values))
+		}
+		for _, v := range sub {
+			out = append(out, tuple{element, v})
+		}
+	}
+	return out, nil
+}
+
+// filterExtract looks the input up in a container, then morekeys (a key or
+// a list of keys) in the result: Ansible's extract, mostly used as
+// map('extract', hostvars, 'ansible_host').
+func filterExtract(_ *exec.Evaluator, in any, a args) (any, error) {
+	keys := []any{in}
+	switch more := a.get(1, "morekeys", nil).(type) {
+	case nil:
+	case list:
+		keys = append(keys, more...)
+	default:
+		keys = append(keys, more)
+	}
+	value := exec.AsValue(a.get(0, "container", nil))
+	for _, k := range keys {
+		value = getItem(value, k)
+		if value.IsError() {
+			return nil, value
+		}
+	}
+	return value.Interface(), nil
+}
+
+// getItem is Jinja's environment.getitem: container[key], an undefined
+// error when missing.
+func getItem(container *exec.Value, key any) *exec.Value {
+	if getter, ok := container.Interface().(exec.ItemGetter); ok {
+		v, _ := getter.GetItem(key)
+		return v
+	}
+	return exec.AsValue(fmt.Errorf("'%s' object is not subscriptable", typeName(container.Interface())))
+}
