@@ -196,7 +196,7 @@ func (f *File) planAttrs(p *Plan, st *FileState, prev, state string, pre []strin
 }
 
 // touchTimes adds the times touch sets to its diff, as Ansible's file module shows them:
-// the file's times before (a missing file's once created: now) and after.
+// the file's times before (a missing file's when created) and the later ones it sets.
 func (f *File) touchTimes(st *FileState, existed bool, before, after map[string]any) {
 	now := time.Now()
 	seconds := func(t time.Time) json.Number { // a Python float: 1577934245.0
@@ -213,7 +213,7 @@ func (f *File) touchTimes(st *FileState, existed bool, before, after map[string]
 		if t.arg == "preserve" {
 			continue
 		}
-		before[t.key], after[t.key] = seconds(now), seconds(now)
+		before[t.key], after[t.key] = seconds(now), seconds(now.Add(time.Microsecond))
 		if existed {
 			before[t.key] = seconds(time.Unix(t.was, 0))
 		}
