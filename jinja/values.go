@@ -89,6 +89,10 @@ func isUndefined(v *exec.Value) bool {
 // instead of gonja's silent nil.
 type dict map[string]any
 
+// String implements fmt.Stringer: gonja prints values through it, and
+// Python prints None, quotes and nested values its own way.
+func (d dict) String() string { return pyRepr(d) }
+
 // GetAttribute implements exec.AttributeGetter.
 func (d dict) GetAttribute(name string) (*exec.Value, bool) { return d.GetItem(name) }
 
@@ -103,6 +107,9 @@ func (d dict) GetItem(key any) (*exec.Value, bool) {
 
 // list is how sequences travel inside the engine (see dict).
 type list []any
+
+// String implements fmt.Stringer (see dict).
+func (l list) String() string { return pyRepr(l) }
 
 // GetAttribute implements exec.AttributeGetter: lists have no attributes.
 func (l list) GetAttribute(name string) (*exec.Value, bool) {
