@@ -13,19 +13,23 @@ import (
 func ParseFacts(out []byte) map[string]any {
 	sec := factSections(string(out))
 	facts := map[string]any{}
-	for _, add := range []func(map[string]string, map[string]any){
-		platformFacts, distributionFacts, hardwareFacts, userFacts, dateFacts, systemFacts, networkFacts,
-	} {
-		add(sec, facts)
+	for _, c := range factCollectors {
+		c.parse(sec, facts)
 	}
 	return facts
 }
 
-// factSections splits the output on its "@@name" lines. env is cut off
-// first since its values may contain anything.
+// factSections splits the output on its "@@name" lines. local (framed
+// by byte counts) and env (the rest) are cut off first since their values
+// may contain anything.
 func factSections(out string) map[string]string {
 	sec := map[string]string{}
 	out = "\n" + out
+	if i := strings.Index(out, "\n@@local\n"); i >= 0 {
+		var rest string
+		sec["local"], rest = cutLocalRecords(out[i+len("\n@@local\n"):])
+		out = out[:i] + rest
+	}
 	if i := strings.Index(out, "\n@@env\n"); i >= 0 {
 		sec["env"] = out[i+len("\n@@env\n"):]
 		out = out[:i]
@@ -48,6 +52,15 @@ func platformFacts(sec map[string]string, facts map[string]any) {
 	facts["system"], facts["kernel"], facts["kernel_version"] = u[1], u[2], u[3]
 	facts["machine"], facts["architecture"] = u[4], u[4]
 	facts["fqdn"], facts["domain"] = fqdnOf(node, sec["fqdn"])
+	if id := strings.TrimSpace(sec["machine-id"]); id != "" {
+		facts["machine_id"] = id
+	}
+	if bits := strings.TrimSpace(sec["bits"]); bits != "" {
+		facts["userspace_bits"] = bits
+		if u[4] == "x86_64" {
+			facts["userspace_architecture"] = map[string]string{"64": "x86_64", "32": "i386"}[bits]
+		}
+	}
 }
 
 // fqdnOf does what Python's socket.getfqdn does with the reverse lookup of
@@ -118,7 +131,16 @@ func distributionFacts(sec map[string]string, facts map[string]any) {
 	if len(parts) > 1 {
 		facts["distribution_minor_version"] = parts[1]
 	}
-	facts["lsb"] = lsbFacts(sec["lsb"])
+	if file, ok := distributionFiles[family]; ok {
+		facts["distribution_file_path"], facts["distribution_file_variety"], facts["distribution_file_parsed"] = file[0], file[1], true
+	}
+}
+
+// distributionFiles are the release file and variety Ansible reports by
+// os_family (distribution_file_path, distribution_file_variety).
+var distributionFiles = map[string][2]string{
+	"Debian": {"/etc/os-release", "Debian"}, "RedHat": {"/etc/redhat-release", "RedHat"}, "Alpine": {"/etc/alpine-release", "Alpine"},
+	"Archlinux": {"/etc/arch-release", "Archlinux"}, "Suse": {"/etc/os-release", "SUSE"}, "Gentoo": {"/etc/gentoo-release", "Gentoo"},
 }
 
 // likeFamily guesses os_family from os-release's ID_LIKE.
@@ -196,6 +218,9 @@ func hardwareFacts(sec map[string]string, facts map[string]any) {
 			facts["uptime_seconds"] = int(f)
 		}
 	}
+}
+
+func loadavgFacts(sec map[string]string, facts map[string]any) {
 	if la := strings.Fields(sec["loadavg"]); len(la) >= 3 {
 		load := map[string]any{}
 		for i, k := range []string{"1m", "5m", "15m"} {

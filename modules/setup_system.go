@@ -8,15 +8,14 @@ var pkgManagers = map[string]string{"apt-get": "apt", "dnf": "dnf", "yum": "yum"
 // virtNames maps systemd-detect-virt's names to Ansible's where they differ.
 var virtNames = map[string]string{"oracle": "virtualbox", "vmware": "VMware", "microsoft": "VirtualPC", "qemu": "kvm", "rkt": "rkt"}
 
-func systemFacts(sec map[string]string, facts map[string]any) {
-	facts["service_mgr"] = serviceManager(strings.Split(strings.TrimSpace(sec["init"]), "\n"))
+func pkgMgrFacts(sec map[string]string, facts map[string]any) {
 	facts["pkg_mgr"] = "unknown"
 	if tools := strings.Fields(sec["pkg"]); len(tools) > 0 {
 		facts["pkg_mgr"] = pkgManagers[tools[0]]
 	}
-	if id := strings.TrimSpace(sec["machine-id"]); id != "" {
-		facts["machine_id"] = id
-	}
+}
+
+func selinuxFacts(sec map[string]string, facts map[string]any) {
 	switch strings.TrimSpace(sec["selinux"]) {
 	case "1":
 		facts["selinux"] = map[string]any{"status": "enabled", "mode": "enforcing"}
@@ -25,8 +24,11 @@ func systemFacts(sec map[string]string, facts map[string]any) {
 	default:
 		facts["selinux"] = map[string]any{"status": "disabled"}
 	}
-	facts["apparmor"] = map[string]any{"status": firstNonBlank(strings.TrimSpace(sec["apparmor"]), "disabled")}
-	facts["fips"] = strings.TrimSpace(sec["fips"]) == "1" // roles pick password hashing by it (postgresql)
+	// Ansible's selinux bindings load libselinux with Python's ctypes.
+	facts["selinux_python_present"] = strings.Contains(sec["python"], "\nlibselinux")
+}
+
+func virtualFacts(sec map[string]string, facts map[string]any) {
 	facts["virtualization_type"], facts["virtualization_role"] = "NA", "NA"
 	for _, v := range strings.Fields(sec["virt"]) {
 		if v != "none" {
@@ -34,11 +36,7 @@ func systemFacts(sec map[string]string, facts map[string]any) {
 			break
 		}
 	}
-	facts["dns"] = resolvFacts(sec["resolv"])
-	facts["env"] = envFacts(sec["env"])
-	if bits := strings.TrimSpace(sec["bits"]); bits != "" {
-		facts["userspace_bits"] = bits
-	}
+	facts["virtualization_tech_guest"], facts["virtualization_tech_host"] = virtualizationTech(sec)
 }
 
 // serviceManager follows Ansible: PID 1's name, unless it is a generic

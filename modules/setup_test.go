@@ -161,8 +161,8 @@ func TestSetupPlan(t *testing.T) {
 		want   []string // fact names, or nil for "many"
 	}{
 		{nil, nil},
-		{[]any{"ansible_distribution*", "*_mb"}, []string{"distribution", "distribution_major_version", "distribution_minor_version",
-			"distribution_release", "distribution_version", "gather_subset", "memfree_mb", "memory_mb", "memtotal_mb", "module_setup", "swapfree_mb", "swaptotal_mb"}},
+		{[]any{"ansible_distribution*", "*_mb"}, []string{"distribution", "distribution_file_parsed", "distribution_file_path", "distribution_file_variety", "distribution_major_version", "distribution_minor_version",
+			"distribution_release", "distribution_version", "memfree_mb", "memory_mb", "memtotal_mb", "swapfree_mb", "swaptotal_mb"}},
 	}
 	for _, tt := range tests {
 		host.Scripts = nil
