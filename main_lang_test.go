@@ -321,7 +321,7 @@ func TestSerialBatches(t *testing.T) {
   serial: [1, "50%"]
   order: reverse_inventory
   tasks:
-    - debug: msg="{{ ansible_play_batch }} {{ ansible_play_hosts }}"
+    - debug: msg="{{ ansible_play_batch }} {{ ansible_play_hosts }} {{ play_hosts }}"
       changed_when: true
       notify: h
     - fail:
@@ -337,9 +337,9 @@ func TestSerialBatches(t *testing.T) {
 	})
 	res := playIn(t, dir)
 	wantOutput(t, res, 2,
-		"PLAY [all] ***", "TASK [debug] ***", "changed: [c] => {\n    \"msg\": \"['c'] ['a', 'b', 'c']\"\n}",
+		"PLAY [all] ***", "TASK [debug] ***", "changed: [c] => {\n    \"msg\": \"['c'] ['a', 'b', 'c'] ['c']\"\n}",
 		"TASK [fail] ***", "skipping: [c]", "RUNNING HANDLER [h] ***", "ok: [c]",
-		"PLAY [all] ***", "TASK [debug] ***", "changed: [b] => {\n    \"msg\": \"['b'] ['a', 'b', 'c']\"\n}",
+		"PLAY [all] ***", "TASK [debug] ***", "changed: [b] => {\n    \"msg\": \"['b'] ['a', 'b', 'c'] ['b']\"\n}",
 		"TASK [fail] ***", "fatal: [b]: FAILED!", "PLAY RECAP",
 	)
 	if strings.Contains(res.stdout, "never_reached") || strings.Contains(res.stdout, "\na  ") {

@@ -200,10 +200,11 @@ func (r *Runner) handlerHosts(pc *playCtx) []*hostState {
 }
 
 // playHostNames are the play's active hosts over all batches
-// (ansible_play_hosts); hostNames is the current batch's.
-func (pc *playCtx) playHostNames() []any {
+// (ansible_play_hosts): batch, the current batch's (hostNames), when the
+// play runs in one batch.
+func (pc *playCtx) playHostNames(batch []any) []any {
 	if pc.playHosts == nil {
-		return pc.hostNames()
+		return batch
 	}
 	return pc.playNames.active(pc.playHosts)
 }

@@ -106,10 +106,12 @@ func (r *Runner) magicVars(v map[string]any, pc *playCtx, h *hostState) {
 	v["group_names"] = groupNames(h.inv)
 	v["groups"] = pc.groups
 	v["hostvars"] = pc.hostvars()
-	v["play_hosts"] = pc.playHostNames()
-	v["ansible_play_hosts"] = pc.playHostNames()
+	// Building a list walks the play's hosts, for every host and task: once each.
+	batch := pc.hostNames()
+	v["ansible_play_batch"] = batch
+	v["play_hosts"] = batch // Ansible's deprecated name for the batch
+	v["ansible_play_hosts"] = pc.playHostNames(batch)
 	v["ansible_play_hosts_all"] = pc.allHostNames
-	v["ansible_play_batch"] = pc.hostNames()
 	v["ansible_play_name"] = pc.play.Name
 	v["playbook_dir"] = pc.pb.Dir
 	v["ansible_check_mode"] = r.opts.Check
