@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"math/rand/v2"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -108,7 +109,11 @@ func (r *Runner) runBatches(ctx context.Context, pc *playCtx, title string, run 
 	if err != nil {
 		return err
 	}
-	pc.playHosts = pc.hosts
+	if len(all) != 1 || !slices.Equal(all[0], pc.hosts) {
+		// ansible_play_hosts differs from the batch: build both lists. In
+		// one batch in inventory order they are the same list, built once.
+		pc.playHosts = pc.hosts
+	}
 	for i, batch := range all {
 		if i > 0 {
 			r.out.banner("PLAY [" + title + "]")
