@@ -476,6 +476,10 @@ func typeName(v any) string {
 		return "list"
 	case tuple:
 		return "tuple"
+	case datetime:
+		return "datetime"
+	case timedelta:
+		return "timedelta"
 	}
 	return fmt.Sprintf("%T", v)
 }

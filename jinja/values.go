@@ -307,6 +307,8 @@ func toGo(v any) any {
 		return t.plain()
 	case hostEntry:
 		return t.plain()
+	case datetime, timedelta: // what Ansible's templating makes of them
+		return t.(fmt.Stringer).String()
 	}
 	w := wrap(v)
 	switch w.(type) {
