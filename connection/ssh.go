@@ -451,7 +451,7 @@ func (g *gate) Write(p []byte) (int, error) {
 }
 
 // copyBuffers are the buffers a session's streams are copied with.
-var copyBuffers = sync.Pool{New: func() any { b := make([]byte, 32<<10); return &b }}
+var copyBuffers = sync.Pool{New: func() any { b := make([]byte, 8<<10); return &b }}
 
 // pooledCopy copies r to w with a buffer from copyBuffers.
 func pooledCopy(w io.Writer, r io.Reader) (int64, error) {
