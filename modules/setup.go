@@ -137,7 +137,7 @@ s pkg; for p in apt-get dnf yum apk zypper pacman emerge; do command -v $p >/dev
 s user; id -un; id -u; id -g; id -ru; id -rg
 s passwd; u=$(id -un); getent passwd "$u" 2>/dev/null || grep "^$u:" /etc/passwd
 s date; date '+%s %N %Z %z'; date -d 2000-07-01 +%Z 2>/dev/null
-s machine-id; cat /etc/machine-id 2>/dev/null || cat /var/lib/dbus/machine-id 2>/dev/null
+s machine-id; cat /var/lib/dbus/machine-id 2>/dev/null || cat /etc/machine-id 2>/dev/null
 s selinux; cat /sys/fs/selinux/enforce 2>/dev/null
 s apparmor; [ -d /sys/kernel/security/apparmor ] && echo enabled
 s fips; cat /proc/sys/crypto/fips_enabled 2>/dev/null
@@ -152,6 +152,7 @@ s route6; ip -6 route get 2404:6800:400a:800::1012 2>/dev/null
 else
 s sys-net; for d in /sys/class/net/*; do [ -e "$d/mtu" ] && echo "${d##*/} $(cat "$d/mtu") $(cat "$d/address" 2>/dev/null) $(cat "$d/type") $(cat "$d/flags")"; done
 fi
+s net-speed; for d in /sys/class/net/*; do v=; { read -r v <"$d/speed"; } 2>/dev/null && echo "${d##*/} $v"; done
 s cmdline; { read -r l </proc/cmdline; } 2>/dev/null && printf '%s\n' "$l"
 s chroot; stat -Lc '%d %i' / /proc/1/root/. 2>/dev/null || stat -fc %T / 2>/dev/null
 s ssh-keys; for d in /etc/ssh /etc/openssh /etc; do for a in dsa rsa ecdsa ed25519; do l=; { read -r l <"$d/ssh_host_${a}_key.pub"; } 2>/dev/null; echo "$d $a $l"; done; done

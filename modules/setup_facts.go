@@ -52,7 +52,9 @@ func platformFacts(sec map[string]string, facts map[string]any) {
 	facts["system"], facts["kernel"], facts["kernel_version"] = u[1], u[2], u[3]
 	facts["machine"], facts["architecture"] = u[4], u[4]
 	facts["fqdn"], facts["domain"] = fqdnOf(node, sec["fqdn"])
-	if id := strings.TrimSpace(sec["machine-id"]); id != "" {
+	// D-Bus's copy first, as Ansible reads it (they differ on hosts cloned
+	// from one image)
+	if id, _, _ := strings.Cut(strings.TrimSpace(sec["machine-id"]), "\n"); id != "" {
 		facts["machine_id"] = id
 	}
 	if bits := strings.TrimSpace(sec["bits"]); bits != "" {

@@ -225,8 +225,12 @@ func initiatorFacts(section, name string) func(map[string]string, map[string]any
 	}
 }
 
-// guestRules are Ansible's guest technology clues: a regexp over a
-// section of the script's output.
+// containerRules is how many of guestRules (the first) are container
+// clues that decide virtualization_type before /run/systemd/container.
+const containerRules = 6
+
+// guestRules are Ansible's guest technology clues, in its order: a regexp
+// over a section of the script's output.
 var guestRules = []struct {
 	section string
 	re      *regexp.Regexp
@@ -249,6 +253,25 @@ var guestRules = []struct {
 	{"dmi", regexp.MustCompile(`(?m)^sys_vendor=Parallels Software International Inc\.$`), "parallels"},
 	{"cpuinfo", regexp.MustCompile(`(?m)^model name.*QEMU Virtual CPU`), "kvm"},
 	{"cpuinfo", regexp.MustCompile(`(?m)^vendor_id.*User Mode Linux|^model name.*UML`), "uml"},
+}
+
+// containerType is the first container clue in Ansible's order (PID 1's
+// cgroup, its environment, /run/systemd/container, /.dockerenv): an
+// nspawn host is "container", as Ansible says, where systemd-detect-virt
+// would say "systemd-nspawn".
+func containerType(sec map[string]string) string {
+	for _, r := range guestRules[:containerRules] {
+		if r.re.MatchString(sec[r.section]) {
+			return r.tech
+		}
+	}
+	if c := keyValues(sec["virt-files"])["systemd-container"]; c != "" {
+		return c
+	}
+	if guestRules[containerRules].re.MatchString(sec["virt-files"]) {
+		return "docker"
+	}
+	return ""
 }
 
 // virtualizationTech gives virtualization_tech_guest and _host, sorted

@@ -66,6 +66,9 @@ func TestParseHostFacts(t *testing.T) {
 		{"debian release file", map[string]string{"os-release": "ID=debian\nVERSION_ID=12\n"}, map[string]any{
 			"distribution_file_path": "/etc/os-release", "distribution_file_variety": "Debian", "distribution_file_parsed": true,
 		}},
+		{"link speed", map[string]string{"ip-link": "2: eth0@if5: <BROADCAST,UP> mtu 1500 qdisc noqueue\\    link/ether 02:70:6c:00:00:05 brd ff:ff:ff:ff:ff:ff\n", "net-speed": "eth0 10000\nlo -1\n"}, map[string]any{
+			"eth0": map[string]any{"device": "eth0", "active": true, "promisc": false, "type": "ether", "mtu": 1500, "macaddress": "02:70:6c:00:00:05", "speed": 10000},
+		}},
 		{"userspace architecture", map[string]string{"uname": "h\nLinux\n6.1\n#1\nx86_64\n", "bits": "64\n"}, map[string]any{"userspace_architecture": "x86_64", "userspace_bits": "64"}},
 	}
 	for _, tt := range tests {

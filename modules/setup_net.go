@@ -43,6 +43,14 @@ func networkFacts(sec map[string]string, facts map[string]any) {
 			add(f[0], linkFacts(kind, f[2], f[1], flags&1 != 0, flags&0x100 != 0))
 		}
 	}
+	for _, line := range strings.Split(sec["net-speed"], "\n") {
+		// /sys/class/net/*/speed, unreadable while the link is down
+		if name, speed, ok := strings.Cut(line, " "); ok && ifaces[name] != nil {
+			if n, err := strconv.Atoi(speed); err == nil {
+				ifaces[name].facts["speed"] = n
+			}
+		}
+	}
 	all4, all6 := []any{}, []any{}
 	for _, line := range strings.Split(sec["ip-addr"], "\n") {
 		m := ipAddrLine.FindStringSubmatch(line)

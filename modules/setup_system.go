@@ -30,6 +30,11 @@ func selinuxFacts(sec map[string]string, facts map[string]any) {
 
 func virtualFacts(sec map[string]string, facts map[string]any) {
 	facts["virtualization_type"], facts["virtualization_role"] = "NA", "NA"
+	if c := containerType(sec); c != "" {
+		facts["virtualization_type"], facts["virtualization_role"] = c, "guest"
+		facts["virtualization_tech_guest"], facts["virtualization_tech_host"] = virtualizationTech(sec)
+		return
+	}
 	for _, v := range strings.Fields(sec["virt"]) {
 		if v != "none" {
 			facts["virtualization_type"], facts["virtualization_role"] = firstNonBlank(virtNames[v], v), "guest"
