@@ -294,8 +294,23 @@ func (r *Runner) loadVarsFiles(pc *playCtx) error {
 // gatherFacts runs the setup module on every host, as Ansible's implicit
 // "Gathering Facts" task.
 func (r *Runner) gatherFacts(ctx context.Context, pc *playCtx) {
-	t := &playbooks.Task{Name: "Gathering Facts", Module: "setup", Args: map[string]any{}, Tags: []string{"always"}}
+	t := &playbooks.Task{Name: "Gathering Facts", Module: "setup", Args: gatherArgs(pc.play), Tags: []string{"always"}}
 	r.runTask(ctx, pc, nil, t, "TASK", pc.activeHosts())
+}
+
+// gatherArgs are the setup arguments the play's gather_subset, gather_timeout
+// and fact_path keywords set.
+func gatherArgs(p *playbooks.Play) map[string]any {
+	args := map[string]any{}
+	for name, v := range map[string]any{"gather_subset": p.GatherSubset, "gather_timeout": p.GatherTimeout} {
+		if v != nil {
+			args[name] = v
+		}
+	}
+	if p.FactPath != "" {
+		args["fact_path"] = p.FactPath
+	}
+	return args
 }
 
 func (pc *playCtx) activeHosts() []*hostState {
