@@ -228,7 +228,7 @@ func parse(src string) (*compiled, error) {
 	if err := checkNumberDot(normalized); err != nil {
 		return nil, &Error{Template: src, Syntax: true, Err: err}
 	}
-	names, rewritten, err := scan(normalized)
+	names, rewritten, err := scan(stripCollectionNames(normalized))
 	if err != nil {
 		return nil, &Error{Template: src, Syntax: true, Err: err}
 	}
