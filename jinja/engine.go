@@ -69,7 +69,7 @@ var (
 		Context:           globals,
 		Filters:           exec.NewFilterSet(map[string]exec.FilterFunction{}).Update(builtins.Filters),
 		Tests:             exec.NewTestSet(map[string]exec.TestFunction{}).Update(builtins.Tests),
-		ControlStructures: builtins.ControlStructures,
+		ControlStructures: controlStructures,
 		Methods:           methods,
 	}
 )
@@ -182,7 +182,10 @@ func EvalBool(expr string, vars map[string]any) (bool, error) {
 // compiled is a parsed template with what rendering needs to know about it.
 type compiled struct {
 	template *exec.Template
+	config   *config.Config
+	source   string        // the text gonja parsed (see scan)
 	names    []string      // identifiers the template may look up as variables
+	includes []string      // files included or imported by a literal name
 	output   *nodes.Output // set when the template is one {{ expression }}
 }
 
@@ -198,42 +201,62 @@ const (
 	cacheMaxSize = 16 << 10 // large templates (files) are rendered once, not cached
 )
 
-func compile(src string) (*compiled, error) {
+func compile(src string) (*compiled, error) { return compileFile(src, nil) }
+
+// compileFile parses a template file's text (a string's when fe is nil).
+// A file that extends another is not cached: the other may change.
+func compileFile(src string, fe *fileEnv) (*compiled, error) {
+	key := src
+	if fe != nil {
+		key = fe.key + "\x00" + src
+	}
 	cache.Lock()
-	c, ok := cache.m[src]
+	c, ok := cache.m[key]
 	cache.Unlock()
 	if ok {
 		return c, nil
 	}
-	c, err := parse(src)
+	c, err := parse(src, fe)
 	if err != nil {
 		return nil, err
 	}
-	if len(src) > cacheMaxSize {
+	if len(src) > cacheMaxSize || c.template.Root().Parent != nil {
 		return c, nil
 	}
 	cache.Lock()
 	if len(cache.m) >= cacheLimit {
 		clear(cache.m)
 	}
-	cache.m[src] = c
+	cache.m[key] = c
 	cache.Unlock()
 	return c, nil
 }
 
-func parse(src string) (*compiled, error) {
+func parse(src string, fe *fileEnv) (*compiled, error) {
 	// The lexer turns CRLF into LF; doing it first keeps token offsets
 	// valid for scan's rewrite.
 	normalized := strings.ReplaceAll(strings.ReplaceAll(src, "\r\n", "\n"), "\r", "\n")
 	if err := checkNumberDot(normalized); err != nil {
 		return nil, &Error{Template: src, Syntax: true, Err: err}
 	}
-	names, rewritten, err := scan(stripCollectionNames(normalized))
+	c := cfg
+	if fe != nil {
+		c = fe.cfg
+	}
+	names, rewritten, err := scan(stripCollectionNames(normalized), c)
 	if err != nil {
 		return nil, &Error{Template: src, Syntax: true, Err: err}
 	}
-	tmpl, err := exec.NewTemplate(templateName, cfg, stringLoader(rewritten), environment)
+	var loader loaders.Loader = stringLoader(rewritten)
+	files := &fileLoader{env: fe, top: rewritten}
+	if fe != nil {
+		loader = files
+	}
+	tmpl, err := exec.NewTemplate(templateName, c, loader, environment)
 	if err != nil {
+		if files.fileErr != nil {
+			return nil, files.fileErr
+		}
 		var syntax *parser.SyntaxError
 		if errors.As(err, &syntax) {
 			err = syntax
@@ -241,7 +264,8 @@ func parse(src string) (*compiled, error) {
 		return nil, &Error{Template: src, Syntax: true, Err: err}
 	}
 	rewriteOperators(tmpl.Root())
-	return &compiled{template: tmpl, names: names, output: singleOutput(tmpl.Root())}, nil
+	return &compiled{template: tmpl, config: c, source: rewritten, names: append(names, files.names...),
+		includes: files.includes, output: singleOutput(tmpl.Root())}, nil
 }
 
 // scan lexes src once for two things gonja's parser needs help with.
@@ -256,7 +280,7 @@ func parse(src string) (*compiled, error) {
 // argument and without keywords: `x is version('2', '>=')` becomes
 // `x | __test('version', '2', '>=')`. Filters and tests bind alike in Jinja,
 // so the meaning is unchanged.
-func scan(src string) (names []string, rewritten string, err error) {
+func scan(src string, cfg *config.Config) (names []string, rewritten string, err error) {
 	stream := tokens.LexAll(src, cfg)
 	var toks []*tokens.Token
 	for ; !stream.End(); stream.Next() {
@@ -342,18 +366,18 @@ func singleOutput(root *nodes.Template) *nodes.Output {
 
 const templateName = "template"
 
-// stringLoader serves one template from memory; include/import are not
-// supported in strings.
+// stringLoader serves one template from memory; include/import/extends
+// are for template files.
 type stringLoader string
 
 func (s stringLoader) Read(path string) (io.Reader, error) {
 	if path != templateName {
-		return nil, fmt.Errorf("cannot load %q: include/import/extends are not supported here", path)
+		return nil, fmt.Errorf("cannot load %q: include/import/extends are not supported in strings, only in template files (the template module and lookup)", path)
 	}
 	return strings.NewReader(string(s)), nil
 }
 func (s stringLoader) Resolve(path string) (string, error) {
-	return "", fmt.Errorf("cannot resolve %q: include/import/extends are not supported here", path)
+	return "", fmt.Errorf("cannot load %q: include/import/extends are not supported in strings, only in template files (the template module and lookup)", path)
 }
 func (s stringLoader) Inherit(string) (loaders.Loader, error) { return s, nil }
 
@@ -409,51 +433,80 @@ func (sc *scope) lookup(name string) (*exec.Value, bool) {
 // `default` and `is defined` can handle them.
 func (sc *scope) context(c *compiled) *exec.Context {
 	ctx := globals.Inherit()
-	for _, name := range c.names {
+	sc.define(ctx, c.names)
+	return ctx
+}
+
+// define sets names in ctx: the variable, or an undefined marker.
+func (sc *scope) define(ctx *exec.Context, names []string) {
+	for _, name := range names {
 		if v, ok := sc.lookup(name); ok {
 			ctx.Set(name, v)
 		} else if !globals.Has(name) {
 			ctx.Set(name, exec.AsValue(undefinedVariable(name)))
 		}
 	}
-	return ctx
 }
 
 // render renders src; native returns a lone expression's value as is.
-// gonja panics on some expressions:
-// those become errors naming the template, never a crash of the run.
 func (sc *scope) render(src string, native bool) (out any, err error) {
-	defer func() {
-		if p := recover(); p != nil {
-			out, err = nil, &Error{Template: src, Err: fmt.Errorf("cannot evaluate this expression: %v", p)}
-		}
-	}()
 	c, err := compile(src)
 	if err != nil {
 		return nil, err
 	}
-	env := &exec.Environment{
-		Context:           sc.context(c),
+	ctx := sc.context(c)
+	if native && c.output != nil {
+		return sc.evalNative(src, c, ctx)
+	}
+	var text strings.Builder
+	if err := sc.execute(c, stringLoader(src), ctx, &text, src); err != nil {
+		return nil, err
+	}
+	return text.String(), nil
+}
+
+// environmentWith is the shared environment with ctx as its variables.
+func environmentWith(ctx *exec.Context) *exec.Environment {
+	return &exec.Environment{
+		Context:           ctx,
 		Filters:           environment.Filters,
 		Tests:             environment.Tests,
 		ControlStructures: environment.ControlStructures,
 		Methods:           environment.Methods,
 	}
-	if native && c.output != nil {
-		v := evalOutput(&exec.Evaluator{Config: cfg, Environment: env, Loader: stringLoader(src)}, c.output)
-		if v.IsError() {
-			return nil, renderError(src, v)
-		}
-		if err := embeddedError(v.Interface()); err != nil {
-			return nil, renderError(src, err)
-		}
-		return wrap(v.Interface()), nil
+}
+
+// evalNative evaluates a template that is one {{ expression }}.
+func (sc *scope) evalNative(src string, c *compiled, ctx *exec.Context) (out any, err error) {
+	defer recoverPanic(src, &out, &err)
+	v := evalOutput(&exec.Evaluator{Config: cfg, Environment: environmentWith(ctx), Loader: stringLoader(src)}, c.output)
+	if v.IsError() {
+		return nil, renderError(src, v)
 	}
-	var text strings.Builder
-	if err := exec.NewRenderer(env, &text, cfg, stringLoader(src), c.template).Execute(); err != nil {
+	if err := embeddedError(v.Interface()); err != nil {
 		return nil, renderError(src, err)
 	}
-	return text.String(), nil
+	return wrap(v.Interface()), nil
+}
+
+// execute renders c to w; src names the template in errors.
+func (sc *scope) execute(c *compiled, loader loaders.Loader, ctx *exec.Context, w io.Writer, src string) (err error) {
+	defer recoverPanic(src, nil, &err)
+	if err := exec.NewRenderer(environmentWith(ctx), w, c.config, loader, c.template).Execute(); err != nil {
+		return renderError(src, err)
+	}
+	return nil
+}
+
+// recoverPanic turns gonja's panics on some expressions into errors naming
+// the template, never a crash of the run.
+func recoverPanic(src string, out *any, err *error) {
+	if p := recover(); p != nil {
+		if out != nil {
+			*out = nil
+		}
+		*err = &Error{Template: src, Err: fmt.Errorf("cannot evaluate this expression: %v", p)}
+	}
 }
 
 // evalOutput evaluates {{ expr }} or {{ expr if cond else alt }}.

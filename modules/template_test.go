@@ -14,8 +14,8 @@ func TestTemplateTimeline(t *testing.T) {
 	}{
 		{"renders variables", "host={{ inventory_hostname }}\nport={{ port }}\n",
 			map[string]any{"src": "app.conf.j2", "dest": "$DIR/app.conf"}, "host=web1\nport=8080\n", "0644"},
-		{"mode and CRLF", "a\nb\n",
-			map[string]any{"src": "app.conf.j2", "dest": "$DIR/app.conf", "mode": "0600", "newline_sequence": "\r\n"}, "a\r\nb\r\n", "0600"},
+		{"mode", "a\nb\n",
+			map[string]any{"src": "app.conf.j2", "dest": "$DIR/app.conf", "mode": "0600"}, "a\nb\n", "0600"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

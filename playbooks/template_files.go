@@ -11,6 +11,7 @@ import (
 
 	"play/diag"
 	"play/jinja"
+	"play/modules"
 )
 
 // checkTemplateFiles parses the template files the play's template tasks
@@ -33,7 +34,7 @@ func checkTemplateFiles(src *source, p *Play) {
 				return
 			}
 			checked[path] = true
-			if err := checkTemplateFile(path, name, t); err != nil {
+			if err := checkTemplateFile(path, name, t, t.Dir, p.Dir); err != nil {
 				src.add(err)
 			}
 		})
@@ -59,24 +60,48 @@ func findTemplate(name string, dirs ...string) string {
 	return ""
 }
 
-// checkTemplateFile parses one template file; the error points at the line
-// (and column, when known) of the template and names the task using it.
-func checkTemplateFile(path, name string, t *Task) *diag.Error {
+// checkTemplateFile parses one template file with the task's Jinja options,
+// and the files it includes, imports or extends, found as the runner finds
+// them; the error points at the line (and column, when known) of the file
+// that has it and names the task using the template.
+func checkTemplateFile(path, name string, t *Task, dirs ...string) *diag.Error {
 	data, err := os.ReadFile(path)
 	if err != nil {
 		return nil // unreadable files are reported by the task, with its search path
 	}
+	opts := jinja.FileOptions()
+	if m, err := modules.New("template", t.Args); err == nil {
+		opts = m.(*modules.Template).JinjaOptions()
+	}
+	var search []string
+	for _, dir := range append(dirs, filepath.Dir(path)) {
+		if dir != "" {
+			search = append(search, filepath.Join(dir, "templates"), dir)
+		}
+	}
 	text := string(data)
-	err = jinja.Check(text)
+	err = jinja.CheckFile(text, search, opts)
 	if err == nil {
 		return nil
 	}
-	line, col := templateErrorAt(text, err)
+	where, cause := path, err
+	var fe *jinja.FileError
+	if errors.As(err, &fe) {
+		where, cause = fe.Path, fe.Err
+		if data, readErr := os.ReadFile(where); readErr == nil {
+			text = string(data)
+		}
+	}
+	line, col := templateErrorAt(text, cause)
+	msg := "syntax error in template '" + name + "' of the task at " + t.Pos.String() + ": " + syntaxMessage(cause)
+	if where != path {
+		msg = "syntax error in " + where + ", which template '" + name + "' of the task at " + t.Pos.String() + " uses: " + syntaxMessage(cause)
+	}
 	return &diag.Error{
-		Pos:  diag.Pos{File: path, Line: line, Col: col},
-		Msg:  "syntax error in template '" + name + "' of the task at " + t.Pos.String() + ": " + syntaxMessage(err),
+		Pos:  diag.Pos{File: where, Line: line, Col: col},
+		Msg:  msg,
 		Err:  err,
-		Hint: templateHint(err),
+		Hint: templateHint(cause),
 	}
 }
 

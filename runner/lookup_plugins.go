@@ -119,13 +119,30 @@ func templateLookup(lc *lookupCtx, terms []any, kw map[string]any) ([]any, error
 		if err != nil {
 			return nil, err
 		}
-		s, err := jinja.RenderString(string(data), vars)
+		// Ansible's lookup searches the template's own dir first.
+		search := append([]string{filepath.Dir(path)}, lc.ctl.searchPath("templates")...)
+		s, err := jinja.RenderFile(string(data), search, templateLookupOptions(kw), vars)
 		if err != nil {
 			return nil, err
 		}
 		out = append(out, s)
 	}
 	return out, nil
+}
+
+// templateLookupOptions are the lookup's delimiter options over the
+// defaults of template files.
+func templateLookupOptions(kw map[string]any) jinja.Options {
+	o := jinja.FileOptions()
+	for key, dst := range map[string]*string{
+		"variable_start_string": &o.VariableStart, "variable_end_string": &o.VariableEnd,
+		"comment_start_string": &o.CommentStart, "comment_end_string": &o.CommentEnd,
+	} {
+		if v, ok := kw[key].(string); ok {
+			*dst = v
+		}
+	}
+	return o
 }
 
 // envLookup reads the controller's environment ("" or default= when unset).

@@ -384,15 +384,11 @@ func (c *controller) ReadFile(kind, path string) ([]byte, string, error) {
 // Resolve finds a controller path the way Ansible searches: the role or
 // task dir's files/ (or templates/), the dir itself, then the playbook's.
 func (c *controller) Resolve(kind, path string) (string, error) {
-	var candidates []string
-	if filepath.IsAbs(path) {
-		candidates = []string{path}
-	} else {
-		for _, dir := range []string{c.ex.t.Dir, c.ex.pc.play.Dir, c.ex.pc.pb.Dir} {
-			if dir == "" {
-				continue
-			}
-			candidates = append(candidates, filepath.Join(dir, kind, path), filepath.Join(dir, path))
+	candidates := []string{path}
+	if !filepath.IsAbs(path) {
+		candidates = nil
+		for _, dir := range c.searchPath(kind) {
+			candidates = append(candidates, filepath.Join(dir, path))
 		}
 	}
 	for _, p := range candidates {
@@ -401,6 +397,28 @@ func (c *controller) Resolve(kind, path string) (string, error) {
 		}
 	}
 	return "", fmt.Errorf("could not find or access '%s'\nSearched in:\n\t%s", path, strings.Join(candidates, "\n\t"))
+}
+
+// searchPath is where the task's relative paths are found, in order (Ansible's
+// ansible_search_path): the role or task dir's kind/ dir (files/,
+// templates/) and the dir itself, then the play's and the playbook's.
+func (c *controller) searchPath(kind string) []string {
+	var path []string
+	for _, dir := range []string{c.ex.t.Dir, c.ex.pc.play.Dir, c.ex.pc.pb.Dir} {
+		if dir != "" {
+			path = append(path, filepath.Join(dir, kind), dir)
+		}
+	}
+	return path
+}
+
+// RenderFile renders a template file as Ansible's template action does:
+// include/import/extends are found in the task's search path, then the
+// template's own directory.
+func (c *controller) RenderFile(path, text string, opts jinja.Options) (string, error) {
+	dir := filepath.Dir(path)
+	search := append(c.searchPath("templates"), filepath.Join(dir, "templates"), dir)
+	return jinja.RenderFile(text, search, opts, c.vars)
 }
 
 func (c *controller) Render(text string) (string, error) { return jinja.RenderString(text, c.vars) }
@@ -413,7 +431,10 @@ func (c *controller) Var(name string) (any, bool) {
 	return v, ok
 }
 
-var _ modules.PathResolver = (*controller)(nil)
+var (
+	_ modules.PathResolver = (*controller)(nil)
+	_ modules.FileRenderer = (*controller)(nil)
+)
 
 // environments are the environment keywords that apply, outermost first:
 // like Ansible, play, blocks and task all add to the environment and the
