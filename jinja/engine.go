@@ -535,6 +535,10 @@ func renderError(src string, err error) error {
 	if ue := undefinedInMessage(err.Error()); ue != nil {
 		return &Error{Template: src, Err: ue}
 	}
+	var fe *FileError
+	if errors.As(err, &fe) {
+		return fe // names the included file, which has the error
+	}
 	return &Error{Template: src, Err: innermost(err)}
 }
 

@@ -109,11 +109,14 @@ func (t *Template) Plan(ctx context.Context, env *Env) (*Plan, error) {
 func templateFailure(err error) *Failure {
 	var undefined *jinja.UndefinedError
 	var missing *jinja.NotFoundError
+	var templating *jinja.Error
 	switch {
 	case errors.As(err, &undefined):
 		return Failf("AnsibleUndefinedVariable: %s. %s", undefined.Msg, undefined.Msg)
 	case errors.As(err, &missing):
 		return Failf("TemplateNotFound: %v", missing)
+	case errors.As(err, &templating):
+		return Failf("AnsibleError: %v", err) // it says "template error while templating string"
 	}
 	return Failf("AnsibleError: template error while templating string: %v", err)
 }
