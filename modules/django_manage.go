@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"regexp"
 	"slices"
 	"strings"
 
@@ -260,8 +261,13 @@ var djangoChangedLine = map[string]func(string) bool{
 	"migrate": func(l string) bool {
 		return strings.Contains(l, "Migrating forwards ") || djangoInstalled(l) || strings.Contains(l, "Applying")
 	},
-	"collectstatic": func(l string) bool { return l != "" && !strings.Contains(l, "0 static files") },
+	// Ansible looks for "0 static files" anywhere, so 10 or 120 files
+	// copied read as no change; here only a count of 0 does.
+	"collectstatic": func(l string) bool { return l != "" && !djangoNoStatic.MatchString(l) },
 }
+
+// djangoNoStatic matches collectstatic's line when it copied nothing.
+var djangoNoStatic = regexp.MustCompile(`(^|[^0-9])0 static files`)
 
 // djangoChanged is Ansible's changed for a command's output: a line the
 // command's filter accepts, createcachetable unless the table existed, and

@@ -63,6 +63,8 @@ func TestDjangoChanged(t *testing.T) {
 		{"migrate", "Operations to perform:\n  Apply all migrations: polls\nRunning migrations:\n  No migrations to apply.\n", false},
 		{"collectstatic", "\n1 static file copied to '/srv/static'.\n", true},
 		{"collectstatic", "\n0 static files copied to '/srv/static', 127 unmodified.\n", false},
+		{"collectstatic", "\n120 static files copied to '/srv/static'.\n", true}, // Ansible: false
+		{"collectstatic", "\n0 static files copied to '/srv/static', 10 unmodified.\n", false},
 		{"loaddata", "Installed 2 object(s) from 1 fixture(s)\n", true},
 		{"loaddata", "Installed 0 object(s) from 1 fixture(s)\n", false},
 		{"createcachetable", "", true},
