@@ -492,7 +492,11 @@ func (sc *scope) evalNative(src string, c *compiled, ctx *exec.Context) (out any
 // execute renders c to w; src names the template in errors.
 func (sc *scope) execute(c *compiled, loader loaders.Loader, ctx *exec.Context, w io.Writer, src string) (err error) {
 	defer recoverPanic(src, nil, &err)
-	if err := exec.NewRenderer(environmentWith(ctx), w, c.config, loader, c.template).Execute(); err != nil {
+	r := exec.NewRenderer(environmentWith(ctx), w, c.config, loader, c.template)
+	if err := runExtendingStatements(r, c.template.Root()); err != nil {
+		return renderError(src, err)
+	}
+	if err := r.Execute(); err != nil {
 		return renderError(src, err)
 	}
 	return nil

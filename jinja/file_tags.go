@@ -6,6 +6,7 @@ import (
 	"os"
 
 	"github.com/nikolalohinski/gonja/v2/builtins"
+	gonjatags "github.com/nikolalohinski/gonja/v2/builtins/control_structures"
 	"github.com/nikolalohinski/gonja/v2/exec"
 	"github.com/nikolalohinski/gonja/v2/nodes"
 	"github.com/nikolalohinski/gonja/v2/parser"
@@ -281,6 +282,31 @@ func (t *importTag) Execute(r *exec.Renderer, _ *nodes.ControlStructureBlock) er
 			return err
 		}
 		r.Environment.Context.Set(alias, m)
+	}
+	return nil
+}
+
+// runExtendingStatements runs the imports and sets at the top level of a
+// template that extends another (and of those it extends in turn), whose
+// blocks use them: Jinja runs them, gonja only renders the base template.
+func runExtendingStatements(r *exec.Renderer, root *nodes.Template) error {
+	for t := root; t.Parent != nil; t = t.Parent {
+		for _, n := range t.Nodes {
+			block, ok := n.(*nodes.ControlStructureBlock)
+			if !ok {
+				continue
+			}
+			switch tag := block.ControlStructure.(type) {
+			case *importTag:
+				if err := tag.Execute(r, block); err != nil {
+					return err
+				}
+			case *gonjatags.SetControlStructure:
+				if err := tag.Execute(r, block); err != nil {
+					return err
+				}
+			}
+		}
 	}
 	return nil
 }

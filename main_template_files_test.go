@@ -1,0 +1,121 @@
+package main
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// templateRole is a role whose template extends a base, imports macros and
+// includes files from the role's templates/ (a subdir) and the playbook's;
+// another template sets its options with a #jinja2: header.
+func templateRole(location string) map[string]string {
+	return map[string]string{
+		"hosts": localHosts,
+		"site.yml": `- hosts: all
+  gather_facts: false
+  vars:
+    out: "{{ playbook_dir }}/out"
+    upstreams: [{name: app1, port: 8001}, {name: app2, port: 8002}]
+  roles: [web]
+`,
+		"roles/web/tasks/main.yml": `- file: {path: "{{ out }}", state: directory}
+  run_once: true
+- template: {src: site.conf.j2, dest: "{{ out }}/{{ inventory_hostname }}.conf", lstrip_blocks: true}
+- template: {src: crlf.j2, dest: "{{ out }}/{{ inventory_hostname }}.crlf", newline_sequence: '\r\n'}
+- debug: {msg: "{{ lookup('template', 'site.conf.j2') }}"}
+`,
+		"roles/web/templates/base.conf.j2": `# {{ ansible_managed }} for {{ inventory_hostname }}
+{% block upstreams %}{% endblock %}
+server {
+    {% block server %}
+    listen 80;
+    {% endblock %}
+}
+`,
+		"roles/web/templates/macros.j2": `{% macro upstream(u) -%}
+upstream {{ u.name }} { server 127.0.0.1:{{ u.port }}; }
+{%- endmacro %}
+`,
+		"roles/web/templates/site.conf.j2": `{% extends 'base.conf.j2' %}
+{% import 'macros.j2' as m %}
+{% block upstreams %}
+{% for u in upstreams %}
+{{ m.upstream(u) }}
+{% endfor %}
+{% endblock %}
+{% block server %}
+    {{ super() }}
+    {% for u in upstreams %}
+    {% include 'partials/location.j2' %}
+    {% endfor %}
+    {% include 'footer.j2' %}
+{% endblock %}
+`,
+		"roles/web/templates/partials/location.j2": location,
+		"templates/footer.j2": `    # footer from the playbook's templates/ ({{ upstreams | length }} upstreams)
+`,
+		"roles/web/templates/crlf.j2": `#jinja2: trim_blocks: False
+{% for u in upstreams %}{{ u.name }}
+{% endfor %}
+`,
+	}
+}
+
+const goodLocation = "    location /{{ u.name }} { proxy_pass http://{{ u.name }}; } # {{ inventory_hostname }}\n"
+
+// The files and output are ansible-playbook 2.14's for the same project
+// (same sha1 for every file written).
+func TestTemplateFilesIncludeExtendsImport(t *testing.T) {
+	dir := project(t, templateRole(goodLocation))
+	if res := playIn(t, dir, "--syntax-check"); res.code != 0 {
+		t.Fatalf("--syntax-check: exit %d\n%s%s", res.code, res.stdout, res.stderr)
+	}
+	conf := func(host string) string {
+		return "# Ansible managed for " + host + "\n" +
+			"upstream app1 { server 127.0.0.1:8001; }\nupstream app2 { server 127.0.0.1:8002; }\n" +
+			"server {\n        listen 80;\n\n" +
+			"    location /app1 { proxy_pass http://app1; } # " + host +
+			"    location /app2 { proxy_pass http://app2; } # " + host +
+			"    # footer from the playbook's templates/ (2 upstreams)}\n"
+	}
+	res := playIn(t, dir)
+	wantOutput(t, res, 0,
+		`ok: [a] => {
+    "msg": "# Ansible managed for a\nupstream app1 { server 127.0.0.1:8001; }\nupstream app2 { server 127.0.0.1:8002; }\nserver {\n            listen 80;\n    \n            location /app1 { proxy_pass http://app1; } # a            location /app2 { proxy_pass http://app2; } # a            # footer from the playbook's templates/ (2 upstreams)}\n"
+}`,
+		"a                          : ok=4    changed=3 ",
+		"b                          : ok=3    changed=2 ")
+	for name, want := range map[string]string{
+		"a.conf": conf("a"), "b.conf": conf("b"),
+		"a.crlf": "app1\r\napp2\r\n", "b.crlf": "app1\r\napp2\r\n",
+	} {
+		got, err := os.ReadFile(filepath.Join(dir, "out", name))
+		if err != nil || string(got) != want {
+			t.Errorf("%s = %q, %v; want %q", name, got, err, want)
+		}
+	}
+	wantOutput(t, playIn(t, dir), 0,
+		"a                          : ok=4    changed=0 ",
+		"b                          : ok=3    changed=0 ")
+}
+
+// A syntax error in an included file stops the run before any host is
+// contacted and points at that file (ansible-playbook fails the task on
+// every host with "TemplateSyntaxError: unexpected 'end of template'").
+func TestTemplateFilesIncludedSyntaxError(t *testing.T) {
+	dir := project(t, templateRole("    location /{{ u.name }\n"))
+	res := playIn(t, dir, "--syntax-check")
+	if res.code != 4 {
+		t.Fatalf("exit %d, want 4\n%s%s", res.code, res.stdout, res.stderr)
+	}
+	for _, want := range []string{
+		"syntax error in DIR/roles/web/templates/partials/location.j2, which template 'site.conf.j2' of the task at DIR/roles/web/tasks/main.yml:3:3 uses: ",
+		"The error appears to be in 'DIR/roles/web/templates/partials/location.j2:1'",
+	} {
+		if got := strings.ReplaceAll(res.stderr, dir, "DIR"); !strings.Contains(got, want) {
+			t.Errorf("stderr lacks %q:\n%s", want, got)
+		}
+	}
+}
