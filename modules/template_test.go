@@ -1,7 +1,10 @@
 package modules
 
 import (
+	"strings"
 	"testing"
+
+	"play/jinja"
 )
 
 func TestTemplateTimeline(t *testing.T) {
@@ -47,6 +50,42 @@ func TestTemplateErrors(t *testing.T) {
 		_, err := e.plan("template", tt.args)
 		if got := failure(err); got != tt.want {
 			t.Errorf("error = %q, want %q", got, tt.want)
+		}
+	}
+}
+
+func TestTemplateJinjaOptions(t *testing.T) {
+	off := false
+	tests := []struct {
+		name string
+		t    Template
+		want jinja.Options
+	}{
+		{"defaults: trim_blocks on", Template{}, jinja.Options{TrimBlocks: true}},
+		{"trim off, lstrip on", Template{TrimBlocks: &off, LstripBlocks: true}, jinja.Options{LstripBlocks: true}},
+		{"escaped newline sequence", Template{NewlineSequence: `\r\n`}, jinja.Options{TrimBlocks: true, NewlineSequence: "\r\n"}},
+		{"delimiters", Template{BlockStart: "[%", BlockEnd: "%]", VariableStart: "[[", VariableEnd: "]]", CommentStart: "[#", CommentEnd: "#]"},
+			jinja.Options{TrimBlocks: true, BlockStart: "[%", BlockEnd: "%]", VariableStart: "[[", VariableEnd: "]]", CommentStart: "[#", CommentEnd: "#]"}},
+	}
+	for _, tt := range tests {
+		if got := tt.t.JinjaOptions(); got != tt.want {
+			t.Errorf("%s: JinjaOptions() = %+v, want %+v", tt.name, got, tt.want)
+		}
+	}
+}
+
+func TestTemplateArgs(t *testing.T) {
+	for _, tt := range []struct {
+		args map[string]any
+		want string
+	}{
+		{map[string]any{"src": "a.j2", "dest": "/x", "output_encoding": "UTF-8", "trim_blocks": "no", "newline_sequence": `\r`}, ""},
+		{map[string]any{"src": "a.j2", "dest": "/x", "output_encoding": "latin-1"}, `output_encoding "latin-1" is not supported: play writes templates in utf-8`},
+		{map[string]any{"src": "a.j2", "dest": "/x", "newline_sequence": "x"}, "newline_sequence"},
+	} {
+		err := Check("template", tt.args)
+		if tt.want == "" && err != nil || tt.want != "" && (err == nil || !strings.Contains(err.Error(), tt.want)) {
+			t.Errorf("Check(%v) = %v, want %q", tt.args, err, tt.want)
 		}
 	}
 }
