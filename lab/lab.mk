@@ -6,7 +6,7 @@ GO           ?= go
 LAB          := lab/lab
 N            ?= 5
 NAMES        ?=
-E2E_TIMEOUT  ?= 20m
+E2E_TIMEOUT  ?= 25m
 
 .PHONY: lab-up lab-down lab-status e2e
 
