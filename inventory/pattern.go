@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"play/diag"
+	"play/internal/fnmatch"
 )
 
 // Select returns the hosts matching an Ansible host pattern ("web:&prod:!web02",
@@ -229,55 +230,10 @@ func compileTerm(expr string) (*regexp.Regexp, error) {
 		}
 		return re, nil
 	}
-	re, err := regexp.Compile(`^(?s:` + globToRegexp(expr) + `)$`)
+	re, err := fnmatch.Compile(expr)
 	if err != nil { // only bytes that are not UTF-8 get here
 		return nil, diag.Errorf(diag.Pos{}, "invalid host pattern %q: %v", expr, err).
 			WithHint("host patterns are text: names, groups, globs, ~regex")
 	}
 	return re, nil
-}
-
-// globToRegexp translates a shell glob like Python's fnmatch.translate:
-// * and ? wildcards, [abc] and [!abc] classes, a lone [ is literal.
-func globToRegexp(glob string) string {
-	var b strings.Builder
-	for i := 0; i < len(glob); i++ {
-		switch c := glob[i]; c {
-		case '*':
-			b.WriteString(".*")
-		case '?':
-			b.WriteString(".")
-		case '[':
-			j := i + 1
-			if j < len(glob) && glob[j] == '!' {
-				j++
-			}
-			if j < len(glob) && glob[j] == ']' {
-				j++
-			}
-			for j < len(glob) && glob[j] != ']' {
-				j++
-			}
-			if j >= len(glob) {
-				b.WriteString(`\[`)
-				continue
-			}
-			class := strings.ReplaceAll(glob[i+1:j], `\`, `\\`)
-			if strings.HasPrefix(class, "!") {
-				class = "^" + class[1:]
-			} else if strings.HasPrefix(class, "^") {
-				class = `\` + class
-			}
-			b.WriteString("[" + class + "]")
-			i = j
-		default:
-			end := i + 1
-			for end < len(glob) && !strings.ContainsRune("*?[", rune(glob[end])) {
-				end++
-			}
-			b.WriteString(regexp.QuoteMeta(glob[i:end]))
-			i = end - 1
-		}
-	}
-	return b.String()
 }

@@ -6,6 +6,8 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+
+	"play/internal/fnmatch"
 )
 
 func init() {
@@ -237,7 +239,7 @@ func nameMatchers(patterns []string, useRegex bool) ([]func(string) bool, error)
 		if useRegex {
 			re, err = pyRegexp(`\A(?:` + p + `)`)
 		} else {
-			re, err = regexp.Compile(fnmatchRegexp(p))
+			re, err = fnmatch.Compile(p)
 		}
 		if err != nil {
 			return nil, err
@@ -245,54 +247,4 @@ func nameMatchers(patterns []string, useRegex bool) ([]func(string) bool, error)
 		out = append(out, re.MatchString)
 	}
 	return out, nil
-}
-
-// fnmatchRegexp translates a glob as Python's fnmatch.translate does:
-// * and ? match any character, [...] a set, [!...] its complement; a [
-// without its ] is literal.
-func fnmatchRegexp(glob string) string {
-	g := []rune(glob)
-	var b strings.Builder
-	b.WriteString(`(?s)\A`)
-	for i := 0; i < len(g); i++ {
-		switch g[i] {
-		case '*':
-			b.WriteString(".*")
-		case '?':
-			b.WriteString(".")
-		case '[':
-			j := i + 1
-			if j < len(g) && g[j] == '!' {
-				j++
-			}
-			if j < len(g) && g[j] == ']' {
-				j++
-			}
-			for j < len(g) && g[j] != ']' {
-				j++
-			}
-			if j >= len(g) {
-				b.WriteString(`\[`)
-				continue
-			}
-			set := g[i+1 : j]
-			b.WriteByte('[')
-			if len(set) > 0 && set[0] == '!' {
-				b.WriteByte('^')
-				set = set[1:]
-			}
-			for _, r := range set {
-				if strings.ContainsRune(`\[]^`, r) {
-					b.WriteByte('\\')
-				}
-				b.WriteRune(r)
-			}
-			b.WriteByte(']')
-			i = j
-		default:
-			b.WriteString(regexp.QuoteMeta(string(g[i])))
-		}
-	}
-	b.WriteString(`\z`)
-	return b.String()
 }

@@ -8,33 +8,6 @@ import (
 	"testing"
 )
 
-func TestFnmatchRegexp(t *testing.T) {
-	tests := []struct {
-		glob, name string
-		want       bool
-	}{
-		{"*.txt", "a.txt", true},
-		{"*.txt", "a.txt.bak", false},
-		{"?.conf", "b.conf", true},
-		{"[ab].*", "b.x", true},
-		{"[!ab].*", "b.x", false},
-		{"[!ab].*", "c.x", true},
-		{"[]x]", "]", true},
-		{"a[", "a[", true},
-		{"é*", "été", true},
-		{"a.b", "axb", false},
-	}
-	for _, tt := range tests {
-		m, err := nameMatchers([]string{tt.glob}, false)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if got := m[0](tt.name); got != tt.want {
-			t.Errorf("fnmatch(%q, %q) = %v, want %v", tt.name, tt.glob, got, tt.want)
-		}
-	}
-}
-
 // The expected lists come from ansible-core 2.14's find on the same tree.
 func TestFindMatchesAnsible(t *testing.T) {
 	e := newTestEnv(t)
