@@ -232,7 +232,9 @@ func compileFile(src string, fe *fileEnv) (*compiled, error) {
 	return c, nil
 }
 
-func parse(src string, fe *fileEnv) (*compiled, error) {
+func parse(src string, fe *fileEnv) (_ *compiled, err error) {
+	// gonja's parser can panic on truncated input ("{{10 is "): an error.
+	defer recoverPanic(src, nil, &err)
 	// The lexer turns CRLF into LF; doing it first keeps token offsets
 	// valid for scan's rewrite.
 	normalized := strings.ReplaceAll(strings.ReplaceAll(src, "\r\n", "\n"), "\r", "\n")
