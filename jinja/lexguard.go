@@ -3,6 +3,7 @@ package jinja
 import (
 	"fmt"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -49,7 +50,13 @@ func continuesName(src string, i int) bool {
 		return false
 	}
 	c := src[i-1]
-	return c == '_' || isDigit(c) || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= utf8.RuneSelf
+	if c >= utf8.RuneSelf {
+		// As gonja's lexer sees it: a letter continues a name; invalid
+		// UTF-8 and other characters do not.
+		r, _ := utf8.DecodeLastRuneInString(src[:i])
+		return unicode.IsLetter(r) || unicode.IsDigit(r)
+	}
+	return c == '_' || isDigit(c) || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z'
 }
 
 // numberDotNonASCII reports whether s starts with digits (and at most one

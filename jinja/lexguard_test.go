@@ -16,6 +16,8 @@ func TestNumberDotNonASCII(t *testing.T) {
 		{"{{ 0.0.😀 }}", `"0.0.😀"`},
 		{"{{ 1.é }}", `"1.é"`},
 		{"{% if 2.é %}{% endif %}", "cannot be parsed"},
+		{"{{ \xa60.Ｆ }}", "cannot be parsed"}, // invalid UTF-8 does not continue a name
+		{"{{ é0.Ｆ }}", ""},                    // a letter does
 		{"Version 1.é outside tags", ""},
 		{"{{ 'v1.é' }}", ""},
 		{`{{ "1.\"é" ~ x1.é }}`, ""},
