@@ -26,9 +26,11 @@ endef
 
 # deps installs what the tests need on a fresh Debian 12 machine (as root):
 # OpenSSH's sshd for the integration tests, sudo for become, ansible-core (the
-# vault tests check files both ways with ansible-vault), staticcheck.
+# vault tests check files both ways with ansible-vault) and Debian's ansible
+# collections (the e2e tests compare community.general, community.postgresql
+# and ansible.posix modules with play's), staticcheck.
 deps:
-	@$(call apt_install,openssh-server openssh-client sudo iproute2 ansible-core)
+	@$(call apt_install,openssh-server openssh-client sudo iproute2 ansible-core ansible)
 	@test -x $(STATICCHECK) || (cd /tmp && $(GO) install honnef.co/go/tools/cmd/staticcheck@$(STATICCHECK_VERSION))
 
 lint: deps
