@@ -12,7 +12,9 @@ import (
 
 func init() {
 	registerFilters(map[string]filterFunc{
-		"product":     filterProduct,
+		"product":      filterProduct,
+		"permutations": filterPermutations,
+		"combinations": filterCombinations,
 		"zip_longest": filterZipLongest,
 		"subelements": filterSubelements,
 		"extract":     filterExtract,
@@ -54,6 +56,78 @@ func filterProduct(_ *exec.Evaluator, in any, a args) (any, error) {
 		out = next
 	}
 	return out, nil
+}
+
+// maxRows bounds what permutations and combinations may build (like
+// range's cap): a template never needs more.
+const maxRows = 100000
+
+// filterPermutations is itertools.permutations(in, r=None): r-long
+// orderings of distinct positions, in itertools' order.
+func filterPermutations(_ *exec.Evaluator, in any, a args) (any, error) {
+	pool, err := items(in)
+	if err != nil {
+		return nil, err
+	}
+	r := int(toInt(a.get(0, "r", len(pool))))
+	return arrangements(pool, r, true)
+}
+
+// filterCombinations is itertools.combinations(in, r): r-long selections
+// in the pool's order.
+func filterCombinations(_ *exec.Evaluator, in any, a args) (any, error) {
+	pool, err := items(in)
+	if err != nil {
+		return nil, err
+	}
+	r := a.get(0, "r", nil)
+	if r == nil {
+		return nil, fmt.Errorf("combinations() missing required argument 'r' (pos 2)")
+	}
+	return arrangements(pool, int(toInt(r)), false)
+}
+
+// arrangements lists the r-long tuples of pool positions: every ordering
+// (permutations) or increasing positions only (combinations).
+func arrangements(pool []any, r int, ordered bool) (list, error) {
+	out := list{}
+	if r < 0 {
+		return nil, fmt.Errorf("r must be non-negative")
+	}
+	if r > len(pool) {
+		return out, nil
+	}
+	used := make([]bool, len(pool))
+	var row tuple
+	var walk func(from int) error
+	walk = func(from int) error {
+		if len(row) == r {
+			if len(out) >= maxRows {
+				return fmt.Errorf("more than %d rows: too many to build", maxRows)
+			}
+			out = append(out, append(tuple{}, row...))
+			return nil
+		}
+		start := from
+		if ordered {
+			start = 0
+		}
+		for i := start; i < len(pool); i++ {
+			if used[i] {
+				continue
+			}
+			used[i] = true
+			row = append(row, pool[i])
+			err := walk(i + 1)
+			row = row[:len(row)-1]
+			used[i] = false
+			if err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	return out, walk(0)
 }
 
 // filterZipLongest is itertools.zip_longest(in, *args, fillvalue=None).

@@ -10,13 +10,32 @@ import (
 	"github.com/nikolalohinski/gonja/v2/exec"
 )
 
-// urlsplit and to_uuid.
+// urlsplit, urldecode and to_uuid.
 
 func init() {
 	registerFilters(map[string]filterFunc{
-		"urlsplit": filterURLSplit,
-		"to_uuid":  filterToUUID,
+		"urlsplit":  filterURLSplit,
+		"urldecode": filterURLDecode,
+		"to_uuid":   filterToUUID,
 	})
+}
+
+// filterURLDecode is Ansible's urldecode: urllib.parse.unquote_plus ("+"
+// is a space); a malformed escape stays as written, as in Python.
+func filterURLDecode(_ *exec.Evaluator, in any, _ args) (any, error) {
+	s := strings.ReplaceAll(pyStr(in), "+", " ")
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		if s[i] == '%' && i+2 < len(s) {
+			if v, err := strconv.ParseUint(s[i+1:i+3], 16, 8); err == nil {
+				b.WriteByte(byte(v))
+				i += 2
+				continue
+			}
+		}
+		b.WriteByte(s[i])
+	}
+	return b.String(), nil
 }
 
 // filterURLSplit is Python's urllib.parse.urlsplit as a dict, or one of its
