@@ -15,9 +15,9 @@ func init() {
 		"product":      filterProduct,
 		"permutations": filterPermutations,
 		"combinations": filterCombinations,
-		"zip_longest": filterZipLongest,
-		"subelements": filterSubelements,
-		"extract":     filterExtract,
+		"zip_longest":  filterZipLongest,
+		"subelements":  filterSubelements,
+		"extract":      filterExtract,
 	})
 }
 
