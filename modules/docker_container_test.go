@@ -9,15 +9,10 @@ import (
 // The web fixture is on appnet only: purging disconnects what is not asked for,
 // networks_cli_compatible: false creates on the default network, comparisons ignore.
 func TestDockerContainerNetworks(t *testing.T) {
-	web := func(kv ...any) map[string]any {
-		m := map[string]any{"name": "web", "image": "hello:v1", "env": map[string]any{"GREETING": "yo"},
-			"published_ports": []any{"127.0.0.1:8080:8000"}, "volumes": []any{"/srv:/data:ro"},
-			"restart_policy": "unless-stopped", "labels": map[string]any{"app": "web"}}
-		for i := 0; i < len(kv); i += 2 {
-			m[kv[i].(string)] = kv[i+1]
-		}
-		return m
-	}
+	base := map[string]any{"name": "web", "image": "hello:v1", "env": map[string]any{"GREETING": "yo"},
+		"published_ports": []any{"127.0.0.1:8080:8000"}, "volumes": []any{"/srv:/data:ro"},
+		"restart_policy": "unless-stopped", "labels": map[string]any{"app": "web"}}
+	web := func(kv ...any) map[string]any { return argsWith(base, kv...) }
 	nets := func(names ...string) []any {
 		var l []any
 		for _, n := range names {

@@ -39,16 +39,7 @@ func TestDockerContainerPlan(t *testing.T) {
 	web := map[string]any{"name": "web", "image": "hello:v1", "env": map[string]any{"GREETING": "yo"},
 		"published_ports": []any{"127.0.0.1:8080:8000"}, "volumes": []any{"/srv:/data:ro"},
 		"restart_policy": "unless-stopped", "labels": map[string]any{"app": "web"}, "networks": []any{map[string]any{"name": "appnet"}}}
-	with := func(kv ...any) map[string]any {
-		m := map[string]any{}
-		for k, v := range web {
-			m[k] = v
-		}
-		for i := 0; i < len(kv); i += 2 {
-			m[kv[i].(string)] = kv[i+1]
-		}
-		return m
-	}
+	with := func(kv ...any) map[string]any { return argsWith(web, kv...) }
 	ctr, img := dockerFixture(t, "container_web"), dockerFixture(t, "image_hello")
 	tests := []struct {
 		name     string

@@ -15,16 +15,7 @@ const pipVenvList = "play-pip-list: /opt/venv/bin/pip3\npip==23.0.1\nsetuptools=
 
 func TestPipPlan(t *testing.T) {
 	venv := map[string]any{"virtualenv": "/opt/venv", "extra_args": "--no-index --find-links /srv/wheels"}
-	with := func(kv ...any) map[string]any {
-		m := map[string]any{}
-		for k, v := range venv {
-			m[k] = v
-		}
-		for i := 0; i < len(kv); i += 2 {
-			m[kv[i].(string)] = kv[i+1]
-		}
-		return m
-	}
+	with := func(kv ...any) map[string]any { return argsWith(venv, kv...) }
 	tests := []struct {
 		name  string
 		args  map[string]any

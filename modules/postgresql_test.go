@@ -97,16 +97,7 @@ func TestPostgresqlDBDumpRestore(t *testing.T) {
 
 func TestPostgresqlUserPlan(t *testing.T) {
 	base := map[string]any{"name": "appuser", "password": "other", "db": "app", "priv": "CONNECT/items:SELECT,INSERT", "role_attr_flags": "CREATEDB", "comment": "hello"}
-	with := func(kv ...any) map[string]any {
-		m := map[string]any{}
-		for k, v := range base {
-			m[k] = v
-		}
-		for i := 0; i < len(kv); i += 2 {
-			m[kv[i].(string)] = kv[i+1]
-		}
-		return m
-	}
+	with := func(kv ...any) map[string]any { return argsWith(base, kv...) }
 	tests := []struct {
 		name    string
 		args    map[string]any
