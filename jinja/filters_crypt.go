@@ -125,6 +125,33 @@ func repeatTo(b []byte, n int) []byte {
 	return out
 }
 
+// stretch is the rounds loop MD5-crypt and SHA-crypt share: each round
+// hashes the previous digest c with the password bytes p and, on rounds not
+// divisible by 3, the salt bytes s.
+func stretch(h hash.Hash, rounds int, p, s, c []byte) []byte {
+	for i := range rounds {
+		h.Reset()
+		if i%2 != 0 {
+			h.Write(p)
+		} else {
+			h.Write(c)
+		}
+		if i%3 != 0 {
+			h.Write(s)
+		}
+		if i%7 != 0 {
+			h.Write(p)
+		}
+		if i%2 != 0 {
+			h.Write(c)
+		} else {
+			h.Write(p)
+		}
+		c = h.Sum(c[:0])
+	}
+	return c
+}
+
 // shaCrypt is Ulrich Drepper's SHA-crypt for one hash function.
 func shaCrypt(id string, newHash func() hash.Hash, order [][3]int) func(password, salt []byte, rounds int) string {
 	sum := func(parts ...[]byte) []byte {
@@ -151,27 +178,7 @@ func shaCrypt(id string, newHash func() hash.Hash, order [][3]int) func(password
 		a := h.Sum(nil)
 		p := repeatTo(sum(repeatTo(password, len(password)*len(password))), len(password))
 		s := repeatTo(sum(repeatTo(salt, len(salt)*(16+int(a[0])))), len(salt))
-		c := a
-		for i := range rounds {
-			h.Reset()
-			if i%2 != 0 {
-				h.Write(p)
-			} else {
-				h.Write(c)
-			}
-			if i%3 != 0 {
-				h.Write(s)
-			}
-			if i%7 != 0 {
-				h.Write(p)
-			}
-			if i%2 != 0 {
-				h.Write(c)
-			} else {
-				h.Write(p)
-			}
-			c = h.Sum(c[:0])
-		}
+		c := stretch(h, rounds, p, s, a)
 		var out strings.Builder
 		out.WriteString("$" + id + "$")
 		if rounds != 5000 { // the specification's default goes unwritten, as passlib does
@@ -199,27 +206,7 @@ func md5Crypt(password, salt []byte, _ int) string {
 			h.Write(password[:1])
 		}
 	}
-	sum := h.Sum(nil)
-	for i := range 1000 {
-		h.Reset()
-		if i%2 != 0 {
-			h.Write(password)
-		} else {
-			h.Write(sum)
-		}
-		if i%3 != 0 {
-			h.Write(salt)
-		}
-		if i%7 != 0 {
-			h.Write(password)
-		}
-		if i%2 != 0 {
-			h.Write(sum)
-		} else {
-			h.Write(password)
-		}
-		sum = h.Sum(sum[:0])
-	}
+	sum := stretch(h, 1000, password, salt, h.Sum(nil))
 	var out strings.Builder
 	out.WriteString("$1$")
 	out.Write(salt)
