@@ -38,7 +38,7 @@ const conformanceDir = "../testdata/conformance"
 
 // confPairs are the twin host pairs the cases share, one case per pair at a time: at most
 // this many ansible-playbook runs at once on the machine's two cores.
-var confPairs = [][2]string{{"conf1", "conf2"}, {"conf3", "conf4"}, {"conf5", "conf6"}}
+var confPairs = [][2]string{{shared("conf1"), shared("conf2")}, {shared("conf3"), shared("conf4")}, {shared("conf5"), shared("conf6")}}
 
 // confCase is a playbook and how it is run and checked.
 type confCase struct {

@@ -18,9 +18,13 @@ import (
 )
 
 // The package's hosts, booted once in TestMain. e2enopy1 has no python3: only play can manage it.
-const (
-	web1, web2, db1, nopy1 = "e2eweb1", "e2eweb2", "e2edb1", "e2enopy1"
+var (
+	web1, web2, db1, nopy1 = shared("e2eweb1"), shared("e2eweb2"), shared("e2edb1"), shared("e2enopy1")
 )
+
+// shared names a host that several tests use. $E2E_PREFIX (lower-case letters) is put in front, so
+// two people running e2e tests at once on one machine each boot their own hosts.
+func shared(name string) string { return os.Getenv("E2E_PREFIX") + name }
 
 var (
 	lab      *labtest.Lab
