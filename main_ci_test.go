@@ -15,14 +15,6 @@ import (
 	"play/vault"
 )
 
-// localInventory has two hosts run on the controller.
-func localInventory(t *testing.T, dir string) string {
-	t.Helper()
-	inv := filepath.Join(dir, "hosts.yml")
-	writeFile(t, inv, "all:\n  hosts:\n    a: {ansible_connection: local}\n    b: {ansible_connection: local}\n")
-	return inv
-}
-
 func TestVaultCommandAndPlaybooks(t *testing.T) {
 	t.Cleanup(func() { vault.Use(nil) })
 	dir := t.TempDir()
@@ -50,7 +42,7 @@ func TestVaultCommandAndPlaybooks(t *testing.T) {
 	pb := filepath.Join(dir, "site.yml")
 	writeFile(t, pb, "- hosts: a\n  gather_facts: false\n  vars_files: [secrets.yml]\n  vars:\n    "+strings.ReplaceAll(strings.TrimSpace(res.stdout), "\n", "\n    ")+
 		"\n  tasks:\n    - debug: msg=\"{{ db_pass }} {{ token }}\"\n")
-	inv := localInventory(t, dir)
+	inv := sshInventory(t, "a", "b")
 
 	res = play(t, "-i", inv, pb, "--vault-password-file", pw)
 	if res.code != 0 || !strings.Contains(res.stdout, `"msg": "from-file inline-value"`) {
@@ -93,7 +85,7 @@ func TestVaultCommandAndPlaybooks(t *testing.T) {
 
 func TestReportsRetryAndFailOnChange(t *testing.T) {
 	dir := t.TempDir()
-	inv := localInventory(t, dir)
+	inv := sshInventory(t, "a", "b")
 	pb := filepath.Join(dir, "site.yml")
 	dest := filepath.Join(dir, "out-{{ inventory_hostname }}.txt")
 	writeFile(t, pb, "- hosts: all\n  gather_facts: false\n  tasks:\n    - copy: content=x dest="+dest+"\n    - command: /bin/false\n      when: inventory_hostname == 'b'\n      changed_when: false\n")
@@ -149,7 +141,7 @@ func TestReportsRetryAndFailOnChange(t *testing.T) {
 // output at any verbosity, report or error message.
 func TestNoLogHidesEverywhere(t *testing.T) {
 	dir := t.TempDir()
-	inv := localInventory(t, dir)
+	inv := sshInventory(t, "a", "b")
 	pb := filepath.Join(dir, "site.yml")
 	writeFile(t, pb, `- hosts: a
   gather_facts: false
@@ -195,7 +187,7 @@ func TestInterrupt(t *testing.T) {
 		return
 	}
 	dir := t.TempDir()
-	inv := localInventory(t, dir)
+	inv := sshInventory(t, "a", "b")
 	pb := filepath.Join(dir, "site.yml")
 	writeFile(t, pb, "- hosts: a\n  gather_facts: false\n  tasks:\n    - command: sleep 30\n    - debug: msg=never\n")
 	for _, signals := range []int{1, 2} {

@@ -12,8 +12,7 @@ import (
 func TestSkippedCommandRegistersFailed(t *testing.T) {
 	pb := filepath.Join(t.TempDir(), "site.yml")
 	if err := os.WriteFile(pb, []byte(`
-- hosts: localhost
-  connection: local
+- hosts: a
   gather_facts: false
   tasks:
     - command: "true"
@@ -26,7 +25,7 @@ func TestSkippedCommandRegistersFailed(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, flags := range [][]string{{"--check"}, nil} {
-		r := play(t, append([]string{pb}, flags...)...)
+		r := play(t, append([]string{pb, "-i", sshInventory(t, "a")}, flags...)...)
 		if r.code != 0 || !strings.Contains(r.stdout, `"msg": "plain=False guarded=False"`) {
 			t.Errorf("%v: exit %d\n%s%s", flags, r.code, r.stdout, r.stderr)
 		}
@@ -39,8 +38,7 @@ func TestTouchDiffOnlyApplied(t *testing.T) {
 	dir := t.TempDir()
 	pb := filepath.Join(dir, "site.yml")
 	if err := os.WriteFile(pb, []byte(`
-- hosts: localhost
-  connection: local
+- hosts: a
   gather_facts: false
   tasks:
     - file: {path: "`+dir+`/new", state: touch}
@@ -51,7 +49,7 @@ func TestTouchDiffOnlyApplied(t *testing.T) {
 		flags []string
 		diff  bool
 	}{{[]string{"--check", "--diff"}, false}, {[]string{"--diff"}, true}} {
-		r := play(t, append([]string{pb}, tt.flags...)...)
+		r := play(t, append([]string{pb, "-i", sshInventory(t, "a")}, tt.flags...)...)
 		if r.code != 0 || strings.Contains(r.stdout, "--- before") != tt.diff || !strings.Contains(r.stdout, "changed=1") {
 			t.Errorf("%v: exit %d, want a diff: %v\n%s%s", tt.flags, r.code, tt.diff, r.stdout, r.stderr)
 		}

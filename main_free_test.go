@@ -25,7 +25,7 @@ func TestFreeStrategyHostsDoNotWait(t *testing.T) {
     - name: h
       debug: msg=handler
 `)
-	res := play(t, "-i", localInventory(t, dir), pb)
+	res := play(t, "-i", sshInventory(t, "a", "b"), pb)
 	want := `
 PLAY [all] *********************************************************************
 
@@ -91,7 +91,7 @@ func TestFreeStrategyInventoryChangesAndFailures(t *testing.T) {
 	// One fork makes the interleaving fixed (a, b, a, b, ...: the hosts take
 	// turns at each task) instead of depending on how fast the machine is:
 	// b's debug comes after both group_by, in ansible-playbook too.
-	res := play(t, "-i", localInventory(t, dir), pb, "-f", "1")
+	res := play(t, "-i", sshInventory(t, "a", "b"), pb, "-f", "1")
 	for _, want := range []string{
 		"ok: [b] => {\n    \"msg\": \"g_a,g_b\"\n}",
 		"fatal: [b]: FAILED! => {\"changed\": false, \"msg\": \"stop\"}",

@@ -10,7 +10,7 @@ import (
 // facts (no ansible_mounts), fact_path points ansible_local elsewhere.
 func TestGatherKeywordsReachGathering(t *testing.T) {
 	dir := project(t, map[string]string{
-		"hosts":          "a ansible_connection=local\n",
+		"hosts":          sshHosts("a"),
 		"facts/app.fact": `{"version": "1.2"}`,
 	})
 	writeFile(t, filepath.Join(dir, "site.yml"), `- hosts: all

@@ -12,18 +12,23 @@ import (
 // Output and counts as ansible-playbook 2.14 prints them.
 func TestAddHostAndGroupBy(t *testing.T) {
 	dir := project(t, map[string]string{
-		"hosts": localHosts,
+		"hosts": sshHosts("a", "b"),
 		"site.yml": `- hosts: all
   gather_facts: false
   tasks:
     - add_host:
         name: "new{{ item }}"
         groups: [extra, more]
-        ansible_connection: local
         color: blue
+        <<: &ssh
+          ansible_host: "{{ ansible_host }}"
+          ansible_port: "{{ ansible_port }}"
+          ansible_user: root
+          ansible_ssh_private_key_file: "{{ ansible_ssh_private_key_file }}"
+          ansible_ssh_common_args: "{{ ansible_ssh_common_args }}"
       loop: [1, 2]
-    - add_host: name=c groups=extra ansible_connection=local
-    - add_host: name=c groups=extra ansible_connection=local
+    - add_host: {name: c, groups: extra, <<: *ssh}
+    - add_host: {name: c, groups: extra, <<: *ssh}
     - group_by: key=os_{{ inventory_hostname }}
     - group_by:
         key: kind
@@ -66,7 +71,7 @@ func TestAddHostAndGroupBy(t *testing.T) {
 // environment at play, block and task level adds up; the innermost wins.
 func TestEnvironmentLevels(t *testing.T) {
 	dir := project(t, map[string]string{
-		"hosts": "a ansible_connection=local\n",
+		"hosts": sshHosts("a"),
 		"site.yml": `- hosts: all
   gather_facts: false
   environment: {P: play, B: play, T: play}
@@ -90,7 +95,7 @@ func TestEnvironmentLevels(t *testing.T) {
 // included; files and output as ansible-playbook 2.14 leaves them.
 func TestModuleDefaults(t *testing.T) {
 	dir := project(t, map[string]string{
-		"hosts": "a ansible_connection=local\n",
+		"hosts": sshHosts("a"),
 		"site.yml": `- hosts: all
   gather_facts: false
   module_defaults:
@@ -126,7 +131,7 @@ func TestModuleDefaults(t *testing.T) {
 // handles the same playbook.
 func TestStartAtTaskAndListTags(t *testing.T) {
 	dir := project(t, map[string]string{
-		"hosts": "a ansible_connection=local\n",
+		"hosts": sshHosts("a"),
 		"site.yml": `- hosts: all
   gather_facts: false
   tags: [p]
@@ -179,7 +184,7 @@ func TestStartAtTaskAndListTags(t *testing.T) {
 // and goes on with an empty value: play refuses on purpose).
 func TestVarsPromptWithoutTerminal(t *testing.T) {
 	dir := project(t, map[string]string{
-		"hosts": "a ansible_connection=local\n",
+		"hosts": sshHosts("a"),
 		"site.yml": `- hosts: all
   gather_facts: false
   vars: {withdef: play}
@@ -211,7 +216,7 @@ func TestVarsPromptWithoutTerminal(t *testing.T) {
 // it the hosts overlap.
 func TestThrottle(t *testing.T) {
 	dir := project(t, map[string]string{
-		"hosts": "a ansible_connection=local\nb ansible_connection=local\nc ansible_connection=local\n",
+		"hosts": sshHosts("a", "b", "c"),
 		"site.yml": `- hosts: all
   gather_facts: false
   tasks:

@@ -12,7 +12,7 @@ import (
 // equal to strings (an -e value here). Output as ansible-playbook 2.14 prints it.
 func TestLookupInLoopAndStrMethods(t *testing.T) {
 	dir := project(t, map[string]string{
-		"hosts": "a ansible_connection=local\n",
+		"hosts": sshHosts("a"),
 		"t.j2":  "{{ item }}-{{ x }}\n",
 		"site.yml": `- hosts: all
   gather_facts: false
@@ -47,14 +47,11 @@ func TestVariablePrecedenceLevels(t *testing.T) {
 		return fmt.Sprintf("v%02d: %q\nv%02d: %q\n", a, strconv.Itoa(b), b, strconv.Itoa(b))
 	}
 	dir := project(t, map[string]string{
-		"inv/hosts": `[g]
-a ansible_connection=local v07=7 v06=7
-[g:vars]
+		"inv/hosts": "[g]\n" + sshHost("a", 0) + " v07=7 v06=7\n" + `[g:vars]
 v01=2
 v02=2
 [h]
-other ansible_connection=local ov=fromother
-`,
+` + sshHost("other", 1) + " ov=fromother\n",
 		"inv/group_vars/all.yml":    pair(2, 3),
 		"group_vars/all.yml":        pair(3, 4) + "d: {a: 1, n: {x: 1}}\n",
 		"inv/group_vars/g.yml":      pair(4, 5),
@@ -118,7 +115,7 @@ func TestMetaEndPlayAndBatch(t *testing.T) {
 	} {
 		t.Run(action, func(t *testing.T) {
 			dir := project(t, map[string]string{
-				"hosts": localHosts,
+				"hosts": sshHosts("a", "b"),
 				"site.yml": `- hosts: all
   gather_facts: false
   serial: 1

@@ -11,7 +11,7 @@ import (
 // recap are ansible-playbook 2.14's for the same files.
 func TestRoleRepeatedIsListedAndSkipped(t *testing.T) {
 	dir := project(t, map[string]string{
-		"hosts":                     localHosts,
+		"hosts":                     sshHosts("a", "b"),
 		"roles/r/tasks/main.yml":    "- name: r task\n  debug: msg=\"r {{ p | default(0) }}\"\n",
 		"roles/base/tasks/main.yml": "- name: base task\n  debug: msg=base\n",
 		"roles/app/meta/main.yml":   "dependencies: [base]\n",
@@ -96,7 +96,7 @@ PLAY RECAP ***`)
 // a role's include_tasks reads the file; as ansible-playbook 2.14.
 func TestImportRoleInIncludedFileKeepsHandlers(t *testing.T) {
 	dir := project(t, map[string]string{
-		"hosts":                      localHosts,
+		"hosts":                      sshHosts("a", "b"),
 		"roles/w/tasks/main.yml":     "- name: w task\n  command: \"true\"\n  notify: w handler\n",
 		"roles/w/handlers/main.yml":  "- name: w handler\n  debug: msg=handled\n",
 		"roles/outer/tasks/main.yml": "- include_tasks: more.yml\n",
@@ -155,7 +155,7 @@ b                          : ok=6    changed=2    unreachable=0    failed=0    s
 func TestRoleNameVariables(t *testing.T) {
 	show := `  debug: msg="{{ [ansible_parent_role_names | default('U'), ansible_parent_role_paths | default('U'), role_names, ansible_role_names | sort, ansible_play_role_names, ansible_dependent_role_names] }}"` + "\n"
 	dir := project(t, map[string]string{
-		"hosts":                     "a ansible_connection=local\n",
+		"hosts":                     sshHosts("a"),
 		"roles/top/meta/main.yml":   "dependencies: [dep]\n",
 		"roles/top/tasks/main.yml":  "- name: top\n" + show + "- include_role: name=mid\n",
 		"roles/mid/tasks/main.yml":  "- import_role: name=leaf\n",
@@ -192,13 +192,14 @@ func TestRoleNameVariables(t *testing.T) {
 // from the next play on; as ansible-playbook 2.14.
 func TestRefreshInventory(t *testing.T) {
 	dir := project(t, map[string]string{
-		"hosts": localHosts,
+		"hosts":    sshHosts("a", "b"),
+		"more.ini": sshHost("c", 2) + "\n[new]\nc\n",
 		"site.yml": `- hosts: all
   gather_facts: false
   tasks:
     - name: add c to the inventory file
       run_once: true
-      shell: printf 'c ansible_connection=local\n[new]\nc\n' >> {{ inventory_file }}
+      shell: cat {{ playbook_dir }}/more.ini >> {{ inventory_file }}
     - name: before
       debug: msg="{{ groups.all }} {{ ansible_play_hosts_all }}"
     - meta: refresh_inventory
@@ -255,7 +256,7 @@ c                          : ok=1    changed=0    unreachable=0    failed=0    s
 // follows its set_fact and register.
 func TestHostvarsKeysAndUpdates(t *testing.T) {
 	dir := project(t, map[string]string{
-		"hosts": localHosts,
+		"hosts": sshHosts("a", "b"),
 		"site.yml": `- hosts: a
   gather_facts: false
   tasks:

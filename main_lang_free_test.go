@@ -5,16 +5,13 @@ import (
 	"testing"
 )
 
-// threeLocal is an inventory of three hosts reached with the local connection.
-const threeLocal = localHosts + "c ansible_connection=local\n"
-
 // Under free with fewer forks than hosts, a host runs its next task as soon
 // as a fork is free (b's first task runs before a's second, which needs
 // it), forks going round the hosts; ansible_play_batch is the batch, not
 // the one host. Output as ansible-playbook 2.14 -f 1 prints it.
 func TestFreeStrategyForksAndBatch(t *testing.T) {
 	dir := project(t, map[string]string{
-		"hosts": threeLocal,
+		"hosts": sshHosts("a", "b", "c"),
 		"site.yml": `- hosts: all
   gather_facts: false
   strategy: free
@@ -68,7 +65,7 @@ ok: [c] => {
 // Ansible prints them on stderr).
 func TestFreeStrategyEndPlayAndWarnings(t *testing.T) {
 	dir := project(t, map[string]string{
-		"hosts": threeLocal,
+		"hosts": sshHosts("a", "b", "c"),
 		"site.yml": `- hosts: all
   gather_facts: false
   strategy: free

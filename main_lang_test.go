@@ -7,9 +7,6 @@ import (
 	"testing"
 )
 
-// localHosts is an inventory of two hosts reached with the local connection.
-const localHosts = "a ansible_connection=local\nb ansible_connection=local\n"
-
 // project writes files (path relative to a fresh directory -> content) and
 // returns the directory.
 func project(t *testing.T, files map[string]string) string {
@@ -53,7 +50,7 @@ func wantOutput(t *testing.T, res result, code int, parts ...string) {
 // Output and counts as ansible-playbook 2.14 prints them for the same files.
 func TestIncludeTasksAndVars(t *testing.T) {
 	dir := project(t, map[string]string{
-		"hosts": localHosts,
+		"hosts": sshHosts("a", "b"),
 		"site.yml": `- hosts: all
   gather_facts: false
   tasks:
@@ -108,7 +105,7 @@ func TestIncludeTasksAndVars(t *testing.T) {
 // it matches.
 func TestIncludeVarsPrecedenceAndApplyTags(t *testing.T) {
 	dir := project(t, map[string]string{
-		"hosts": "localhost ansible_connection=local\n",
+		"hosts": sshHosts("a"),
 		"site.yml": `- hosts: all
   gather_facts: false
   vars: {v: play}
@@ -134,7 +131,7 @@ func TestIncludeVarsPrecedenceAndApplyTags(t *testing.T) {
 	})
 	res := playIn(t, dir, "-t", "t")
 	wantOutput(t, res, 0, "TASK [applied] ***", "TASK [also applied] ***")
-	if got, want := recap(t, res.stdout)["localhost"], [7]int{8, 0, 0, 0, 0, 0, 0}; got != want {
+	if got, want := recap(t, res.stdout)["a"], [7]int{8, 0, 0, 0, 0, 0, 0}; got != want {
 		t.Errorf("recap = %v, want %v\n%s", got, want, res.stdout)
 	}
 }
@@ -143,7 +140,7 @@ func TestIncludeVarsPrecedenceAndApplyTags(t *testing.T) {
 // retries+1 attempts, and attempts=retries when all of them failed.
 func TestUntilRetries(t *testing.T) {
 	dir := project(t, map[string]string{
-		"hosts": "a ansible_connection=local\n",
+		"hosts": sshHosts("a"),
 		"site.yml": `- hosts: all
   gather_facts: false
   tasks:
@@ -178,7 +175,7 @@ func TestUntilRetries(t *testing.T) {
 // Each lookup's value as ansible-playbook 2.14 computed it for the same files.
 func TestLookups(t *testing.T) {
 	dir := project(t, map[string]string{
-		"hosts":           "localhost ansible_connection=local\n",
+		"hosts":           sshHosts("a"),
 		"files/greet.txt": "hello file  \n",
 		"files/a.conf":    "a\n",
 		"files/b.conf":    "b\n",
@@ -230,12 +227,12 @@ func TestLookups(t *testing.T) {
 	t.Setenv("PLAY_LOOKUP_TEST", "from env")
 	res := playIn(t, dir)
 	wantOutput(t, res, 2,
-		"ok: [localhost] => (item=n1) => {\n    \"msg\": \"n1\"\n}\nok: [localhost] => (item=n2)",
-		"ok: [localhost] => (item=[{'name': 'u1'}, 'k1']) => {\n    \"msg\": \"u1 k1\"\n}\nok: [localhost] => (item=[{'name': 'u1'}, 'k2'])",
+		"ok: [a] => (item=n1) => {\n    \"msg\": \"n1\"\n}\nok: [a] => (item=n2)",
+		"ok: [a] => (item=[{'name': 'u1'}, 'k1']) => {\n    \"msg\": \"u1 k1\"\n}\nok: [a] => (item=[{'name': 'u1'}, 'k2'])",
 		"(item=[{'name': 'u2'}, 'k3'])",
-		"ok: [localhost] => (item=[0, 'x'])", "(item=[1, 'y'])",
+		"ok: [a] => (item=[0, 'x'])", "(item=[1, 'y'])",
 		"(item=DIR/files/a.conf)", "(item=DIR/files/b.conf)",
-		`fatal: [localhost]: FAILED! => {"msg": "An unhandled exception occurred while running the lookup plugin 'file'. Error was a <class 'ansible.errors.AnsibleError'>, original message: could not locate file in lookup: missing. could not locate file in lookup: missing"}`,
+		`fatal: [a]: FAILED! => {"msg": "An unhandled exception occurred while running the lookup plugin 'file'. Error was a <class 'ansible.errors.AnsibleError'>, original message: could not locate file in lookup: missing. could not locate file in lookup: missing"}`,
 	)
 	first, err := os.ReadFile(filepath.Join(dir, "pw", "secret"))
 	if err != nil {
@@ -252,7 +249,7 @@ func TestLookups(t *testing.T) {
 // there only, while every host gets its result.
 func TestDelegateAndRunOnce(t *testing.T) {
 	dir := project(t, map[string]string{
-		"hosts": localHosts,
+		"hosts": sshHosts("a", "b"),
 		"site.yml": `- hosts: all
   gather_facts: false
   tasks:
@@ -309,13 +306,11 @@ func TestDelegateToUsesTheDelegatesConnection(t *testing.T) {
 	wantOutput(t, res, 0, "changed: [h1 -> h2]")
 }
 
-const threeLocalHosts = localHosts + "c ansible_connection=local\n"
-
 // serial batches with order, a PLAY banner per batch, handlers flushed per
 // batch, and the playbook stopped when a whole batch fails (Ansible 2.14).
 func TestSerialBatches(t *testing.T) {
 	dir := project(t, map[string]string{
-		"hosts": threeLocalHosts,
+		"hosts": sshHosts("a", "b", "c"),
 		"site.yml": `- hosts: all
   gather_facts: false
   serial: [1, "50%"]
@@ -352,7 +347,7 @@ func TestSerialBatches(t *testing.T) {
 // host's handlers.
 func TestAbortAndForceHandlers(t *testing.T) {
 	fatal := project(t, map[string]string{
-		"hosts": threeLocalHosts,
+		"hosts": sshHosts("a", "b", "c"),
 		"site.yml": `- hosts: all
   gather_facts: false
   any_errors_fatal: true
@@ -373,7 +368,7 @@ func TestAbortAndForceHandlers(t *testing.T) {
 	}
 
 	tolerated := project(t, map[string]string{
-		"hosts": threeLocalHosts,
+		"hosts": sshHosts("a", "b", "c"),
 		"site.yml": `- hosts: all
   gather_facts: false
   max_fail_percentage: 40

@@ -7,7 +7,7 @@ import "testing"
 // ansible-playbook 2.14 prints it.
 func TestVariablesHideLookupGlobals(t *testing.T) {
 	dir := project(t, map[string]string{
-		"hosts": "a ansible_connection=local\n",
+		"hosts": sshHosts("a"),
 		"site.yml": `- hosts: all
   gather_facts: false
   tasks:

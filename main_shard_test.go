@@ -221,7 +221,7 @@ func TestReportMergeFails(t *testing.T) {
 	dir := t.TempDir()
 	pb := filepath.Join(dir, "fail.yml")
 	writeFile(t, pb, "- hosts: all\n  gather_facts: false\n  tasks:\n    - fail: msg=no\n      when: inventory_hostname == 'b'\n")
-	inv := localInventory(t, dir)
+	inv := sshInventory(t, "a", "b")
 	var reports []string
 	for i := 1; i <= 2; i++ {
 		report := filepath.Join(dir, fmt.Sprintf("%d.json", i))

@@ -12,7 +12,7 @@ import (
 // another template sets its options with a #jinja2: header.
 func templateRole(location string) map[string]string {
 	return map[string]string{
-		"hosts": localHosts,
+		"hosts": sshHosts("a", "b"),
 		"site.yml": `- hosts: all
   gather_facts: false
   vars:
