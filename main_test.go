@@ -54,6 +54,33 @@ func labInventory(t *testing.T) string {
 	return path
 }
 
+// sshHosts is an INI inventory of hosts with the given names, each reached
+// over SSH on a lab server (the i-th name on server i, round the servers
+// when there are more names), so the language tests run against real sshd.
+func sshHosts(names ...string) string {
+	var b strings.Builder
+	for i, name := range names {
+		b.WriteString(sshHost(name, i) + "\n")
+	}
+	return b.String()
+}
+
+// sshInventory writes sshHosts(names...) to a fresh file and returns its path.
+func sshInventory(t *testing.T, names ...string) string {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "hosts")
+	writeFile(t, path, sshHosts(names...))
+	return path
+}
+
+// sshHost is the INI line naming lab server i (modulo the lab's size) name,
+// with the lab's key and known_hosts; inventory variables may follow it.
+func sshHost(name string, i int) string {
+	s := lab.Servers[i%len(lab.Servers)]
+	return fmt.Sprintf("%s ansible_host=%s ansible_port=%d ansible_user=root ansible_ssh_private_key_file=%s ansible_ssh_common_args='-o UserKnownHostsFile=%s -o StrictHostKeyChecking=yes'",
+		name, s.Addr, s.Port, lab.KeyFile, lab.KnownHosts)
+}
+
 var recapLine = regexp.MustCompile(`(?m)^(\S+)\s+: ok=(\d+)\s+changed=(\d+)\s+unreachable=(\d+)\s+failed=(\d+)\s+skipped=(\d+)\s+rescued=(\d+)\s+ignored=(\d+)`)
 
 // recap parses PLAY RECAP into host -> [ok changed unreachable failed skipped rescued ignored].
@@ -381,8 +408,8 @@ func TestWrongHostKeyIsRefused(t *testing.T) {
 
 func TestUndefinedVariableNamesItsPlace(t *testing.T) {
 	pb := filepath.Join(t.TempDir(), "undef.yml")
-	writeFile(t, pb, "- hosts: localhost\n  gather_facts: false\n  tasks:\n    - name: Use it\n      debug:\n        msg: \"{{ nope }}\"\n")
-	res := play(t, pb, "-i", "localhost,", "-c", "local")
+	writeFile(t, pb, "- hosts: a\n  gather_facts: false\n  tasks:\n    - name: Use it\n      debug:\n        msg: \"{{ nope }}\"\n")
+	res := play(t, pb, "-i", sshInventory(t, "a"))
 	if res.code != 2 {
 		t.Fatalf("exit %d, want 2\n%s%s", res.code, res.stdout, res.stderr)
 	}
@@ -413,7 +440,7 @@ func TestImportPlaybookAndListings(t *testing.T) {
 // below; the play checks that the highest level wins each time.
 func TestVariablePrecedence(t *testing.T) {
 	dir := t.TempDir()
-	writeFile(t, filepath.Join(dir, "hosts.ini"), "[web]\nlocalhost ansible_connection=local a=host b=host\n[web:vars]\na=group\nb=group\nc=group\n")
+	writeFile(t, filepath.Join(dir, "hosts.ini"), "[web]\n"+sshHost("a", 0)+" a=host b=host\n[web:vars]\na=group\nb=group\nc=group\n")
 	if err := os.MkdirAll(filepath.Join(dir, "group_vars"), 0o755); err != nil {
 		t.Fatal(err)
 	}
@@ -457,12 +484,12 @@ func TestCreatesSkips(t *testing.T) {
 	dir := t.TempDir()
 	writeFile(t, filepath.Join(dir, "exists"), "x")
 	pb := filepath.Join(dir, "creates.yml")
-	writeFile(t, pb, "- hosts: localhost\n  gather_facts: false\n  tasks:\n    - script: /bin/true\n      args:\n        creates: "+dir+"/exists\n    - command: echo x\n      args:\n        creates: "+dir+"/exists\n")
-	res := play(t, pb, "-i", "localhost,", "-c", "local")
+	writeFile(t, pb, "- hosts: a\n  gather_facts: false\n  tasks:\n    - script: /bin/true\n      args:\n        creates: "+dir+"/exists\n    - command: echo x\n      args:\n        creates: "+dir+"/exists\n")
+	res := play(t, pb, "-i", sshInventory(t, "a"))
 	if res.code != 0 {
 		t.Fatalf("exit %d\n%s%s", res.code, res.stdout, res.stderr)
 	}
-	if got := recap(t, res.stdout)["localhost"]; got != [7]int{1, 0, 0, 0, 1, 0, 0} {
+	if got := recap(t, res.stdout)["a"]; got != [7]int{1, 0, 0, 0, 1, 0, 0} {
 		t.Errorf("recap %v, want ok=1 skipped=1\n%s", got, res.stdout)
 	}
 }
@@ -472,8 +499,8 @@ func TestCreatesSkips(t *testing.T) {
 func TestAnsibleManagedInTemplates(t *testing.T) {
 	dir := t.TempDir()
 	writeFile(t, filepath.Join(dir, "t.j2"), "# {{ ansible_managed }}\n")
-	writeFile(t, filepath.Join(dir, "t.yml"), "- hosts: localhost\n  gather_facts: false\n  tasks:\n    - template: src=t.j2 dest="+dir+"/out\n")
-	if res := play(t, filepath.Join(dir, "t.yml"), "-i", "localhost,", "-c", "local"); res.code != 0 {
+	writeFile(t, filepath.Join(dir, "t.yml"), "- hosts: a\n  gather_facts: false\n  tasks:\n    - template: src=t.j2 dest="+dir+"/out\n")
+	if res := play(t, filepath.Join(dir, "t.yml"), "-i", sshInventory(t, "a")); res.code != 0 {
 		t.Fatalf("exit %d\n%s%s", res.code, res.stdout, res.stderr)
 	}
 	if got, _ := os.ReadFile(filepath.Join(dir, "out")); string(got) != "# Ansible managed\n" {
@@ -485,7 +512,7 @@ func TestAnsibleManagedInTemplates(t *testing.T) {
 // ansible_failed_result; the recap counts the host rescued, not failed.
 func TestRescueSeesTheFailure(t *testing.T) {
 	pb := filepath.Join(t.TempDir(), "rescue.yml")
-	writeFile(t, pb, `- hosts: localhost
+	writeFile(t, pb, `- hosts: a
   gather_facts: false
   tasks:
     - block:
@@ -498,11 +525,11 @@ func TestRescueSeesTheFailure(t *testing.T) {
               - ansible_failed_task.name == 'breaks'
     - debug: msg="{{ ansible_failed_result | default('gone') }}"
 `)
-	res := play(t, pb, "-i", "localhost,", "-c", "local")
+	res := play(t, pb, "-i", sshInventory(t, "a"))
 	if res.code != 0 {
 		t.Fatalf("exit %d\n%s%s", res.code, res.stdout, res.stderr)
 	}
-	if got := recap(t, res.stdout)["localhost"]; got != [7]int{2, 0, 0, 0, 0, 1, 0} {
+	if got := recap(t, res.stdout)["a"]; got != [7]int{2, 0, 0, 0, 0, 1, 0} {
 		t.Errorf("recap %v, want ok=2 rescued=1\n%s", got, res.stdout)
 	}
 	if !strings.Contains(res.stdout, `"msg": "gone"`) {
