@@ -40,6 +40,10 @@ type hostState struct {
 	lastFailure map[string]any
 	// rescuing is set while the host runs a rescue section.
 	rescuing bool
+	// toRescue is set when the host failed where a rescue section will
+	// take over: the failure does not count for any_errors_fatal or
+	// max_fail_percentage, as in Ansible.
+	toRescue bool
 	// endPlay is set by meta: end_host / end_play for this host.
 	endPlay bool
 	// view is the host's hostvars entry, built at inventory generation

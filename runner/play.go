@@ -384,7 +384,8 @@ func (r *Runner) runBlock(ctx context.Context, pc *playCtx, sc *scope, b *playbo
 			h.stats.Rescued++
 			h.mu.Unlock()
 		}
-		r.runTasks(ctx, pc, inner, b.Rescue)
+		// Only the hosts that failed in the block run its rescue.
+		r.runTasks(ctx, pc, &scope{parent: sc, block: b, hosts: failed, handling: true}, b.Rescue)
 		for _, h := range failed {
 			h.mu.Lock()
 			h.rescuing = false
@@ -403,7 +404,7 @@ func (r *Runner) runBlock(ctx context.Context, pc *playCtx, sc *scope, b *playbo
 				rerun = append(rerun, h)
 			}
 		}
-		r.runTasks(ctx, pc, inner, b.Always)
+		r.runTasks(ctx, pc, &scope{parent: sc, block: b, handling: true}, b.Always)
 		for _, h := range rerun {
 			h.mu.Lock()
 			h.failed = true

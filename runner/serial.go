@@ -153,7 +153,7 @@ func (r *Runner) checkAbort(pc *playCtx, sc *scope, t *playbooks.Task) {
 	failed := 0
 	for _, h := range pc.hosts {
 		h.mu.Lock()
-		if h.failed || h.unreachable {
+		if h.failed && !h.toRescue || h.unreachable {
 			failed++
 		}
 		h.mu.Unlock()

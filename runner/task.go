@@ -323,6 +323,7 @@ func (ex *execution) finish(res *taskResult, vars map[string]any) {
 			h.unreachable = true
 		} else {
 			h.failed = true
+			h.toRescue = ex.sc.rescuable()
 			// What a rescue section sees as ansible_failed_task/_result.
 			h.lastFailure = map[string]any{
 				"ansible_failed_task":   map[string]any{"name": ex.t.Name, "action": ex.t.Module, "args": ex.t.Args},

@@ -19,9 +19,23 @@ type scope struct {
 	hosts []*hostState
 	// params are an include's parameters, above role params in precedence.
 	params map[string]any
+	// handling is set in a block's rescue and always sections: a failure
+	// there is not rescued by that block.
+	handling bool
 }
 
 func (s *scope) push(block *playbooks.Task) *scope { return &scope{parent: s, block: block} }
+
+// rescuable says whether a failure here goes to a rescue section: a block
+// around it has one, and the failure is in that block's tasks.
+func (s *scope) rescuable() bool {
+	for c := s; c != nil; c = c.parent {
+		if c.block != nil && !c.handling && len(c.block.Rescue) > 0 {
+			return true
+		}
+	}
+	return false
+}
 
 // chain lists the enclosing blocks from the outermost to the innermost.
 func (s *scope) chain() []*playbooks.Task {

@@ -1,0 +1,90 @@
+package main
+
+import (
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// failPathCase is a playbook run on two local hosts, a and b, with the exit
+// code, recap and output ansible-playbook 2.14 gives for it.
+type failPathCase struct {
+	name     string
+	playbook string
+	args     []string
+	code     int
+	recap    map[string][7]int // ok changed unreachable failed skipped rescued ignored
+	out      []string
+}
+
+func runFailPathCases(t *testing.T, tests []failPathCase) {
+	t.Helper()
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			dir := t.TempDir()
+			pb := filepath.Join(dir, "site.yml")
+			writeFile(t, pb, tt.playbook)
+			t.Chdir(dir)
+			res := play(t, append([]string{"-i", "a,b,", "-c", "local", pb}, tt.args...)...)
+			out := res.stdout + res.stderr
+			if res.code != tt.code {
+				t.Errorf("exit %d, want %d\n%s", res.code, tt.code, out)
+			}
+			if tt.recap != nil {
+				got := recap(t, res.stdout)
+				for host, want := range tt.recap {
+					if got[host] != want {
+						t.Errorf("recap %s %v, want %v\n%s", host, got[host], want, out)
+					}
+				}
+				if len(got) != len(tt.recap) {
+					t.Errorf("recap hosts %v, want %v", got, tt.recap)
+				}
+			}
+			for _, s := range tt.out {
+				if !strings.Contains(out, s) {
+					t.Errorf("output lacks %q:\n%s", s, out)
+				}
+			}
+		})
+	}
+}
+
+// The outcomes below are ansible-playbook 2.14's on the same playbooks
+// (testdata/conformance/f_* compare them on real hosts).
+func TestRescueAndAbort(t *testing.T) {
+	runFailPathCases(t, []failPathCase{
+		{name: "only the hosts that failed run the rescue", playbook: `- hosts: all
+  gather_facts: false
+  tasks:
+    - block:
+        - fail: msg=broke
+          when: inventory_hostname == 'b'
+      rescue:
+        - debug: msg="rescuing {{ inventory_hostname }}"
+`, recap: map[string][7]int{"a": {0, 0, 0, 0, 1, 0, 0}, "b": {1, 0, 0, 0, 0, 1, 0}}},
+		{name: "a rescued failure does not trip any_errors_fatal", playbook: `- hosts: all
+  gather_facts: false
+  any_errors_fatal: true
+  tasks:
+    - block:
+        - fail: msg=broke
+          when: inventory_hostname == 'b'
+      rescue:
+        - debug: msg=rescued
+    - debug: msg=on
+`, recap: map[string][7]int{"a": {1, 0, 0, 0, 1, 0, 0}, "b": {2, 0, 0, 0, 0, 1, 0}}},
+		{name: "a failing rescue trips any_errors_fatal", playbook: `- hosts: all
+  gather_facts: false
+  any_errors_fatal: true
+  tasks:
+    - block:
+        - fail: msg=broke
+          when: inventory_hostname == 'b'
+      rescue:
+        - fail: msg=again
+    - debug: msg=on
+`, code: 2, recap: map[string][7]int{"a": {0, 0, 0, 0, 1, 0, 0}, "b": {0, 0, 0, 1, 0, 1, 0}}, out: []string{"NO MORE HOSTS LEFT"}},
+	})
+}
+
