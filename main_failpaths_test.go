@@ -87,4 +87,3 @@ func TestRescueAndAbort(t *testing.T) {
 `, code: 2, recap: map[string][7]int{"a": {0, 0, 0, 0, 1, 0, 0}, "b": {0, 0, 0, 1, 0, 1, 0}}, out: []string{"NO MORE HOSTS LEFT"}},
 	})
 }
-
