@@ -87,3 +87,20 @@ func TestRescueAndAbort(t *testing.T) {
 `, code: 2, recap: map[string][7]int{"a": {0, 0, 0, 0, 1, 0, 0}, "b": {0, 0, 0, 1, 0, 1, 0}}, out: []string{"NO MORE HOSTS LEFT"}},
 	})
 }
+
+func TestClearHostErrors(t *testing.T) {
+	runFailPathCases(t, []failPathCase{
+		{name: "a cleared host skips the rest of the play, runs the next, and exits 0", playbook: `- hosts: all
+  gather_facts: false
+  tasks:
+    - fail: msg=broke
+      when: inventory_hostname == 'b'
+    - meta: clear_host_errors
+    - debug: msg=after
+- hosts: all
+  gather_facts: false
+  tasks:
+    - debug: msg=next
+`, recap: map[string][7]int{"a": {2, 0, 0, 0, 1, 0, 0}, "b": {1, 0, 0, 1, 0, 0, 0}}},
+	})
+}

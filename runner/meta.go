@@ -45,7 +45,9 @@ func (r *Runner) runMeta(ctx context.Context, pc *playCtx, sc *scope, t *playboo
 			case "end_host":
 				h.endPlay = true
 			case "clear_host_errors":
-				h.failed = false
+				h.mu.Unlock()
+				pc.clearHostErrors()
+				h.mu.Lock()
 			case "clear_facts":
 				h.facts = map[string]any{}
 				h.varsChangedLocked()
@@ -54,5 +56,24 @@ func (r *Runner) runMeta(ctx context.Context, pc *playCtx, sc *scope, t *playboo
 			}
 			h.mu.Unlock()
 		}
+	}
+}
+
+// clearHostErrors forgets the failures and unreachability of the play's
+// hosts, as Ansible's meta clear_host_errors: they count as neither in the
+// exit code and take part in later plays, though not in the rest of this
+// one (the recap still counts what happened).
+func (pc *playCtx) clearHostErrors() {
+	hosts := pc.playHosts
+	if hosts == nil {
+		hosts = pc.hosts
+	}
+	for _, h := range hosts {
+		h.mu.Lock()
+		if h.failed || h.unreachable {
+			h.failed, h.unreachable, h.toRescue = false, false, false
+			h.endPlay = true
+		}
+		h.mu.Unlock()
 	}
 }

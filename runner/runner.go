@@ -145,7 +145,27 @@ func (r *Runner) Recap() int {
 	if r.panicked.Load() {
 		return ExitInternal
 	}
-	return ExitCode(stats)
+	return r.exitCode()
+}
+
+// exitCode is ansible-playbook's exit code for the hosts' state at the end:
+// unreachable (4) wins over failed (2). It reads the hosts' state, not the
+// recap's counters, which keep failures meta clear_host_errors forgave.
+func (r *Runner) exitCode() int {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	code := ExitOK
+	for _, h := range r.hosts {
+		h.mu.Lock()
+		switch {
+		case h.unreachable:
+			code = ExitUnreachable
+		case h.failed && code == ExitOK:
+			code = ExitFailed
+		}
+		h.mu.Unlock()
+	}
+	return code
 }
 
 // recoverHost turns a bug hit while working on one host into a failed host
