@@ -68,7 +68,7 @@ func TestProxyJumpUnreachableHop(t *testing.T) {
 	cfg.Jumps = nil // Dial resolves ProxyJump itself when ConfigFor did not
 	_, err := Dial(context.Background(), cfg)
 	var unreachable *UnreachableError
-	if !errors.As(err, &unreachable) || !strings.Contains(err.Error(), "port 1: connection refused") {
+	if !errors.As(err, &unreachable) || !strings.Contains(err.Error(), "port 1: Connection refused") {
 		t.Errorf("err = %v", err)
 	}
 }

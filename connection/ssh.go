@@ -99,7 +99,7 @@ func dialSSH(ctx context.Context, cfg Config, via *ssh.Client) (*ssh.Client, err
 		conn, err = (&net.Dialer{}).DialContext(ctx, "tcp", addr)
 	}
 	if err != nil {
-		return nil, fmt.Errorf("ssh: connect to host %s port %d: %w", cfg.Host, cfg.Port, connectCause(ctx, err))
+		return nil, dialError(ctx, cfg.Host, cfg.Port, err)
 	}
 	// The handshake has no context of its own: closing the connection ends it.
 	stop := context.AfterFunc(ctx, func() { conn.Close() })
@@ -122,17 +122,34 @@ func dialSSH(ctx context.Context, cfg Config, via *ssh.Client) (*ssh.Client, err
 	return ssh.NewClient(sshConn, chans, reqs), nil
 }
 
-// connectCause is the reason a TCP connect failed, without Go's "dial tcp" prefix.
-func connectCause(ctx context.Context, err error) error {
+// dialError words a failed TCP connect as OpenSSH does (the text Ansible
+// shows): "Could not resolve hostname" for a name that does not resolve,
+// else the reason as strerror(3) words it, without Go's "dial tcp" prefix.
+func dialError(ctx context.Context, host string, port int, err error) error {
+	var dns *net.DNSError
+	if errors.As(err, &dns) && dns.IsNotFound {
+		return fmt.Errorf("ssh: Could not resolve hostname %s: %w", host, strerror{"Name or service not known", err})
+	}
 	if ctx.Err() != nil {
-		return fmt.Errorf("connection timed out (%w)", context.Cause(ctx))
+		return fmt.Errorf("ssh: connect to host %s port %d: Connection timed out (%w)", host, port, context.Cause(ctx))
 	}
 	var errno syscall.Errno
 	if errors.As(err, &errno) {
-		return errno
+		// Go's errno texts are strerror's in lower case.
+		msg := errno.Error()
+		err = strerror{strings.ToUpper(msg[:1]) + msg[1:], err}
 	}
-	return err
+	return fmt.Errorf("ssh: connect to host %s port %d: %w", host, port, err)
 }
+
+// strerror is an error shown with C's wording of it.
+type strerror struct {
+	msg string
+	err error
+}
+
+func (e strerror) Error() string { return e.msg }
+func (e strerror) Unwrap() error { return e.err }
 
 // auth collects the keys to offer: the agent's first, then key files.
 type auth struct {

@@ -4,9 +4,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net"
 	"os"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 
@@ -180,7 +182,7 @@ func TestUnreachableClosedPort(t *testing.T) {
 	if !errors.As(err, &unreachable) || unreachable.Host != "h1" || time.Since(start) > 2*time.Second {
 		t.Fatalf("err = %v after %s, want *UnreachableError quickly", err, time.Since(start))
 	}
-	want := "Failed to connect to the host via ssh: ssh: connect to host 127.0.0.10 port 1: connection refused"
+	want := "Failed to connect to the host via ssh: ssh: connect to host 127.0.0.10 port 1: Connection refused"
 	if err.Error() != want {
 		t.Errorf("message %q, want %q", err, want)
 	}
@@ -261,5 +263,29 @@ func TestSpareClosedByHost(t *testing.T) {
 	c.spare <- waitSpare(t, c)
 	if held := len(c.sessions); held != 1 {
 		t.Errorf("%d session slots held when idle, want 1 (the spare)", held)
+	}
+}
+
+// A failed connect reads as OpenSSH's message, which Ansible shows.
+func TestDialErrorWordsItAsOpenSSH(t *testing.T) {
+	tests := []struct {
+		err  error
+		want string
+	}{
+		{&net.OpError{Op: "dial", Net: "tcp", Err: os.NewSyscallError("connect", syscall.ECONNREFUSED)},
+			"ssh: connect to host h port 22: Connection refused"},
+		{&net.OpError{Op: "dial", Net: "tcp", Err: os.NewSyscallError("connect", syscall.EHOSTUNREACH)},
+			"ssh: connect to host h port 22: No route to host"},
+		{&net.OpError{Op: "dial", Net: "tcp", Err: &net.DNSError{Err: "no such host", Name: "h", IsNotFound: true}},
+			"ssh: Could not resolve hostname h: Name or service not known"},
+	}
+	for _, tt := range tests {
+		err := dialError(context.Background(), "h", 22, tt.err)
+		if err.Error() != tt.want {
+			t.Errorf("dialError(%v) = %q, want %q", tt.err, err, tt.want)
+		}
+		if !errors.Is(err, tt.err) {
+			t.Errorf("dialError(%v) does not wrap it", tt.err)
+		}
 	}
 }

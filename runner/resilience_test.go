@@ -37,7 +37,7 @@ func TestDialRetries(t *testing.T) {
 		start := time.Now()
 		_, err := r.dial(context.Background(), connection.Config{Name: "h", Host: "127.0.0.1", Port: port, User: "u", KeyFiles: []string{key}, Timeout: time.Second})
 		took := time.Since(start)
-		if err == nil || !strings.Contains(err.Error(), "connection refused") {
+		if err == nil || !strings.Contains(err.Error(), "Connection refused") {
 			t.Fatalf("retries %d: got %v", tt.retries, err)
 		}
 		if took < tt.minWait || took > tt.minWait+time.Second {
