@@ -33,6 +33,10 @@ type Error struct {
 }
 
 func (e *Error) Error() string {
+	var fe *FilterError
+	if errors.As(e.Err, &fe) {
+		return fe.Msg
+	}
 	src := e.Template
 	if len(src) > 200 {
 		src = src[:200] + "..."
@@ -48,6 +52,14 @@ func (e *Error) Error() string {
 }
 
 func (e *Error) Unwrap() error { return e.Err }
+
+// FilterError is a filter's deliberate failure (Ansible's AnsibleFilterError,
+// from `mandatory`): its message is the whole error, without the template.
+// Filters raise it by panicking, as Python raises: it ends the template
+// whatever surrounds the filter (`default` or a test included).
+type FilterError struct{ Msg string }
+
+func (e *FilterError) Error() string { return e.Msg }
 
 // cycleError reports a variable whose value refers back to itself.
 type cycleError struct{ template string }
@@ -511,6 +523,10 @@ func recoverPanic(src string, out *any, err *error) {
 		if out != nil {
 			*out = nil
 		}
+		if fe, ok := p.(*FilterError); ok {
+			*err = &Error{Template: src, Err: fe}
+			return
+		}
 		*err = &Error{Template: src, Err: fmt.Errorf("cannot evaluate this expression: %v", p)}
 	}
 }
@@ -549,7 +565,7 @@ func renderError(src string, err error) error {
 }
 
 // undefinedMessage matches the messages of UndefinedError.
-var undefinedMessage = regexp.MustCompile(`'([^']*)' is undefined|'\w+ object' has no attribute '([^']*)'|list object has no element (-?\d+)`)
+var undefinedMessage = regexp.MustCompile(`'([^']*)' is undefined|'\w+ object' has no attribute '([^']*)'|list object has no element (-?\d+)|No (?:first|last|aggregated) item, sequence was empty\.`)
 
 // undefinedInMessage recovers an UndefinedError from its text: gonja
 // re-formats errors returned by filters with %s ("invalid call to filter

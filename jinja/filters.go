@@ -1,7 +1,6 @@
 package jinja
 
 import (
-	"errors"
 	"fmt"
 	"maps"
 	"math"
@@ -164,15 +163,21 @@ func filterDefault(_ *exec.Evaluator, in *exec.Value, params *exec.VarArgs) *exe
 	return in
 }
 
+// filterMandatory raises (see FilterError) Ansible's AnsibleFilterError on
+// undefined input.
 func filterMandatory(_ *exec.Evaluator, in *exec.Value, params *exec.VarArgs) *exec.Value {
 	if !isUndefined(in) {
 		return in
 	}
 	if msg, ok := newArgs(params).get(0, "msg", nil).(string); ok {
-		return exec.AsValue(errors.New(msg))
+		panic(&FilterError{Msg: msg})
 	}
 	err, _ := in.Interface().(error)
-	return exec.AsValue(fmt.Errorf("mandatory variable '%s' not defined", findUndefined(err).Name))
+	name := ""
+	if ue := undefinedIn(err); ue.Name != "" {
+		name = "'" + ue.Name + "' " // Ansible's text, two spaces included
+	}
+	panic(&FilterError{Msg: "Mandatory variable " + name + " not defined."})
 }
 
 // testFilter backs `x is name(args)`, rewritten by scan to
@@ -399,7 +404,7 @@ func extreme(in any, a args, sign int) (any, error) {
 		return nil, err
 	}
 	if len(xs) == 0 {
-		return nil, errors.New("min/max of an empty sequence")
+		return nil, &UndefinedError{Msg: "No aggregated item, sequence was empty."}
 	}
 	attr, _ := a.get(-1, "attribute", nil).(string)
 	key := func(x any) any {

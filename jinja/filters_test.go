@@ -192,7 +192,11 @@ func TestFilters(t *testing.T) {
 
 func TestFilterErrors(t *testing.T) {
 	for _, tc := range []struct{ tmpl, want string }{
-		{"{{ missing | mandatory }}", "mandatory variable 'missing' not defined"},
+		// ansible-playbook 2.14's texts, two spaces included
+		{"{{ missing | mandatory }}", "Mandatory variable 'missing'  not defined."},
+		{"{{ 'z' | extract(conf) | mandatory }}", "Mandatory variable 'z'  not defined."},
+		{"{{ [] | first | mandatory }}", "Mandatory variable  not defined."},
+		{"{{ missing | mandatory | default(1) }}", "Mandatory variable 'missing'  not defined."},
 		{"{{ missing | mandatory('set it') }}", "set it"},
 		{"{{ 'x' | hash('crc') }}", `unsupported hash type "crc"`},
 		{"{{ 'x' | dict2items }}", "dict2items requires a dictionary"},

@@ -58,6 +58,9 @@ func rewriteIn(v reflect.Value, seen map[visit]bool) {
 		}
 		seen[at] = true
 		rewriteIn(v.Elem(), seen)
+		if v.Type() == filteredExpressionType {
+			splitUndefinedChains(v.Interface().(*nodes.FilteredExpression))
+		}
 	case reflect.Interface:
 		if v.IsNil() {
 			return

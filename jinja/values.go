@@ -81,7 +81,16 @@ func isUndefined(v *exec.Value) bool {
 		return false
 	}
 	err, _ := v.Interface().(error)
-	return findUndefined(err) != nil
+	return undefinedIn(err) != nil
+}
+
+// undefinedIn finds the undefined error in err, by type or, where gonja
+// formatted it into text, by its message.
+func undefinedIn(err error) *UndefinedError {
+	if ue := findUndefined(err); ue != nil || err == nil {
+		return ue
+	}
+	return undefinedInMessage(err.Error())
 }
 
 // dict is how mappings travel inside the engine: a missing key is an

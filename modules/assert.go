@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+
+	"play/jinja"
 )
 
 func init() {
@@ -67,7 +69,7 @@ func (a *Assert) Plan(_ context.Context, env *Env) (*Plan, error) {
 		cond := c.(string)
 		ok, err := env.Ctl.EvalBool(cond)
 		if err != nil {
-			return nil, Failf("The conditional check '%s' failed. The error was: %v", cond, err)
+			return nil, &jinja.ConditionError{Cond: cond, Err: err}
 		}
 		if !ok {
 			result["assertion"], result["evaluated_to"] = cond, false

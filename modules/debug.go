@@ -14,8 +14,9 @@ func init() {
 
 // Debug prints a message or a variable's value. It never touches the host.
 type Debug struct {
-	// Msg is the message to print (default "Hello world!"); any type.
-	Msg any `arg:"msg"`
+	// Msg is the message to print (default "Hello world!"); any type, null
+	// included (printed as null, like Ansible).
+	Msg given `arg:"msg"`
 	// Var is an expression (the runner leaves it untemplated) whose value
 	// is printed as {"<var>": value}.
 	Var string `arg:"var"`
@@ -27,7 +28,7 @@ type Debug struct {
 
 // Validate rejects msg and var together, with Ansible's message.
 func (d *Debug) Validate() error {
-	if d.Msg != nil && d.Var != "" {
+	if d.Msg.set && d.Var != "" {
 		return errors.New("'msg' and 'var' are incompatible options")
 	}
 	return nil
@@ -47,12 +48,24 @@ func (d *Debug) Plan(_ context.Context, env *Env) (*Plan, error) {
 			return nil, err
 		}
 		result[d.Var] = v
-	case d.Msg != nil:
-		result["msg"] = d.Msg
+	case d.Msg.set:
+		result["msg"] = d.Msg.value
 	default:
 		result["msg"] = "Hello world!"
 	}
 	return &Plan{Result: result}, nil
+}
+
+// given is an argument of any type that remembers being given, so an
+// explicit null differs from an absent argument.
+type given struct {
+	set   bool
+	value any
+}
+
+func (g *given) DecodeArg(v any) error {
+	g.set, g.value = true, v
+	return nil
 }
 
 // notDefined is what debug prints for an undefined variable.

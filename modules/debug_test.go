@@ -78,6 +78,8 @@ func TestDebug(t *testing.T) {
 	vars := map[string]any{"port": 8080, "users": []any{"a", "b"}}
 	runLocalCases(t, []localCase{
 		{name: "default", module: "debug", want: map[string]any{"msg": "Hello world!", "_verbose_always": true}},
+		{name: "null msg stays null (ansible-playbook 2.14 prints \"msg\": null)", module: "debug", args: map[string]any{"msg": nil},
+			want: map[string]any{"msg": nil, "_verbose_always": true}},
 		{name: "msg keeps its type", module: "ansible.builtin.debug", args: map[string]any{"msg": []any{"x", 1}},
 			want: map[string]any{"msg": []any{"x", 1}, "_verbose_always": true}},
 		{name: "var", module: "debug", args: map[string]any{"var": "users"}, vars: vars,

@@ -317,11 +317,21 @@ func (ex *execution) applyConditions(res *taskResult, vars map[string]any) {
 	if ex.t.ChangedWhen == nil && ex.t.FailedWhen == nil {
 		return
 	}
+	if _, skipped := res.result["skipped"]; skipped {
+		return // a module that skipped itself (command under --check): Ansible evaluates neither
+	}
 	cv := ex.conditionVars(res, vars)
+	// A condition that cannot be evaluated fails the task, its message in
+	// the result beside the module's keys, as Ansible does.
+	failWith := func(key string, err error) {
+		res.failed = true
+		res.result["failed"] = true
+		res.result[key] = err.Error()
+	}
 	if ex.t.ChangedWhen != nil {
 		ok, err := evalAll(ex.t.ChangedWhen, cv)
 		if err != nil {
-			ex.fail(res, err)
+			failWith("changed_when_result", err)
 			return
 		}
 		res.changed = ok
@@ -330,7 +340,7 @@ func (ex *execution) applyConditions(res *taskResult, vars map[string]any) {
 	if ex.t.FailedWhen != nil {
 		ok, err := evalAll(ex.t.FailedWhen, cv)
 		if err != nil {
-			ex.fail(res, err)
+			failWith("failed_when_result", err)
 			return
 		}
 		res.failed = ok

@@ -201,14 +201,18 @@ func (ex *execution) when(vars map[string]any) (bool, error) {
 		}
 	}
 	conds = append(conds, ex.t.When...)
-	return evalAll(conds, vars)
+	ok, err := evalAll(conds, vars)
+	if err != nil {
+		return false, fmt.Errorf("%w%s", err, taskPos(ex.t)) // Ansible names the task for `when` only
+	}
+	return ok, nil
 }
 
 func evalAll(conds []string, vars map[string]any) (bool, error) {
 	for _, c := range conds {
 		ok, err := jinja.EvalBool(c, vars)
 		if err != nil {
-			return false, fmt.Errorf("The conditional check '%s' failed. The error was: %w", c, err)
+			return false, &jinja.ConditionError{Cond: c, Err: err}
 		}
 		if !ok {
 			return false, nil
@@ -241,10 +245,20 @@ func (ex *execution) fail(res *taskResult, err error) *taskResult {
 		}
 		return res
 	}
+	var ce *jinja.ConditionError
+	if errors.As(err, &ce) {
+		res.result = map[string]any{"failed": true, "msg": err.Error()}
+		return res
+	}
 	var u *jinja.UndefinedError
 	if errors.As(err, &u) {
 		// Like Ansible, a templating failure has no "changed" key.
 		res.result = map[string]any{"failed": true, "msg": "The task includes an option with an undefined variable. The error was: " + err.Error() + taskPos(ex.t)}
+		return res
+	}
+	var fe *jinja.FilterError
+	if errors.As(err, &fe) {
+		res.result = map[string]any{"failed": true, "msg": fe.Msg}
 		return res
 	}
 	if msg, ok := lookupFailure(err); ok {

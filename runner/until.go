@@ -46,7 +46,9 @@ func (ex *execution) runUntil(ctx context.Context, vars map[string]any, res *tas
 		res.result["attempts"] = attempt
 		done, err := evalAll([]string{ex.t.Until}, ex.conditionVars(res, vars))
 		if err != nil {
-			ex.fail(res, err)
+			// Ansible reports only the condition: no result, no task position.
+			res.failed, res.changed, res.skipped = true, false, false
+			res.result = map[string]any{"failed": true, "msg": err.Error()}
 			return
 		}
 		if done {
@@ -54,8 +56,10 @@ func (ex *execution) runUntil(ctx context.Context, vars map[string]any, res *tas
 		}
 		if attempt >= attempts {
 			res.result["attempts"] = attempts - 1
-			res.failed = true
+			// A skipped attempt (command under --check) is a failure now.
+			res.failed, res.skipped = true, false
 			res.result["failed"] = true
+			delete(res.result, "skipped")
 			return
 		}
 		ex.r.out.line(colorDebug, fmt.Sprintf("FAILED - RETRYING: %s: %s (%d retries left).", hostLabel(res), ex.r.taskTitle(ex.pc, ex.t), attempts-attempt))

@@ -1,0 +1,25 @@
+package jinja
+
+import (
+	"errors"
+	"fmt"
+)
+
+// ConditionError is a condition (when, until, changed_when, failed_when,
+// assert's that) that could not be evaluated, with Ansible's message: an
+// undefined variable is named twice, as Conditional._check_conditional wraps
+// AnsibleUndefinedVariable ("error while evaluating conditional").
+type ConditionError struct {
+	Cond string
+	Err  error
+}
+
+func (e *ConditionError) Error() string {
+	var u *UndefinedError
+	if errors.As(e.Err, &u) {
+		return fmt.Sprintf("The conditional check '%s' failed. The error was: error while evaluating conditional (%s): %s. %s", e.Cond, e.Cond, u.Msg, u.Msg)
+	}
+	return fmt.Sprintf("The conditional check '%s' failed. The error was: %v", e.Cond, e.Err)
+}
+
+func (e *ConditionError) Unwrap() error { return e.Err }

@@ -1,0 +1,93 @@
+package main
+
+import (
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// gapsRun runs playbook (hosts from the package's sshd lab: h1..h3) with
+// one fork; DIR stands for the playbook's directory in stdout.
+func gapsRun(t *testing.T, playbook string, args ...string) result {
+	t.Helper()
+	dir := project(t, map[string]string{"site.yml": playbook})
+	res := play(t, append([]string{"-i", labInventory(t), filepath.Join(dir, "site.yml"), "-f", "1"}, args...)...)
+	res.stdout = strings.ReplaceAll(res.stdout, dir, "DIR")
+	return res
+}
+
+// Expected lines are what ansible-playbook 2.14 printed for the same play.
+func TestDebugNullAndUndefinedThroughFilters(t *testing.T) {
+	res := gapsRun(t, `- hosts: h1
+  gather_facts: false
+  vars:
+    x: null
+    d: {a: 1}
+  tasks:
+    - debug: msg="{{ x }}"
+    - debug:
+        msg: "{{ 'b' | extract(d) | default('z') }}"
+    - debug:
+        msg: "{{ [] | first | default('z') }}"
+    - debug:
+        msg: "{{ nope | mandatory }}"
+      ignore_errors: true
+    - debug:
+        msg: "{{ 'b' | extract(d) | upper | default('z') }}"
+`)
+	wantOutput(t, res, 2, `ok: [h1] => {
+    "msg": null
+}`, `ok: [h1] => {
+    "msg": "z"
+}`, `ok: [h1] => {
+    "msg": "z"
+}`, `fatal: [h1]: FAILED! => {"msg": "Mandatory variable 'nope'  not defined."}
+...ignoring`,
+		`fatal: [h1]: FAILED! => {"msg": "The task includes an option with an undefined variable. The error was: 'dict object' has no attribute 'b'.`,
+		"h1                         : ok=4    changed=0    unreachable=0    failed=1    skipped=0    rescued=0    ignored=1")
+}
+
+// Conditions that read a missing key fail with Ansible's "error while
+// evaluating conditional"; until keeps nothing of the result, changed_when
+// and failed_when keep the module's result and add their *_result key.
+func TestConditionErrors(t *testing.T) {
+	pb := `- hosts: h1
+  gather_facts: false
+  tasks:
+    - debug: msg=a
+      when: nope == 1
+      ignore_errors: true
+    - command: echo hi
+      register: r
+      until: r.missing.x == 'hi'
+      retries: 2
+      delay: 0
+      ignore_errors: true
+    - command: echo hi
+      register: r
+      until: r.stdout == 'hi'
+      retries: 1
+      delay: 0
+      ignore_errors: true
+    - command: echo hi
+      register: r
+      changed_when: r.nokey == 'hi'
+      ignore_errors: true
+    - assert:
+        that: nope
+`
+	res := gapsRun(t, pb, "--check")
+	wantOutput(t, res, 2,
+		`fatal: [h1]: FAILED! => {"msg": "The conditional check 'nope == 1' failed. The error was: error while evaluating conditional (nope == 1): 'nope' is undefined. 'nope' is undefined\n\nThe error appears to be in 'DIR/site.yml': line 4, column 7`,
+		`fatal: [h1]: FAILED! => {"msg": "The conditional check 'r.missing.x == 'hi'' failed. The error was: error while evaluating conditional (r.missing.x == 'hi'): 'dict object' has no attribute 'missing'. 'dict object' has no attribute 'missing'"}`,
+		"FAILED - RETRYING: [h1]: command (1 retries left).",
+		`fatal: [h1]: FAILED! => {"attempts": 1, "changed": false, "cmd": ["echo", "hi"], "delta": null, "end": null, "msg": "Command would have run if not in check mode", "rc": 0, "start": null, "stderr": "", "stderr_lines": [], "stdout": "", "stdout_lines": []}`,
+		// under --check the command is skipped, and changed_when is not evaluated (as in Ansible)
+		"skipping: [h1]",
+		`fatal: [h1]: FAILED! => {"msg": "The conditional check 'nope' failed. The error was: error while evaluating conditional (nope): 'nope' is undefined. 'nope' is undefined"}`,
+		"h1                         : ok=3    changed=0    unreachable=0    failed=1    skipped=1    rescued=0    ignored=3")
+	res = gapsRun(t, pb)
+	wantOutput(t, res, 2,
+		`"changed_when_result": "The conditional check 'r.nokey == 'hi'' failed. The error was: error while evaluating conditional (r.nokey == 'hi'): 'dict object' has no attribute 'nokey'. 'dict object' has no attribute 'nokey'"`,
+		"h1                         : ok=4    changed=2    unreachable=0    failed=1    skipped=0    rescued=0    ignored=3")
+}
