@@ -7,11 +7,11 @@ import (
 	"testing"
 )
 
-// testdata/galaxy_like holds the patterns Galaxy roles (geerlingguy.git, geerlingguy.nginx) use,
+// testdata/galaxy_like holds the patterns Galaxy roles (geerlingguy.git, nginx, docker) use,
 // in our own words, with ansible-playbook 2.14's output for them: a RedHat-only argument that
 // renders to omit, regular expressions with escapes Python keeps ("[0-9\.]+") in {{ }} and in a
 // when list under import_tasks, multi-line strings in loop item labels, a loop whose items are
-// all skipped.
+// all skipped, tasks picked by comparing ansible_version.full with a release.
 func TestGalaxyLikeRole(t *testing.T) {
 	dir, err := filepath.Abs(filepath.Join("testdata", "galaxy_like"))
 	if err != nil {

@@ -7,8 +7,13 @@ import (
 	"play/playbooks"
 )
 
-// Version is play's version, shown by --version and as ansible_version.
+// Version is play's version, shown by --version.
 var Version = "0.1.0"
+
+// ansibleVersion is the ansible-core release whose language play speaks, as ansible_version:
+// roles pick their tasks by comparing it with releases (geerlingguy.docker's
+// "ansible_version.full is version_compare('2.12', '>=')"), so it is never play's own version.
+const ansibleVersion = "2.14.0"
 
 // scope is what a task inherits from its play and enclosing blocks
 // (variables, conditions and keywords), innermost first.
@@ -134,7 +139,7 @@ func (r *Runner) magicVars(v map[string]any, pc *playCtx, h *hostState) {
 	v["ansible_forks"] = r.opts.Forks
 	v["ansible_run_tags"] = stringsToAny(orAll(r.opts.Tags))
 	v["ansible_skip_tags"] = stringsToAny(r.opts.SkipTags)
-	v["ansible_version"] = map[string]any{"full": Version, "string": Version, "major": 2, "minor": 14, "revision": 0}
+	v["ansible_version"] = map[string]any{"full": ansibleVersion, "string": ansibleVersion, "major": 2, "minor": 14, "revision": 0}
 	v["omit"] = omitToken
 	if _, set := v["ansible_managed"]; !set {
 		// Ansible's default DEFAULT_MANAGED_STR, for templates' headers.
