@@ -74,10 +74,12 @@ func sshInventory(t *testing.T, names ...string) string {
 }
 
 // sshHost is the INI line naming lab server i (modulo the lab's size) name,
-// with the lab's key and known_hosts; inventory variables may follow it.
+// with the lab's key and known_hosts (the user is the default, root: no
+// ansible_user, so tests may set it at any level); inventory variables may
+// follow it.
 func sshHost(name string, i int) string {
 	s := lab.Servers[i%len(lab.Servers)]
-	return fmt.Sprintf("%s ansible_host=%s ansible_port=%d ansible_user=root ansible_ssh_private_key_file=%s ansible_ssh_common_args='-o UserKnownHostsFile=%s -o StrictHostKeyChecking=yes'",
+	return fmt.Sprintf("%s ansible_host=%s ansible_port=%d ansible_ssh_private_key_file=%s ansible_ssh_common_args='-o UserKnownHostsFile=%s -o StrictHostKeyChecking=yes'",
 		name, s.Addr, s.Port, lab.KeyFile, lab.KnownHosts)
 }
 
