@@ -1,0 +1,89 @@
+package main
+
+import (
+	"os"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+)
+
+// volatile matches the parts of a result that change from run to run.
+var volatile = regexp.MustCompile(`"(delta|end|start)": "[^"]*"`)
+
+// repeatedMeta is a meta task's banner printed again for each further host:
+// ansible-playbook 2.14 prints flush_handlers' (and noop's, end_host's,
+// reset_connection's) once per host, play once.
+var repeatedMeta = regexp.MustCompile(`(TASK \[meta\] \*+\n\n)+`)
+
+// normalized is output with volatile values, the project directory and
+// repeated meta banners replaced, for comparing play's with Ansible's.
+func normalized(out, dir string) string {
+	out = strings.ReplaceAll(out, dir, "DIR")
+	out = volatile.ReplaceAllString(out, `"$1": "X"`)
+	return repeatedMeta.ReplaceAllString(out, "TASK [meta] ***\n\n")
+}
+
+// playLikeAnsible runs dir/site.yml with -f 1 over the lab's sshd hosts
+// and compares play's output with dir/ansible.out, what ansible-playbook
+// 2.14 printed for the same files over the same kind of hosts (-f 1,
+// dir written as DIR, volatile values as X).
+func playLikeAnsible(t *testing.T, dir string, code int, hosts []string, args ...string) result {
+	t.Helper()
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, err := os.ReadFile(filepath.Join(dir, "ansible.out"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	res := play(t, append([]string{"-i", sshInventory(t, hosts...), filepath.Join(abs, "site.yml"), "-f", "1"}, args...)...)
+	if res.code != code {
+		t.Fatalf("exit %d, want %d\n%s%s", res.code, code, res.stdout, res.stderr)
+	}
+	if got, want := normalized(res.stdout, abs), normalized(string(want), abs); got != want {
+		t.Errorf("output differs from ansible-playbook's (-want +got):\n%s", lineDiff(want, got))
+	}
+	return res
+}
+
+// lineDiff lists the lines of want and got from the first that differs.
+func lineDiff(want, got string) string {
+	w, g := strings.Split(want, "\n"), strings.Split(got, "\n")
+	i := 0
+	for i < len(w) && i < len(g) && w[i] == g[i] {
+		i++
+	}
+	return "first difference at line " + strconv.Itoa(i+1) + "\n-" + strings.Join(w[i:], "\n-") + "\n+" + strings.Join(g[i:], "\n+")
+}
+
+// Handlers run in the order they are defined, once however often notified,
+// at meta: flush_handlers and at the end of the section (a role's handlers
+// with the play's); listen topics, chained notifications, a role's handler
+// notified as "role : name", none for a host that failed.
+func TestHandlerOrdering(t *testing.T) {
+	res := playLikeAnsible(t, "testdata/lang/handlers", 2, []string{"a", "b"})
+	wantOutput(t, res, 2, "RUNNING HANDLER [svc : reload svc]", "RUNNING HANDLER [first]", "RUNNING HANDLER [second]",
+		"RUNNING HANDLER [listener one]", "RUNNING HANDLER [listener two]", "TASK [after the flush]",
+		"RUNNING HANDLER [first] ***", "changed: [a]\n\nRUNNING HANDLER [chained]", "RUNNING HANDLER [last]")
+}
+
+// block/rescue/always over three hosts: the block's keywords reach its
+// tasks, only the hosts that failed run the rescue (which sees
+// ansible_failed_task and ansible_failed_result), always runs for every
+// host of the block, rescued= and failed= count as Ansible counts them.
+func TestBlockRescueAlwaysCounts(t *testing.T) {
+	res := playLikeAnsible(t, "testdata/lang/blocks", 2, []string{"a", "b", "c"})
+	got := recap(t, res.stdout)
+	for host, want := range map[string][7]int{
+		"a": {7, 2, 0, 1, 0, 1, 0},
+		"b": {8, 1, 0, 0, 1, 1, 0},
+		"c": {6, 1, 0, 1, 5, 0, 0},
+	} {
+		if got[host] != want {
+			t.Errorf("recap %s = %v, want %v", host, got[host], want)
+		}
+	}
+}
