@@ -318,6 +318,19 @@ func (r *Role) settle() {
 	maps.Copy(r.Params, r.own.params)
 }
 
+// PlayVars are what every task of the play sees of a role it uses
+// statically, at the role vars level: PublicVars and, above them, the vars:
+// of the role's own entry (not its dependencies' entries), as Ansible's
+// Role.get_vars(include_params=False) merged into the play's variables.
+func (r *Role) PlayVars() map[string]any {
+	if len(r.own.entryVars) == 0 {
+		return r.PublicVars
+	}
+	v := maps.Clone(r.PublicVars)
+	maps.Copy(v, r.own.entryVars)
+	return v
+}
+
 // roleFile finds <role>/<kind>/<name> as Ansible does: name is main or the
 // *_from argument, with or without .yml, .yaml or .json.
 func roleFile(path, kind string, spec roleSpec) (string, bool) {

@@ -78,12 +78,12 @@ func (pc *playCtx) addRoleDefaults(v map[string]any, t *playbooks.Task) {
 }
 
 // addRoleVars sets the role vars level (above vars_files): the play's
-// roles' vars/, then the task's role's vars with role_name and role_path;
+// roles' vars/ and entry vars:, then the task's role's vars with role_name and role_path;
 // and the names of the play's roles.
 func (pc *playCtx) addRoleVars(v map[string]any, t *playbooks.Task) {
 	names, deps := []any{}, []any{}
 	for _, role := range pc.playRoles() {
-		maps.Copy(v, role.PublicVars)
+		maps.Copy(v, role.PlayVars())
 		names = append(names, role.Name)
 		for _, d := range role.Dependencies() {
 			deps = appendNew(deps, d.Name)
