@@ -87,3 +87,27 @@ func TestBlockRescueAlwaysCounts(t *testing.T) {
 		}
 	}
 }
+
+// The roles: list (strings, dicts with params, vars, when, tags), main.yaml
+// and main, allow_duplicates, roles and an ns.name found on the roles path,
+// import_role and include_role with tasks_from, vars_from, defaults_from,
+// apply and public; the roles path comes from ansible.cfg's roles_path
+// (relative to the file) or from ANSIBLE_ROLES_PATH.
+func TestRolesFeatures(t *testing.T) {
+	dir, err := filepath.Abs("testdata/lang/roles")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, env := range map[string][2]string{
+		"roles_path in ansible.cfg": {"ANSIBLE_CONFIG", filepath.Join(dir, "ansible.cfg")},
+		"ANSIBLE_ROLES_PATH":        {"ANSIBLE_ROLES_PATH", filepath.Join(dir, "cfg_roles")},
+	} {
+		t.Run(name, func(t *testing.T) {
+			t.Setenv(env[0], env[1])
+			res := playLikeAnsible(t, dir, 0, []string{"a", "b"})
+			if got := recap(t, res.stdout); got["a"] != [7]int{14, 1, 0, 0, 0, 0, 0} || got["b"] != [7]int{13, 0, 0, 0, 1, 0, 0} {
+				t.Errorf("recap %v", got)
+			}
+		})
+	}
+}
