@@ -153,17 +153,6 @@ func (r *Runner) runPlay(ctx context.Context, pb *playbooks.Playbook, play *play
 	if err := r.loadVarsFiles(pc); err != nil {
 		return err
 	}
-	if len(play.When) > 0 {
-		// import_playbook's when: evaluated per host before anything runs.
-		var keep []*hostState
-		for _, h := range pc.hosts {
-			ok, err := evalAll(play.When, r.taskVars(pc, nil, nil, h))
-			if err == nil && ok {
-				keep = append(keep, h)
-			}
-		}
-		pc.hosts = keep
-	}
 
 	return r.runBatches(ctx, pc, name, func() error { return r.runBatch(ctx, pc) })
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"maps"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
@@ -194,7 +195,9 @@ func (ex *execution) runOnce(ctx context.Context, vars map[string]any, checkWhen
 
 // when evaluates the task's and its blocks' `when` conditions (all must hold).
 func (ex *execution) when(vars map[string]any) (bool, error) {
-	var conds []string
+	// import_playbook's when applies to every task of the imported plays,
+	// as Ansible's _included_conditional: they show as skipped.
+	conds := slices.Clone(ex.pc.play.When)
 	if ex.sc != nil {
 		for _, b := range ex.sc.chain() {
 			conds = append(conds, b.When...)
