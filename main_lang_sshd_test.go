@@ -25,11 +25,11 @@ func normalized(out, dir string) string {
 	return repeatedMeta.ReplaceAllString(out, "TASK [meta] ***\n\n")
 }
 
-// playLikeAnsible runs dir/site.yml with -f 1 over the lab's sshd hosts
-// and compares play's output with dir/ansible.out, what ansible-playbook
+// playLikeAnsible runs dir/site.yml with -f 1 and the inventory inv (the
+// lab's sshd hosts) and compares play's output with dir/ansible.out, what ansible-playbook
 // 2.14 printed for the same files over the same kind of hosts (-f 1,
 // dir written as DIR, volatile values as X).
-func playLikeAnsible(t *testing.T, dir string, code int, hosts []string, args ...string) result {
+func playLikeAnsible(t *testing.T, dir string, code int, inv string, args ...string) result {
 	t.Helper()
 	abs, err := filepath.Abs(dir)
 	if err != nil {
@@ -39,7 +39,7 @@ func playLikeAnsible(t *testing.T, dir string, code int, hosts []string, args ..
 	if err != nil {
 		t.Fatal(err)
 	}
-	res := play(t, append([]string{"-i", sshInventory(t, hosts...), filepath.Join(abs, "site.yml"), "-f", "1"}, args...)...)
+	res := play(t, append([]string{"-i", inv, filepath.Join(abs, "site.yml"), "-f", "1"}, args...)...)
 	if res.code != code {
 		t.Fatalf("exit %d, want %d\n%s%s", res.code, code, res.stdout, res.stderr)
 	}
@@ -64,7 +64,7 @@ func lineDiff(want, got string) string {
 // with the play's); listen topics, chained notifications, a role's handler
 // notified as "role : name", none for a host that failed.
 func TestHandlerOrdering(t *testing.T) {
-	res := playLikeAnsible(t, "testdata/lang/handlers", 2, []string{"a", "b"})
+	res := playLikeAnsible(t, "testdata/lang/handlers", 2, sshInventory(t, "a", "b"))
 	wantOutput(t, res, 2, "RUNNING HANDLER [svc : reload svc]", "RUNNING HANDLER [first]", "RUNNING HANDLER [second]",
 		"RUNNING HANDLER [listener one]", "RUNNING HANDLER [listener two]", "TASK [after the flush]",
 		"RUNNING HANDLER [first] ***", "changed: [a]\n\nRUNNING HANDLER [chained]", "RUNNING HANDLER [last]")
@@ -75,7 +75,7 @@ func TestHandlerOrdering(t *testing.T) {
 // ansible_failed_task and ansible_failed_result), always runs for every
 // host of the block, rescued= and failed= count as Ansible counts them.
 func TestBlockRescueAlwaysCounts(t *testing.T) {
-	res := playLikeAnsible(t, "testdata/lang/blocks", 2, []string{"a", "b", "c"})
+	res := playLikeAnsible(t, "testdata/lang/blocks", 2, sshInventory(t, "a", "b", "c"))
 	got := recap(t, res.stdout)
 	for host, want := range map[string][7]int{
 		"a": {7, 2, 0, 1, 0, 1, 0},
@@ -104,10 +104,22 @@ func TestRolesFeatures(t *testing.T) {
 	} {
 		t.Run(name, func(t *testing.T) {
 			t.Setenv(env[0], env[1])
-			res := playLikeAnsible(t, dir, 0, []string{"a", "b"})
+			res := playLikeAnsible(t, dir, 0, sshInventory(t, "a", "b"))
 			if got := recap(t, res.stdout); got["a"] != [7]int{14, 1, 0, 0, 0, 0, 0} || got["b"] != [7]int{13, 0, 0, 0, 1, 0, 0} {
 				t.Errorf("recap %v", got)
 			}
 		})
 	}
+}
+
+// Magic variables (inventory_hostname_short, group_names, groups, hostvars,
+// the play's host lists, playbook_dir, check and diff mode, ansible_version,
+// run and skip tags, ansible_limit, ansible_forks), lazy evaluation,
+// import_playbook with vars and with a when that skips every task of the
+// imported play, import_tasks' keywords on each imported task, a loop over
+// query() with index_var and extended ansible_loop.
+func TestMagicVariablesAndImports(t *testing.T) {
+	inv := filepath.Join(t.TempDir(), "hosts")
+	writeFile(t, inv, "[web]\n"+sshHost("a", 0)+" flavor=vanilla\n"+sshHost("b", 1)+" flavor=chocolate\n")
+	playLikeAnsible(t, "testdata/lang/magic", 0, inv, "--diff", "-t", "all")
 }
