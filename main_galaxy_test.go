@@ -11,7 +11,9 @@ import (
 // in our own words, with ansible-playbook 2.14's output for them: a RedHat-only argument that
 // renders to omit, regular expressions with escapes Python keeps ("[0-9\.]+") in {{ }} and in a
 // when list under import_tasks, multi-line strings in loop item labels, a loop whose items are
-// all skipped, tasks picked by comparing ansible_version.full with a release.
+// all skipped, tasks picked by comparing ansible_version.full with a release, the deprecated
+// include: (static for a plain file name, at run time for a template; jcalazan/ansible-django-stack).
+// DIR in the saved output stands for the fixture's directory, as playIn writes it.
 func TestGalaxyLikeRole(t *testing.T) {
 	dir, err := filepath.Abs(filepath.Join("testdata", "galaxy_like"))
 	if err != nil {

@@ -114,11 +114,6 @@ func (s *source) action(t *Task, task *yaml.Node, es []entry, candidates []entry
 			WithHint("a task needs a module (e.g. `ansible.builtin.debug: msg=hi`) or a `block:`")
 		return false
 	}
-	switch shortName(name) {
-	case "include":
-		s.fail(thing, "'include' is not supported").WithHint("use import_tasks (read when the playbook is loaded) or include_tasks (read when the task runs)")
-		return false
-	}
 	if !s.rawParams(name, thing, args) {
 		return false
 	}

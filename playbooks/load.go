@@ -49,7 +49,7 @@ func ParseTasksFile(path, playbookDir string, in *Role) (*Included, error) {
 	if in != nil {
 		ld.cur.reading = []*Role{in}
 	}
-	tasks := ld.tasksFile(src, nil, taskContext{})
+	tasks := ld.tasksFile(src, nil, taskContext{dynamic: true})
 	if err := p.err(); err != nil {
 		return nil, err
 	}

@@ -17,6 +17,9 @@ type taskContext struct {
 	// moduleDefaults: the play or an enclosing block sets module_defaults,
 	// which may supply required arguments.
 	moduleDefaults bool
+	// dynamic: in a file include_tasks reads at run time, where an old-style
+	// include cannot be static.
+	dynamic bool
 }
 
 func (c taskContext) handlers() taskContext {
@@ -179,6 +182,9 @@ func (ld *loader) task(src *source, n *yaml.Node, ctx taskContext) []*Task {
 	if !src.action(t, n, es, candidates, ctx.moduleDefaults || t.ModuleDefaults != nil) {
 		return nil
 	}
+	if shortName(t.Module) == "include" && staticInclude(t, ctx) {
+		t.Module = strings.TrimSuffix(t.Module, "include") + "import_tasks"
+	}
 	switch shortName(t.Module) {
 	case "import_tasks":
 		return ld.importTasks(src, t, ctx)
@@ -188,6 +194,15 @@ func (ld *loader) task(src *source, n *yaml.Node, ctx taskContext) []*Task {
 		ld.checkIncludeRole(src, t)
 	}
 	return []*Task{t}
+}
+
+// staticInclude says whether Ansible 2.14 reads a deprecated `include:` of a
+// tasks file as an import_tasks: when the file name is not a template, it has
+// no loop and it is not itself in a file included at run time. Otherwise it
+// runs as an include_tasks that keeps its name.
+func staticInclude(t *Task, ctx taskContext) bool {
+	file, _ := t.Args["_raw_params"].(string)
+	return !isTemplate(file) && t.LoopKind == "" && !ctx.dynamic
 }
 
 // withLoop reads a with_<lookup> loop.

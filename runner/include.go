@@ -25,7 +25,12 @@ func actionName(t *playbooks.Task) string {
 	return t.Module
 }
 
-func isIncludeTasks(t *playbooks.Task) bool { return actionName(t) == "include_tasks" }
+// isIncludeTasks: include_tasks, or the deprecated include where the loader
+// did not read it as an import (playbooks.staticInclude).
+func isIncludeTasks(t *playbooks.Task) bool {
+	name := actionName(t)
+	return name == "include_tasks" || name == "include"
+}
 
 // inclusion is one tasks file included for a group of hosts: the hosts that
 // included the same file with the same loop item run it together.
