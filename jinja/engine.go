@@ -183,12 +183,25 @@ func EvalBool(expr string, vars map[string]any) (bool, error) {
 	if hasMarkers(trimmed) {
 		v, err = Render(trimmed, vars)
 	} else {
-		v, err = Eval(trimmed, vars)
+		v, err = evalCondition(trimmed, vars)
 	}
 	if err != nil {
 		return false, err
 	}
 	return Truthy(v), nil
+}
+
+// evalCondition evaluates a bare condition (see compileCondition).
+func evalCondition(expr string, vars map[string]any) (any, error) {
+	c, err := compileCondition(expr)
+	if err != nil {
+		return nil, err
+	}
+	v, err := newScope(vars).renderCompiled(c, "{{ "+expr+" }}", true)
+	if err != nil {
+		return nil, err
+	}
+	return toGo(v), nil
 }
 
 // compiled is a parsed template with what rendering needs to know about it.
@@ -213,14 +226,28 @@ const (
 	cacheMaxSize = 16 << 10 // large templates (files) are rendered once, not cached
 )
 
-func compile(src string) (*compiled, error) { return compileFile(src, nil) }
+// compile parses a string of a playbook, inventory or vars file, whose string
+// literals inside {{ }} keep their backslashes (see escapeBackslashes).
+func compile(src string) (*compiled, error) { return compileWith(src, nil, true) }
+
+// compileCondition parses a bare condition: Ansible evaluates it inside
+// {% if %}, where string literals keep Jinja's escapes ("a\nb" has a newline).
+func compileCondition(expr string) (*compiled, error) {
+	return compileWith("{{ "+expr+" }}", nil, false)
+}
 
 // compileFile parses a template file's text (a string's when fe is nil).
-// A file that extends another is not cached: the other may change.
-func compileFile(src string, fe *fileEnv) (*compiled, error) {
+func compileFile(src string, fe *fileEnv) (*compiled, error) { return compileWith(src, fe, fe == nil) }
+
+// compileWith parses src, from the cache when it can. A file that extends
+// another is not cached: the other may change.
+func compileWith(src string, fe *fileEnv, escape bool) (*compiled, error) {
 	key := src
-	if fe != nil {
+	switch {
+	case fe != nil:
 		key = fe.key + "\x00" + src
+	case !escape:
+		key = "\x00condition\x00" + src
 	}
 	cache.Lock()
 	c, ok := cache.m[key]
@@ -228,7 +255,7 @@ func compileFile(src string, fe *fileEnv) (*compiled, error) {
 	if ok {
 		return c, nil
 	}
-	c, err := parse(src, fe)
+	c, err := parse(src, fe, escape)
 	if err != nil {
 		return nil, err
 	}
@@ -244,7 +271,7 @@ func compileFile(src string, fe *fileEnv) (*compiled, error) {
 	return c, nil
 }
 
-func parse(src string, fe *fileEnv) (_ *compiled, err error) {
+func parse(src string, fe *fileEnv, escape bool) (_ *compiled, err error) {
 	// gonja's parser can panic on truncated input ("{{10 is "): an error.
 	defer recoverPanic(src, nil, &err)
 	// The lexer turns CRLF into LF; doing it first keeps token offsets
@@ -257,7 +284,7 @@ func parse(src string, fe *fileEnv) (_ *compiled, err error) {
 	if fe != nil {
 		c = fe.cfg
 	}
-	names, rewritten, err := scan(stripCollectionNames(normalized), c)
+	names, rewritten, err := scan(stripCollectionNames(normalized), c, escape)
 	if err != nil {
 		return nil, &Error{Template: src, Syntax: true, Err: err}
 	}
@@ -289,12 +316,13 @@ func parse(src string, fe *fileEnv) (_ *compiled, err error) {
 // not"). Over-approximating is harmless: a name that turns out to be a loop
 // variable is merely looked up for nothing.
 //
-// It rewrites string literals with escapes Python keeps and Go refuses (see
-// pyLiteralEscapes), and tests called with parentheses, which gonja parses as one tuple
+// It rewrites string literals: inside {{ }} of a string (escape set) their
+// backslashes are doubled as Ansible does (escapeBackslashes), elsewhere
+// escapes Python keeps and Go refuses are doubled (pyLiteralEscapes); and tests called with parentheses, which gonja parses as one tuple
 // argument and without keywords: `x is version('2', '>=')` becomes
 // `x | __test('version', '2', '>=')`. Filters and tests bind alike in Jinja,
 // so the meaning is unchanged.
-func scan(src string, cfg *config.Config) (names []string, rewritten string, err error) {
+func scan(src string, cfg *config.Config, escape bool) (names []string, rewritten string, err error) {
 	stream := tokens.LexAll(src, cfg)
 	var toks []*tokens.Token
 	for ; !stream.End(); stream.Next() {
@@ -306,8 +334,21 @@ func scan(src string, cfg *config.Config) (names []string, rewritten string, err
 	seen := map[string]bool{}
 	var out strings.Builder
 	copied := 0
+	inVariable := false
 	for i, tok := range toks {
-		if tok.Type == tokens.String && tok.Pos >= copied {
+		switch tok.Type {
+		case tokens.VariableBegin:
+			inVariable = true
+		case tokens.VariableEnd:
+			inVariable = false
+		}
+		if tok.Type == tokens.String && tok.Pos >= copied && escape && inVariable {
+			if end, literal, ok := escapeBackslashes(src, tok.Pos); ok {
+				out.WriteString(src[copied:tok.Pos])
+				out.WriteString(literal)
+				copied = end
+			}
+		} else if tok.Type == tokens.String && tok.Pos >= copied {
 			if end, literal, ok := pyLiteralEscapes(src, tok.Pos); ok {
 				out.WriteString(src[copied:tok.Pos])
 				out.WriteString(literal)
@@ -468,6 +509,11 @@ func (sc *scope) render(src string, native bool) (out any, err error) {
 	if err != nil {
 		return nil, err
 	}
+	return sc.renderCompiled(c, src, native)
+}
+
+// renderCompiled renders c, parsed from src.
+func (sc *scope) renderCompiled(c *compiled, src string, native bool) (out any, err error) {
 	ctx := sc.context(c)
 	if native && c.output != nil {
 		return sc.evalNative(src, c, ctx)
@@ -590,6 +636,6 @@ func Check(s string) error {
 
 // CheckExpr parses a bare expression (a `when` condition).
 func CheckExpr(expr string) error {
-	_, err := compile("{{ " + expr + " }}")
+	_, err := compileCondition(expr)
 	return err
 }

@@ -46,9 +46,9 @@ func TestFilters(t *testing.T) {
 	runRenderCases(t, filterVars, []renderCase{
 		// comment (expected values from ansible-core 2.14's filter)
 		{"{{ 'Ansible managed' | comment }}", "#\n# Ansible managed\n#"},
-		{"{{ 'a\\n\\nb' | comment('c') }}", "//\n// a\n//\n// b\n//"},
+		{"{{ 'a\n\nb' | comment('c') }}", "//\n// a\n//\n// b\n//"},
 		{"{{ 'x' | comment('cblock') }}", "/*\n *\n * x\n *\n */"},
-		{"{{ 'x\\ny' | comment('xml') }}", "<!--\n -\n - x\n - y\n -\n-->"},
+		{"{{ 'x\ny' | comment('xml') }}", "<!--\n -\n - x\n - y\n -\n-->"},
 		{"{{ 'x' | comment(decoration='; ', prefix_count=2) }}", ";\n;\n; x\n;"},
 		{"{{ 'x' | comment('erlang', postfix='%%', end='END') }}", "%\n% x\n%%\nEND"},
 		// default / d
@@ -153,14 +153,14 @@ func TestFilters(t *testing.T) {
 		{`{{ '{"a": [1, 2.5, "x"]}' | from_json }}`, map[string]any{"a": []any{1, 2.5, "x"}}},
 		{"{{ 'a: [1, b]' | from_yaml }}", map[string]any{"a": []any{1, "b"}}},
 		// regular expressions
-		{"{{ 'foo=bar' | regex_replace('^(\\\\w+)=(\\\\w+)$', '\\\\2=\\\\1') }}", "bar=foo"},
+		{"{{ 'foo=bar' | regex_replace('^(\\w+)=(\\w+)$', '\\2=\\1') }}", "bar=foo"},
 		{"{{ 'aaa' | regex_replace('a', 'b', count=2) }}", "bba"},
 		{"{{ 'ABC' | regex_replace('b', 'x', ignorecase=true) }}", "AxC"},
-		{"{{ 'host-42' | regex_search('\\\\d+') }}", "42"},
-		{"{{ 'host-42' | regex_search('(?P<n>\\\\d+)', '\\\\g<n>') }}", []any{"42"}},
-		{"{{ 'host' | regex_search('\\\\d+') }}", nil},
-		{"{{ 'a1b2' | regex_findall('\\\\d') }}", []any{"1", "2"}},
-		{"{{ 'a1b2' | regex_findall('([a-z])(\\\\d)') }}", []any{[]any{"a", "1"}, []any{"b", "2"}}},
+		{"{{ 'host-42' | regex_search('\\d+') }}", "42"},
+		{"{{ 'host-42' | regex_search('(?P<n>\\d+)', '\\g<n>') }}", []any{"42"}},
+		{"{{ 'host' | regex_search('\\d+') }}", nil},
+		{"{{ 'a1b2' | regex_findall('\\d') }}", []any{"1", "2"}},
+		{"{{ 'a1b2' | regex_findall('([a-z])(\\d)') }}", []any{[]any{"a", "1"}, []any{"b", "2"}}},
 		{"{{ 'a.b*c' | regex_escape }}", `a\.b\*c`},
 		// shell, paths, encodings
 		{"{{ \"it's\" | quote }}", `'it'"'"'s'`},

@@ -38,12 +38,42 @@ func pyRegexp(pattern string, a args, ignoreIdx, multiIdx int) (*regexp.Regexp, 
 	return re, nil
 }
 
-// pyBackrefs is Python's replacement syntax (\1, \g<1>, \g<name>) in Go's.
-var pyBackrefs = regexp.MustCompile(`\\(\d+)|\\g<(\w+)>`)
+// pyBackrefs is a group reference argument of regex_search (\1, \g<name>).
+var pyBackrefs = regexp.MustCompile(`^\\(\d+)|^\\g<(\w+)>`)
 
+// pyReplEscape is one escape of Python's replacement syntax: a group (\1,
+// \g<1>, \g<name>) or an escaped character (\\, \n...).
+var pyReplEscape = regexp.MustCompile(`\\(\d{1,2})|\\g<(\w+)>|\\(.)`)
+
+// pyReplChars are the escaped characters re.sub decodes in a replacement;
+// it keeps any other backslash (`\.` stays `\.`).
+var pyReplChars = map[string]string{`\`: `\`, "n": "\n", "t": "\t", "r": "\r", "a": "\a", "b": "\b", "f": "\f", "v": "\v"}
+
+// goReplacement translates Python's re.sub replacement into Go's Expand
+// template.
 func goReplacement(repl string) string {
-	repl = strings.ReplaceAll(repl, "$", "$$")
-	return pyBackrefs.ReplaceAllString(repl, "${$1$2}")
+	var b strings.Builder
+	last := 0
+	for _, m := range pyReplEscape.FindAllStringSubmatchIndex(repl, -1) {
+		b.WriteString(strings.ReplaceAll(repl[last:m[0]], "$", "$$"))
+		last = m[1]
+		switch {
+		case m[2] >= 0:
+			b.WriteString("${" + repl[m[2]:m[3]] + "}")
+		case m[4] >= 0:
+			b.WriteString("${" + repl[m[4]:m[5]] + "}")
+		default:
+			c := repl[m[6]:m[7]]
+			if decoded, ok := pyReplChars[c]; ok {
+				c = decoded
+			} else {
+				c = `\` + c
+			}
+			b.WriteString(strings.ReplaceAll(c, "$", "$$"))
+		}
+	}
+	b.WriteString(strings.ReplaceAll(repl[last:], "$", "$$"))
+	return b.String()
 }
 
 func filterRegexReplace(_ *exec.Evaluator, in any, a args) (any, error) {

@@ -106,6 +106,10 @@ func pyLiteralEscapes(src string, pos int) (end int, literal string, ok bool) {
 			return i + 1, b.String(), ok
 		case c != '\\' || i+1 == len(src):
 			b.WriteByte(c)
+		case src[i+1] == '\\':
+			b.WriteString(backslash)
+			i++
+			ok = true
 		case strings.IndexByte(goEscapes, src[i+1]) >= 0:
 			b.WriteString(src[i : i+2])
 			i++
@@ -116,6 +120,30 @@ func pyLiteralEscapes(src string, pos int) (end int, literal string, ok bool) {
 	}
 	return len(src), "", false
 }
+
+// escapeBackslashes doubles the backslashes of the string literal at
+// src[pos], as Ansible's Templar does (_escape_backslashes) for the
+// literals inside {{ }} of every string it templates except template files
+// and conditions: YAML has already read the escapes, so '\d' or 'C:\Users'
+// reach the filter as written. It returns the literal's end and its
+// replacement, or ok false when it has no backslash.
+func escapeBackslashes(src string, pos int) (end int, literal string, ok bool) {
+	quote := src[pos]
+	for i := pos + 1; i < len(src); i++ {
+		switch src[i] {
+		case '\\':
+			ok = true
+			i++ // the escaped character cannot end the literal
+		case quote:
+			return i + 1, strings.ReplaceAll(src[pos:i+1], `\`, backslash), ok
+		}
+	}
+	return len(src), "", false
+}
+
+// backslash is a backslash in a literal for gonja: its lexer takes `\\"` for an
+// escaped quote, so an escaped backslash cannot end a literal.
+const backslash = `\x5c`
 
 // goEscapes are the characters after a backslash that Go's strconv.Unquote
 // and Python agree on (the quotes are unescaped by gonja's lexer first).

@@ -55,7 +55,7 @@ var tests = map[string]testFunc{
 	"failed":   resultTest("failed", "failed", false),
 	"skipped":  resultTest("skipped", "skipped", false),
 	"succeeded": func(in any, a args) (bool, error) {
-		failed, err := resultTest("succeeded", "failed", false)(in, a)
+		failed, err := resultTest("failed", "failed", false)(in, a)
 		return !failed, err
 	},
 	"match":           regexTest(`\A(?:%s)`),
@@ -68,7 +68,8 @@ var tests = map[string]testFunc{
 }
 
 func init() {
-	aliases := map[string]string{"==": "equalto", "eq": "equalto", "!=": "ne", "success": "succeeded"}
+	aliases := map[string]string{"==": "equalto", "eq": "equalto", "!=": "ne", "success": "succeeded", "successful": "succeeded",
+		"change": "changed", "failure": "failed", "skip": "skipped", "issubset": "subset", "issuperset": "superset"}
 	registerTests(tests)
 	for alias, name := range aliases {
 		registerTest(alias, adaptTest(tests[name]))
@@ -163,7 +164,7 @@ func resultTest(test, key string, def bool) testFunc {
 	return func(in any, _ args) (bool, error) {
 		d, ok := in.(dict)
 		if !ok {
-			return false, fmt.Errorf("the '%s' test expects a dictionary (a registered result), got %s", test, typeName(in))
+			panic(&FilterError{Msg: fmt.Sprintf("The '%s' test expects a dictionary", test)})
 		}
 		if results, ok := d["results"].(list); ok && key != "skipped" {
 			for _, r := range results {
