@@ -200,9 +200,13 @@ func testRegex(in any, a args) (bool, error) {
 	return regexTest(shape)(in, a)
 }
 
-// testVersion compares versions like Ansible's default (LooseVersion).
+// testVersion compares versions as Ansible's version test: LooseVersion,
+// or as strict or version_type say.
 func testVersion(in any, a args) (bool, error) {
-	c := compareVersions(pyStr(in), a.str(0, "version", ""))
+	c, err := versionCompare(pyStr(in), a.str(0, "version", ""), a.bool(2, "strict"), a.str(3, "version_type", ""))
+	if err != nil {
+		return false, err
+	}
 	switch op := a.str(1, "operator", "eq"); op {
 	case "==", "=", "eq":
 		return c == 0, nil
