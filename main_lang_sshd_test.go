@@ -123,3 +123,24 @@ func TestMagicVariablesAndImports(t *testing.T) {
 	writeFile(t, inv, "[web]\n"+sshHost("a", 0)+" flavor=vanilla\n"+sshHost("b", 1)+" flavor=chocolate\n")
 	playLikeAnsible(t, "testdata/lang/magic", 0, inv, "--diff", "-t", "all")
 }
+
+// The filters and tests the issue lists (indent, comment, regex_findall,
+// split, zip, product, dict, list, min, max, sum, random and shuffle with a
+// seed, human_readable, to_datetime, strftime, urlsplit, password_hash,
+// version with loose, strict and semver, version_compare) print as
+// ansible-playbook 2.14 prints them, and a template using them writes the
+// same file on the host; a second run changes nothing.
+func TestFiltersAndTemplateFile(t *testing.T) {
+	dir, out := "testdata/lang/filters", t.TempDir()
+	inv := sshInventory(t, "a")
+	playLikeAnsible(t, dir, 0, inv, "-e", "out="+out)
+	want, err := os.ReadFile(filepath.Join(dir, "a.conf.ansible"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, err := os.ReadFile(filepath.Join(out, "a.conf")); err != nil || string(got) != string(want) {
+		t.Errorf("a.conf = %q (%v), want %q", got, err, want)
+	}
+	again := play(t, "-i", inv, filepath.Join(dir, "site.yml"), "-e", "out="+out)
+	wantOutput(t, again, 0, "TASK [template] ***", "ok: [a]", "changed=0")
+}
