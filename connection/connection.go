@@ -4,6 +4,7 @@ package connection
 
 import (
 	"context"
+	"io"
 	"time"
 )
 
@@ -45,4 +46,14 @@ type Result struct {
 	// end (command's start/end/delta): timing on the controller costs the
 	// host no extra processes.
 	Start, End time.Time
+}
+
+// Streamer is a Conn that runs a command with its streams connected, for a
+// command that goes on reading its stdin while the controller reads its
+// output (Shell).
+type Streamer interface {
+	// Stream runs cmd (cmd.Stdin is not used: stdin is) and returns when
+	// the command has ended and its output is written: its exit status, or
+	// an error as Exec's.
+	Stream(ctx context.Context, cmd Command, stdin io.Reader, stdout, stderr io.Writer) (rc int, err error)
 }

@@ -29,33 +29,60 @@ type BecomeError struct {
 
 func (e *BecomeError) Error() string { return e.Msg }
 
-// run is Exec for every transport: it exports Env, wraps Become around the
-// script and, for sudo with a password, answers sudo's prompt.
+// run is Exec for every transport: stream with the output collected.
 func run(ctx context.Context, start starter, cmd Command, loginUser string) (res Result, err error) {
 	began := time.Now()
 	defer func() { res.Start, res.End = began, time.Now() }()
-	script, err := withEnv(cmd.Script, cmd.Env)
+	var stdout, stderr bytes.Buffer
+	rc, err := stream(ctx, start, cmd, loginUser, bytes.NewReader(cmd.Stdin), &stdout, &stderr)
 	if err != nil {
 		return Result{}, err
+	}
+	return Result{Stdout: stdout.Bytes(), Stderr: stderr.Bytes(), RC: rc}, nil
+}
+
+// stream runs cmd with its streams connected (cmd.Stdin is not used): it
+// exports Env, wraps Become around the script and, for sudo with a
+// password, answers sudo's prompt.
+func stream(ctx context.Context, start starter, cmd Command, loginUser string, stdin io.Reader, stdout, stderr io.Writer) (int, error) {
+	script, err := withEnv(cmd.Script, cmd.Env)
+	if err != nil {
+		return -1, err
 	}
 	b, err := newBecome(cmd.Become, loginUser)
 	if err != nil {
-		return Result{}, err
+		return -1, err
 	}
-	var stdout, stderr bytes.Buffer
 	if b == nil {
-		rc, err := start(ctx, script, bytes.NewReader(cmd.Stdin), &stdout, &stderr)
-		return Result{Stdout: stdout.Bytes(), Stderr: stderr.Bytes(), RC: rc}, err
+		return start(ctx, script, stdin, stdout, stderr)
 	}
 	if b.password != "" {
-		return b.runWithPassword(ctx, start, script, cmd.Stdin)
+		return b.runWithPassword(ctx, start, script, stdin, stdout, stderr)
 	}
-	rc, err := start(ctx, b.wrap(script), bytes.NewReader(cmd.Stdin), &stdout, &stderr)
-	if err == nil && rc != 0 && bytes.HasPrefix(stderr.Bytes(), []byte("sudo: a password is required")) {
-		return Result{}, &BecomeError{Method: b.method, User: b.user,
+	head := &headWriter{w: stderr, keep: len(noPassword)}
+	rc, err := start(ctx, b.wrap(script), stdin, stdout, head)
+	if err == nil && rc != 0 && bytes.HasPrefix(head.head, []byte(noPassword)) {
+		return rc, &BecomeError{Method: b.method, User: b.user,
 			Msg: "Missing sudo password (sudo to " + b.user + " needs one: set ansible_become_password or use --ask-become-pass)"}
 	}
-	return Result{Stdout: stdout.Bytes(), Stderr: stderr.Bytes(), RC: rc}, err
+	return rc, err
+}
+
+// noPassword starts sudo -n's complaint when the user needs a password.
+const noPassword = "sudo: a password is required"
+
+// headWriter passes writes to w and keeps the first keep bytes.
+type headWriter struct {
+	w    io.Writer
+	keep int
+	head []byte
+}
+
+func (h *headWriter) Write(p []byte) (int, error) {
+	if n := min(h.keep-len(h.head), len(p)); n > 0 {
+		h.head = append(h.head, p[:n]...)
+	}
+	return h.w.Write(p)
 }
 
 var envName = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
@@ -132,10 +159,10 @@ func (b *become) wrap(script string) string {
 // prompts for it and the command's stdin only once sudo has let us in. A
 // second prompt means the password was wrong: the command is stopped at once
 // rather than left feeding the rest of stdin to sudo.
-func (b *become) runWithPassword(ctx context.Context, start starter, script string, stdin []byte) (Result, error) {
+func (b *become) runWithPassword(ctx context.Context, start starter, script string, stdin io.Reader, stdout, stderr io.Writer) (int, error) {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	w := &sudoWatch{become: b, wrong: cancel, prompted: make(chan struct{}), admitted: make(chan struct{})}
+	w := &sudoWatch{become: b, wrong: cancel, prompted: make(chan struct{}), admitted: make(chan struct{}), after: stderr}
 	in, feed := io.Pipe()
 	go func() {
 		select {
@@ -149,31 +176,30 @@ func (b *become) runWithPassword(ctx context.Context, start starter, script stri
 		}
 		select {
 		case <-w.admitted:
-			_, _ = feed.Write(stdin)
+			_, _ = io.Copy(feed, stdin)
 			feed.Close()
 		case <-ctx.Done():
 		}
 	}()
-	var stdout bytes.Buffer
-	rc, err := start(ctx, b.wrap(script), in, &stdout, w)
+	rc, err := start(ctx, b.wrap(script), in, stdout, w)
 	feed.Close() // ends the feeder and the transport's stdin copy
-	stderr, wrong := w.result()
-	if wrong {
-		return Result{}, &BecomeError{Method: "sudo", User: b.user, Msg: "Incorrect sudo password"}
+	if w.finish(stderr) {
+		return -1, &BecomeError{Method: "sudo", User: b.user, Msg: "Incorrect sudo password"}
 	}
-	return Result{Stdout: stdout.Bytes(), Stderr: stderr, RC: rc}, err
+	return rc, err
 }
 
 // sudoWatch is the command's stderr while sudo may be prompting: it spots
-// the prompt, the marker and failures, and keeps the command's own stderr
-// (what follows the marker) free of sudo's prompt.
+// the prompt, the marker and failures, and passes the command's own stderr
+// (what follows the marker) on to after, free of sudo's prompt.
 type sudoWatch struct {
 	*become
 	wrong              func()        // called once on a wrong password
 	prompted, admitted chan struct{} // closed on the first prompt / the marker
+	after              io.Writer
 
 	mu                     sync.Mutex
-	before, after          bytes.Buffer
+	before                 bytes.Buffer
 	sawPrompt, in, refused bool
 }
 
@@ -186,10 +212,11 @@ func (w *sudoWatch) Write(p []byte) (int, error) {
 	w.before.Write(p)
 	seen := w.before.Bytes()
 	if i := bytes.Index(seen, []byte(w.marker+"\n")); i >= 0 {
-		w.after.Write(seen[i+len(w.marker)+1:])
-		w.before.Truncate(i)
 		w.in = true
 		close(w.admitted)
+		if _, err := w.after.Write(seen[i+len(w.marker)+1:]); err != nil {
+			return 0, err
+		}
 		return len(p), nil
 	}
 	prompts := bytes.Count(seen, []byte(w.prompt))
@@ -204,13 +231,13 @@ func (w *sudoWatch) Write(p []byte) (int, error) {
 	return len(p), nil
 }
 
-// result is the command's stderr (sudo's own messages without its prompt if
-// sudo did not let us in) and whether the password was wrong.
-func (w *sudoWatch) result() (stderr []byte, wrong bool) {
+// finish passes sudo's own messages, without its prompt, to stderr if sudo
+// did not let us in, and says whether the password was wrong.
+func (w *sudoWatch) finish(stderr io.Writer) (wrong bool) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	if w.in {
-		return bytes.Clone(w.after.Bytes()), w.refused
+	if !w.in && !w.refused {
+		_, _ = stderr.Write(bytes.ReplaceAll(w.before.Bytes(), []byte(w.prompt), nil))
 	}
-	return bytes.ReplaceAll(w.before.Bytes(), []byte(w.prompt), nil), w.refused
+	return w.refused
 }

@@ -28,6 +28,10 @@ func (c *localConn) Exec(ctx context.Context, cmd Command) (Result, error) {
 	return run(ctx, c.start, cmd, c.user)
 }
 
+func (c *localConn) Stream(ctx context.Context, cmd Command, stdin io.Reader, stdout, stderr io.Writer) (int, error) {
+	return stream(ctx, c.start, cmd, c.user, stdin, stdout, stderr)
+}
+
 // start runs line with /bin/sh -c in its own process group, so cancelling
 // ctx stops the whole pipeline, not only the shell.
 func (c *localConn) start(ctx context.Context, line string, stdin io.Reader, stdout, stderr io.Writer) (int, error) {

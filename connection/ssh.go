@@ -268,6 +268,10 @@ func (c *sshConn) Exec(ctx context.Context, cmd Command) (Result, error) {
 	return run(ctx, c.start, cmd, c.cfg.User)
 }
 
+func (c *sshConn) Stream(ctx context.Context, cmd Command, stdin io.Reader, stdout, stderr io.Writer) (int, error) {
+	return stream(ctx, c.start, cmd, c.cfg.User, stdin, stdout, stderr)
+}
+
 // start runs line with /bin/sh -c in a new session and waits for it.
 func (c *sshConn) start(ctx context.Context, line string, stdin io.Reader, stdout, stderr io.Writer) (int, error) {
 	session, spare, err := c.session(ctx)

@@ -157,18 +157,37 @@ func (r *Runner) conn(ctx context.Context, h *hostState, vars map[string]any) (c
 }
 
 // boundHost is a modules.Host: the connection with the task's become and
-// environment applied to every script.
+// environment applied to every script. A task's scripts (the module's
+// probes, then its steps) share one session (connection.Shell), closed
+// when the task ends.
 type boundHost struct {
 	conn   connection.Conn
+	shell  *connection.Shell
 	become *connection.Become
 	env    map[string]string
 	// redial reopens the connection (see Reconnect).
 	redial func(context.Context) (connection.Conn, error)
 }
 
-func (b *boundHost) Run(ctx context.Context, script string, stdin []byte) (connection.Result, error) {
-	return b.conn.Exec(ctx, connection.Command{Script: script, Stdin: stdin, Env: b.env, Become: b.become})
+// bind (re)binds b to conn.
+func (b *boundHost) bind(conn connection.Conn) {
+	if b.shell != nil {
+		b.shell.Close()
+	}
+	b.conn, b.shell = conn, connection.NewShell(conn, b.env, b.become)
 }
+
+func (b *boundHost) Run(ctx context.Context, script string, stdin []byte) (connection.Result, error) {
+	return b.shell.Run(ctx, script, stdin)
+}
+
+// RunLast runs the task's last script: no session is kept for more.
+func (b *boundHost) RunLast(ctx context.Context, script string, stdin []byte) (connection.Result, error) {
+	return b.shell.RunLast(ctx, script, stdin)
+}
+
+// Close ends the task's session.
+func (b *boundHost) Close() { b.shell.Close() }
 
 // isUnreachable tells a transport failure from a module failure.
 func isUnreachable(err error) bool {

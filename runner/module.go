@@ -81,6 +81,7 @@ func (ex *execution) runModule(ctx context.Context, vars map[string]any, res *ta
 			ex.fail(res, err)
 			return
 		}
+		defer b.Close()
 		b.redial = ex.redialer(conn, vars, res.delegatedTo)
 		host = b
 		env.Host = b
@@ -166,8 +167,12 @@ func (ex *execution) runModule(ctx context.Context, vars map[string]any, res *ta
 // non-zero stops the rest; Finish (if any) interprets the outputs.
 func apply(ctx context.Context, host modules.Host, plan *modules.Plan) (map[string]any, error) {
 	var outs []connection.Result
-	for _, st := range plan.Steps {
-		out, err := host.Run(ctx, st.Script, st.Stdin)
+	for i, st := range plan.Steps {
+		run := host.Run
+		if l, ok := host.(lastRunner); ok && i == len(plan.Steps)-1 {
+			run = l.RunLast
+		}
+		out, err := run(ctx, st.Script, st.Stdin)
 		if err != nil {
 			return nil, err
 		}
@@ -192,6 +197,12 @@ func apply(ctx context.Context, host modules.Host, plan *modules.Plan) (map[stri
 		return plan.Finish(outs)
 	}
 	return nil, nil
+}
+
+// lastRunner is a host told which script is a task's last, so that it
+// keeps no session open for more (boundHost).
+type lastRunner interface {
+	RunLast(ctx context.Context, script string, stdin []byte) (connection.Result, error)
 }
 
 // writeLocal writes a controller file atomically (temp file + rename).
@@ -244,7 +255,7 @@ func (ex *execution) renderArgs(module string, vars map[string]any) (map[string]
 
 // binding applies the task's become and environment to the connection.
 func (ex *execution) binding(conn connection.Conn, vars map[string]any) (*boundHost, error) {
-	b := &boundHost{conn: conn}
+	b := &boundHost{}
 	become, set, err := ex.boolKeyword(func(t *playbooks.Task) any { return t.Become }, ex.pc.play.Become, vars)
 	if err != nil {
 		return nil, err
@@ -281,6 +292,7 @@ func (ex *execution) binding(conn connection.Conn, vars map[string]any) (*boundH
 			b.env[k], _ = modules.ToString(v)
 		}
 	}
+	b.bind(conn)
 	return b, nil
 }
 

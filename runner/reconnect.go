@@ -18,7 +18,7 @@ func (b *boundHost) Reconnect(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	b.conn = conn
+	b.bind(conn)
 	return nil
 }
 

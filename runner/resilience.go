@@ -61,8 +61,23 @@ type graceConn struct {
 }
 
 func (g *graceConn) Exec(ctx context.Context, cmd connection.Command) (connection.Result, error) {
+	ctx, stop := g.graced(ctx)
+	defer stop()
+	return g.Conn.Exec(ctx, cmd)
+}
+
+// Stream is Exec's grace for a task's kept session (connection.Shell); a
+// dialed connection always streams.
+func (g *graceConn) Stream(ctx context.Context, cmd connection.Command, stdin io.Reader, stdout, stderr io.Writer) (int, error) {
+	ctx, stop := g.graced(ctx)
+	defer stop()
+	return g.Conn.(connection.Streamer).Stream(ctx, cmd, stdin, stdout, stderr)
+}
+
+// graced is ctx with the grace period added to an interruption (not to the
+// task's own time limit).
+func (g *graceConn) graced(ctx context.Context) (context.Context, func()) {
 	cctx, cancel := context.WithCancel(context.WithoutCancel(ctx))
-	defer cancel()
 	stop := context.AfterFunc(ctx, func() {
 		if errors.Is(context.Cause(ctx), errTimeLimit) {
 			cancel() // the task's own time limit: no grace
@@ -71,6 +86,8 @@ func (g *graceConn) Exec(ctx context.Context, cmd connection.Command) (connectio
 		t := time.AfterFunc(g.grace, cancel)
 		context.AfterFunc(cctx, func() { t.Stop() })
 	})
-	defer stop()
-	return g.Conn.Exec(cctx, cmd)
+	return cctx, func() {
+		stop()
+		cancel()
+	}
 }

@@ -216,6 +216,16 @@ func (s *Server) Connections() (int, error) {
 	return bytes.Count(log, []byte("Connection from ")), nil
 }
 
+// Sessions counts the sessions sshd has started a command in so far (a
+// session opened and closed unused is not counted).
+func (s *Server) Sessions() (int, error) {
+	log, err := os.ReadFile(s.LogFile)
+	if err != nil {
+		return 0, err
+	}
+	return bytes.Count(log, []byte("Starting session: command ")), nil
+}
+
 // Stop kills this sshd and every per-connection process it forked, so open
 // connections drop as they would when a host goes down. Stopping a stopped
 // server does nothing.
