@@ -25,7 +25,7 @@ func TestCI8SigtermDuringLongTasks(t *testing.T) {
 	if ansible {
 		t.Skip("checks play's own interruption: its temp file names and the 5 s bound")
 	}
-	const host = "ci8a"
+	host := shared("ci8a")
 	l := labtest.Up(t, host)
 	// 600 MB: on a busy machine the copy outlasts the 3 s play gives running commands and is
 	// cut half way; on an idle one it may finish within them. Either way the file is whole.

@@ -42,7 +42,7 @@ func wantOnHost(t *testing.T, l *labtest.Lab, host, cmd, want string) {
 }
 
 func TestSysAApt(t *testing.T) {
-	const host = "sysa1"
+	host := shared("sysa1")
 	l := labtest.Up(t, host)
 	installed := "dpkg-query -W -f='${db:Status-Abbrev}' hello tree 2>/dev/null; echo"
 	site := playbook(t, `
@@ -81,7 +81,7 @@ func TestSysAApt(t *testing.T) {
 }
 
 func TestSysASystemd(t *testing.T) {
-	const host = "sysa2"
+	host := shared("sysa2")
 	l := labtest.Up(t, host)
 	if _, err := l.Exec(host, `printf '[Service]\nExecStart=/bin/sleep infinity\n[Install]\nWantedBy=multi-user.target\n' >/etc/systemd/system/sysa-sleep.service`); err != nil {
 		t.Fatal(err)
@@ -116,7 +116,7 @@ func TestSysASystemd(t *testing.T) {
 }
 
 func TestSysAUserGroup(t *testing.T) {
-	const host = "sysa3"
+	host := shared("sysa3")
 	l := labtest.Up(t, host)
 	accounts := "getent group sysweb; getent passwd sysapp; id -Gn sysapp 2>/dev/null; test -f /home/sysapp/.ssh/id_rsa.pub && echo key"
 	// The user's groups exist before the user (a group made in the same run does not exist

@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"play/connection"
 	"play/inventory"
@@ -67,6 +68,15 @@ func (h *hostState) active() bool {
 	defer h.mu.Unlock()
 	return !h.failed && !h.unreachable && !h.endPlay
 }
+
+// activityChanges counts the changes of what active() says, for nameCache.
+var activityChanges atomic.Uint64
+
+// setFailedLocked, setUnreachableLocked and setEndPlayLocked (h.mu held)
+// change what active() says: through them, so the change is counted.
+func (h *hostState) setFailedLocked(v bool)      { h.failed = v; activityChanges.Add(1) }
+func (h *hostState) setUnreachableLocked(v bool) { h.unreachable = v; activityChanges.Add(1) }
+func (h *hostState) setEndPlayLocked(v bool)     { h.endPlay = v; activityChanges.Add(1) }
 
 func (h *hostState) count(f func(s *HostStats)) {
 	h.mu.Lock()

@@ -37,13 +37,13 @@ func (r *Runner) runMeta(ctx context.Context, pc *playCtx, sc *scope, t *playboo
 				for _, other := range pc.hosts {
 					if other != h {
 						other.mu.Lock()
-						other.endPlay = true
+						other.setEndPlayLocked(true)
 						other.mu.Unlock()
 					}
 				}
-				h.endPlay = true
+				h.setEndPlayLocked(true)
 			case "end_host":
-				h.endPlay = true
+				h.setEndPlayLocked(true)
 			case "clear_host_errors":
 				h.mu.Unlock()
 				pc.clearHostErrors()
@@ -71,8 +71,10 @@ func (pc *playCtx) clearHostErrors() {
 	for _, h := range hosts {
 		h.mu.Lock()
 		if h.failed || h.unreachable {
-			h.failed, h.unreachable, h.toRescue = false, false, false
-			h.endPlay = true
+			h.setFailedLocked(false)
+			h.setUnreachableLocked(false)
+			h.setEndPlayLocked(true)
+			h.toRescue = false
 		}
 		h.mu.Unlock()
 	}

@@ -53,16 +53,26 @@ func (pc *playCtx) hostNames() []any { return pc.batchNames.active(pc.batchHosts
 // variables hold such lists for every task: hosts share one list while it is
 // still right instead of each building its own, which made a run's memory
 // and time grow with hosts² (1,000 hosts: 10 million names per 10 tasks).
-// The list is read-only, like the shared groups and hostvars.
+// It is checked against the hosts only after a host's activity changed
+// (activityChanges), not by every host for every task, which was hosts²
+// too. The list is read-only, like the shared groups and hostvars.
 type nameCache struct {
 	mu    sync.Mutex
 	names []any
+	// hosts and changes are what names were checked against last.
+	hosts   []*hostState
+	changes uint64
 }
 
-// active lists the active hosts among hosts, checked afresh on every call.
+// active lists the active hosts among hosts.
 func (c *nameCache) active(hosts []*hostState) []any {
+	changes := activityChanges.Load()
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	if changes == c.changes && c.hosts != nil && sameSlice(hosts, c.hosts) {
+		return c.names
+	}
+	c.hosts, c.changes = hosts, changes
 	i := 0
 	for _, h := range hosts {
 		if !h.active() {
@@ -77,6 +87,11 @@ func (c *nameCache) active(hosts []*hostState) []any {
 		return c.rebuild(hosts)
 	}
 	return c.names
+}
+
+// sameSlice says whether a and b are the same slice (not only equal).
+func sameSlice(a, b []*hostState) bool {
+	return len(a) == len(b) && (len(a) == 0 || &a[0] == &b[0])
 }
 
 func (c *nameCache) rebuild(hosts []*hostState) []any {
@@ -134,7 +149,7 @@ func (r *Runner) runPlay(ctx context.Context, pb *playbooks.Playbook, play *play
 	for _, ih := range selected {
 		h := r.host(ih)
 		h.mu.Lock()
-		h.endPlay = false
+		h.setEndPlayLocked(false)
 		h.notified = map[int]bool{}
 		h.mu.Unlock()
 		pc.allHostNames = append(pc.allHostNames, h.name())
@@ -367,7 +382,7 @@ func (r *Runner) runBlock(ctx context.Context, pc *playCtx, sc *scope, b *playbo
 	if len(b.Rescue) > 0 && len(failed) > 0 {
 		for _, h := range failed {
 			h.mu.Lock()
-			h.failed = false
+			h.setFailedLocked(false)
 			h.rescuing = true
 			h.stats.Failures--
 			h.stats.Rescued++
@@ -387,7 +402,7 @@ func (r *Runner) runBlock(ctx context.Context, pc *playCtx, sc *scope, b *playbo
 		for _, h := range hosts {
 			h.mu.Lock()
 			wasFailed := h.failed && !h.unreachable
-			h.failed = false
+			h.setFailedLocked(false)
 			h.mu.Unlock()
 			if wasFailed {
 				rerun = append(rerun, h)
@@ -396,7 +411,7 @@ func (r *Runner) runBlock(ctx context.Context, pc *playCtx, sc *scope, b *playbo
 		r.runTasks(ctx, pc, &scope{parent: sc, block: b, handling: true}, b.Always)
 		for _, h := range rerun {
 			h.mu.Lock()
-			h.failed = true
+			h.setFailedLocked(true)
 			h.mu.Unlock()
 		}
 	}

@@ -19,13 +19,13 @@ func TestNameCacheSharesTheListWhileItIsRight(t *testing.T) {
 	if again := c.active(hosts); &again[0] != &first[0] {
 		t.Error("a second call built a new list though no host changed")
 	}
-	hosts[1].failed = true
+	hosts[1].setFailedLocked(true)
 	after := c.active(hosts)
 	if !slices.Equal(after, []any{"a", "c"}) || !slices.Equal(first, []any{"a", "b", "c"}) {
 		t.Errorf("after b failed: %v (the earlier list is now %v)", after, first)
 	}
 	for _, h := range hosts {
-		h.unreachable = true
+		h.setUnreachableLocked(true)
 	}
 	if none := c.active(hosts); none != nil {
 		t.Errorf("no active host: %v, want nil", none)

@@ -178,7 +178,7 @@ func (r *Runner) recoverHost(h *hostState) {
 	r.panicked.Store(true)
 	r.out.line(colorError, fmt.Sprintf("ERROR! Unexpected internal error on [%s]: %v\n%s", h.name(), p, debug.Stack()))
 	h.mu.Lock()
-	h.failed = true
+	h.setFailedLocked(true)
 	h.stats.Failures++
 	h.mu.Unlock()
 }

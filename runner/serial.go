@@ -176,7 +176,7 @@ func (r *Runner) checkAbort(pc *playCtx, sc *scope, t *playbooks.Task) {
 	pc.aborted = true
 	for _, h := range pc.hosts {
 		h.mu.Lock()
-		h.endPlay = true
+		h.setEndPlayLocked(true)
 		h.mu.Unlock()
 	}
 	r.out.banner("NO MORE HOSTS LEFT")

@@ -77,7 +77,7 @@ func (free *freeRun) endPlay(play bool) {
 	for _, hc := range free.hosts {
 		for _, h := range hc.hosts {
 			h.mu.Lock()
-			h.endPlay = true
+			h.setEndPlayLocked(true)
 			h.mu.Unlock()
 		}
 	}

@@ -337,9 +337,9 @@ func (ex *execution) finish(res *taskResult, vars map[string]any) {
 	if (res.unreachable || res.failed) && !res.ignored {
 		h.mu.Lock()
 		if res.unreachable {
-			h.unreachable = true
+			h.setUnreachableLocked(true)
 		} else {
-			h.failed = true
+			h.setFailedLocked(true)
 			h.toRescue = ex.sc.rescuable()
 			// What a rescue section sees as ansible_failed_task/_result.
 			h.lastFailure = map[string]any{
