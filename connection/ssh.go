@@ -11,7 +11,6 @@ import (
 	"strconv"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"syscall"
 
 	"golang.org/x/crypto/ssh"
@@ -260,8 +259,12 @@ type sshConn struct {
 	// runs: opening one costs a round trip (channel open, then confirmation)
 	// before the exec request can go, so a command that finds a spare costs
 	// one round trip instead of two. It holds a slot of sessions.
-	spare   chan *ssh.Session
-	opening atomic.Bool // a spare is being opened
+	spare chan *ssh.Session
+	// opening, while a spare is being opened, is closed once it is in
+	// spare or was given up: a command starting meanwhile waits for it
+	// rather than opening a session of its own, which would arrive later.
+	mu      sync.Mutex
+	opening chan struct{}
 }
 
 func (c *sshConn) Exec(ctx context.Context, cmd Command) (Result, error) {
@@ -285,9 +288,20 @@ func (c *sshConn) start(ctx context.Context, line string, stdin io.Reader, stdou
 }
 
 // session returns a session to run one command in, holding a slot of
-// c.sessions: the spare if there is one, else a new one. fromSpare says it
-// was opened earlier (and may have been closed by the host since).
+// c.sessions: the spare if there is one or one is on its way, else a new
+// one. fromSpare says it was opened earlier (and may have been closed by
+// the host since).
 func (c *sshConn) session(ctx context.Context) (s *ssh.Session, fromSpare bool, err error) {
+	c.mu.Lock()
+	opening := c.opening
+	c.mu.Unlock()
+	if opening != nil {
+		select {
+		case <-opening:
+		case <-ctx.Done():
+			return nil, false, ctx.Err()
+		}
+	}
 	select {
 	case s := <-c.spare:
 		return s, true, nil
@@ -322,11 +336,20 @@ func (c *sshConn) newSession() (*ssh.Session, error) {
 // openSpare opens the next command's session in the background when a
 // slot is free and no spare is there or on its way.
 func (c *sshConn) openSpare() {
-	if len(c.spare) > 0 || !c.opening.CompareAndSwap(false, true) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if len(c.spare) > 0 || c.opening != nil {
 		return
 	}
+	opening := make(chan struct{})
+	c.opening = opening
 	go func() {
-		defer c.opening.Store(false)
+		defer func() {
+			c.mu.Lock()
+			c.opening = nil
+			c.mu.Unlock()
+			close(opening)
+		}()
 		select {
 		case c.sessions <- struct{}{}:
 		default:
