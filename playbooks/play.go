@@ -58,7 +58,8 @@ var playKeywords = map[string]playSetter{
 	"handlers":            nil,
 }
 
-var playOrders = []string{"default", "sorted", "reverse_sorted", "reverse_inventory", "shuffle"}
+// playOrders are the orders Ansible's inventory accepts ("default" is not one).
+var playOrders = []string{"inventory", "sorted", "reverse_sorted", "reverse_inventory", "shuffle"}
 
 // playKeywordNames lists the play keywords for "did you mean".
 var playKeywordNames = slices.Sorted(maps.Keys(playKeywords))
