@@ -144,3 +144,18 @@ func TestFiltersAndTemplateFile(t *testing.T) {
 	again := play(t, "-i", inv, filepath.Join(dir, "site.yml"), "-e", "out="+out)
 	wantOutput(t, again, 0, "TASK [template] ***", "ok: [a]", "changed=0")
 }
+
+// serial as a number, a percentage and a list, with the orders sorted,
+// reverse_sorted and inventory (hosts listed c, a, b), run_once once per
+// batch and handlers at the end of each batch.
+func TestSerialOrdersAndRunOnce(t *testing.T) {
+	inv := filepath.Join(t.TempDir(), "hosts")
+	writeFile(t, inv, sshHost("c", 2)+"\n"+sshHost("a", 0)+"\n"+sshHost("b", 1)+"\n")
+	res := playLikeAnsible(t, "testdata/lang/serial", 0, inv)
+	got := recap(t, res.stdout)
+	for host, want := range map[string][7]int{"a": {5, 2, 0, 0, 0, 0, 0}, "b": {4, 1, 0, 0, 0, 0, 0}, "c": {5, 2, 0, 0, 0, 0, 0}} {
+		if got[host] != want {
+			t.Errorf("recap %s = %v, want %v", host, got[host], want)
+		}
+	}
+}
