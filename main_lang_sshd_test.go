@@ -159,3 +159,15 @@ func TestSerialOrdersAndRunOnce(t *testing.T) {
 		}
 	}
 }
+
+// --step asks before each task on a terminal; without one play refuses
+// before connecting (ansible-playbook 2.14 reads the answers from the pipe).
+func TestStepNeedsATerminal(t *testing.T) {
+	res := play(t, "-i", sshInventory(t, "a"), "testdata/lang/serial/site.yml", "--step")
+	if res.code != 5 || !strings.Contains(res.stderr, "ERROR! --step asks before each task and needs a terminal on standard input") {
+		t.Errorf("exit %d, want 5 and the reason\n%s%s", res.code, res.stdout, res.stderr)
+	}
+	if strings.Contains(res.stdout, "TASK [") {
+		t.Errorf("a task ran:\n%s", res.stdout)
+	}
+}
