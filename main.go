@@ -20,6 +20,7 @@ import (
 
 	"play/connection"
 	"play/diag"
+	"play/internal/keyorder"
 	"play/inventory"
 	"play/playbooks"
 	"play/runner"
@@ -250,7 +251,8 @@ func parseExtraVars(values []string) (map[string]any, error) {
 			}
 			m = vars
 		case strings.HasPrefix(v, "{") || strings.HasPrefix(v, "["):
-			if err := yaml.Unmarshal([]byte(v), &m); err != nil {
+			var err error
+			if m, err = decodeExtraVars(v); err != nil {
 				return nil, fmt.Errorf("invalid extra vars %q: %w", v, err)
 			}
 		case v == "":
@@ -269,6 +271,24 @@ func parseExtraVars(values []string) (map[string]any, error) {
 		}
 	}
 	return out, nil
+}
+
+// decodeExtraVars reads an -e value written as YAML or JSON, its dicts
+// keeping their keys' order.
+func decodeExtraVars(v string) (map[string]any, error) {
+	var n yaml.Node
+	if err := yaml.Unmarshal([]byte(v), &n); err != nil {
+		return nil, err
+	}
+	decoded, err := keyorder.DecodeYAML(&n)
+	if err != nil {
+		return nil, err
+	}
+	m, ok := decoded.(map[string]any)
+	if !ok {
+		return nil, fmt.Errorf("extra vars must be a mapping of variable names to values")
+	}
+	return m, nil
 }
 
 func splitTags(values []string) []string {

@@ -9,6 +9,7 @@ import (
 	"strconv"
 
 	"play/diag"
+	"play/internal/keyorder"
 )
 
 // Inventory is the merged result of every -i source.
@@ -352,6 +353,7 @@ func deepCopy(v any) any {
 		for k, e := range v {
 			m[k] = deepCopy(e)
 		}
+		keyorder.Copy(m, v)
 		return m
 	case []any:
 		s := make([]any, len(v))

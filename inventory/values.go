@@ -13,6 +13,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"play/diag"
+	"play/internal/keyorder"
 	"play/vault"
 )
 
@@ -113,8 +114,9 @@ func nodeValue(file string, n *yaml.Node) (any, error) {
 	return scalarValue(file, n)
 }
 
+// mappingValue reads a mapping, keeping its keys' order (see keyorder).
 func mappingValue(file string, n *yaml.Node) (map[string]any, error) {
-	m := map[string]any{}
+	m := keyorder.NewBuilder[map[string]any](len(n.Content) / 2)
 	for i := 0; i+1 < len(n.Content); i += 2 {
 		k, v := n.Content[i], n.Content[i+1]
 		if k.Tag == "!!merge" {
@@ -127,13 +129,13 @@ func mappingValue(file string, n *yaml.Node) (map[string]any, error) {
 		if err != nil {
 			return nil, err
 		}
-		m[k.Value] = val
+		m.Set(k.Value, val)
 	}
-	return m, nil
+	return m.Map(), nil
 }
 
 // mergeInto applies a "<<" merge key: keys already set stay.
-func mergeInto(file string, m map[string]any, src *yaml.Node) error {
+func mergeInto(file string, m *keyorder.Builder[map[string]any, any], src *yaml.Node) error {
 	sources := []*yaml.Node{src}
 	if src.Kind == yaml.SequenceNode {
 		sources = src.Content
@@ -148,9 +150,9 @@ func mergeInto(file string, m map[string]any, src *yaml.Node) error {
 			return diag.Errorf(nodePos(file, s), "a merge key (<<) needs a mapping or a list of mappings").
 				WithHint("point << at an anchored mapping, e.g. <<: *defaults")
 		}
-		for k, val := range merged {
-			if _, set := m[k]; !set {
-				m[k] = val
+		for _, k := range keyorder.Keys(merged) {
+			if _, set := m.Get(k); !set {
+				m.Set(k, merged[k])
 			}
 		}
 	}

@@ -16,13 +16,15 @@ import (
 // controlStructures are gonja's, with include, import and from replaced:
 // gonja's parse the files they load without the engine's preparation (see
 // scan and rewriteOperators) and render them in the including template's
-// variables, which only hold the names that template mentions.
+// variables, which only hold the names that template mentions. for is
+// wrapped to walk dicts in insertion order (see parseFor).
 var controlStructures = func() *exec.ControlStructureSet {
 	set := exec.NewControlStructureSet(map[string]parser.ControlStructureParser{}).Update(builtins.ControlStructures)
 	for name, p := range map[string]parser.ControlStructureParser{
 		"include": parseInclude,
 		"import":  parseImport,
 		"from":    parseFromImport,
+		"for":     parseFor,
 	} {
 		if err := set.Replace(name, p); err != nil {
 			panic(err)

@@ -2,13 +2,13 @@ package jinja
 
 import (
 	"fmt"
-	"maps"
 	"math"
-	"slices"
 	"strconv"
 	"strings"
 
 	"github.com/nikolalohinski/gonja/v2/exec"
+
+	"play/internal/keyorder"
 )
 
 // args are a filter's or test's arguments, converted to plain engine values.
@@ -98,6 +98,7 @@ var filters = map[string]filterFunc{
 	"symmetric_difference": setFilter(func(inA, inB bool) bool { return inA != inB }),
 	"to_json":              filterToJSON,
 	"to_nice_json":         filterToNiceJSON,
+	"tojson":               filterToJSONSafe,
 	"from_json":            filterFromJSON,
 	"to_yaml":              func(_ *exec.Evaluator, in any, a args) (any, error) { return toYAML(in, 2, false) },
 	"to_nice_yaml": func(_ *exec.Evaluator, in any, a args) (any, error) {
@@ -292,9 +293,9 @@ func toFloat(v any) (float64, bool) {
 	return 0, false
 }
 
-// keysOf lists a mapping's keys, sorted, as values.
+// keysOf lists a mapping's keys, in insertion order, as values.
 func keysOf[M ~map[string]V, V any](m M) []any {
-	keys := slices.Sorted(maps.Keys(m))
+	keys := keyorder.Keys(m)
 	out := make([]any, len(keys))
 	for i, k := range keys {
 		out[i] = k
@@ -302,7 +303,7 @@ func keysOf[M ~map[string]V, V any](m M) []any {
 	return out
 }
 
-// items returns a list's elements, a mapping's keys (sorted) or a string's
+// items returns a list's elements, a mapping's keys or a string's
 // characters: what Python iterates.
 func items(v any) ([]any, error) {
 	switch t := v.(type) {

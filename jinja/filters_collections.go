@@ -3,16 +3,18 @@ package jinja
 import (
 	"errors"
 	"fmt"
-	"maps"
-	"slices"
 	"strings"
 
 	"github.com/nikolalohinski/gonja/v2/exec"
+
+	"play/internal/keyorder"
 )
 
 // hashKey identifies a value for unique and the set filters.
 
-func hashKey(v any) string { return pyJSON(v, -1, ", ", ": ") }
+func hashKey(v any) string {
+	return pyJSON(v, jsonStyle{indent: -1, itemSep: ", ", keySep: ": ", sortKeys: true})
+}
 
 func filterUnique(_ *exec.Evaluator, in any, a args) (any, error) {
 	xs, err := items(in)
@@ -154,8 +156,11 @@ func filterDict2Items(_ *exec.Evaluator, in any, a args) (any, error) {
 	}
 	keyName, valueName := a.str(-1, "key_name", "key"), a.str(-1, "value_name", "value")
 	out := list{}
-	for _, k := range slices.Sorted(maps.Keys(d)) {
-		out = append(out, dict{keyName: k, valueName: d[k]})
+	for _, k := range keyorder.Keys(d) {
+		item := keyorder.NewBuilder[dict](2)
+		item.Set(keyName, k)
+		item.Set(valueName, d[k])
+		out = append(out, item.Map())
 	}
 	return out, nil
 }
@@ -166,7 +171,7 @@ func filterItems2Dict(_ *exec.Evaluator, in any, a args) (any, error) {
 		return nil, fmt.Errorf("items2dict requires a list, got %s instead", typeName(in))
 	}
 	keyName, valueName := a.str(-1, "key_name", "key"), a.str(-1, "value_name", "value")
-	out := dict{}
+	out := keyorder.NewBuilder[dict](len(xs))
 	for _, x := range xs {
 		item, ok := x.(dict)
 		if !ok {
@@ -177,9 +182,9 @@ func filterItems2Dict(_ *exec.Evaluator, in any, a args) (any, error) {
 		if !kok || !vok {
 			return nil, fmt.Errorf("items2dict requires each dictionary to have keys %q and %q", keyName, valueName)
 		}
-		out[pyStr(k)] = v
+		out.Set(pyStr(k), v)
 	}
-	return out, nil
+	return out.Map(), nil
 }
 
 func filterCombine(_ *exec.Evaluator, in any, a args) (any, error) {
@@ -206,31 +211,32 @@ func filterCombine(_ *exec.Evaluator, in any, a args) (any, error) {
 	return out, nil
 }
 
-// merge returns a copy of a updated with b.
-
+// merge returns a copy of a updated with b: a's keys in their order, then
+// b's new keys in theirs (Python's dict.update).
 func merge(a, b dict, recursive bool, listMerge string) dict {
-	out := make(dict, len(a)+len(b))
-	for k, v := range a {
-		out[k] = v
+	out := keyorder.NewBuilder[dict](len(a) + len(b))
+	for _, k := range keyorder.Keys(a) {
+		out.Set(k, a[k])
 	}
-	for k, v := range b {
-		old, exists := out[k]
+	for _, k := range keyorder.Keys(b) {
+		v := b[k]
+		old, exists := out.Get(k)
 		oldDict, oldIsDict := old.(dict)
 		newDict, newIsDict := v.(dict)
 		oldList, oldIsList := old.(list)
 		newList, newIsList := v.(list)
 		switch {
 		case exists && recursive && oldIsDict && newIsDict:
-			out[k] = merge(oldDict, newDict, recursive, listMerge)
+			out.Set(k, merge(oldDict, newDict, recursive, listMerge))
 		case exists && oldIsList && newIsList && listMerge == "append":
-			out[k] = append(append(list{}, oldList...), newList...)
+			out.Set(k, append(append(list{}, oldList...), newList...))
 		case exists && oldIsList && newIsList && listMerge == "prepend":
-			out[k] = append(append(list{}, newList...), oldList...)
+			out.Set(k, append(append(list{}, newList...), oldList...))
 		default:
-			out[k] = v
+			out.Set(k, v)
 		}
 	}
-	return out
+	return out.Map()
 }
 
 // setFilter builds difference/intersect/union/symmetric_difference: keep

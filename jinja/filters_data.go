@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
-	"maps"
 	"slices"
 	"strconv"
 	"strings"
@@ -13,36 +12,53 @@ import (
 
 	"github.com/nikolalohinski/gonja/v2/exec"
 	"go.yaml.in/yaml/v3"
+
+	"play/internal/keyorder"
 )
 
 func filterToJSON(_ *exec.Evaluator, in any, a args) (any, error) {
-	indent := -1
+	style := jsonStyle{indent: -1, itemSep: ", ", keySep: ": ", sortKeys: a.bool(-1, "sort_keys")}
 	if i := a.get(-1, "indent", nil); i != nil {
-		indent = int(toInt(i))
+		style.indent = int(toInt(i))
+		style.itemSep = ","
 	}
-	itemSep := ", "
-	if indent >= 0 {
-		itemSep = ","
-	}
-	return pyJSON(in, indent, itemSep, ": "), nil
+	return pyJSON(in, style), nil
 }
 
+// filterToNiceJSON is to_nice_json: Ansible passes sort_keys=True.
 func filterToNiceJSON(_ *exec.Evaluator, in any, a args) (any, error) {
-	return pyJSON(in, int(toInt(a.get(-1, "indent", 4))), ",", ": "), nil
+	return pyJSON(in, jsonStyle{indent: int(toInt(a.get(-1, "indent", 4))), itemSep: ",", keySep: ": ", sortKeys: true}), nil
 }
 
-// pyJSON is Python's json.dumps with sort_keys and ensure_ascii: separators
-// and escaping as Python prints them; indent < 0 means one line.
-func pyJSON(v any, indent int, itemSep, keySep string) string {
+// filterToJSONSafe is Jinja2's tojson: sorted keys, and the characters that
+// matter in HTML escaped (htmlsafe_json_dumps).
+func filterToJSONSafe(_ *exec.Evaluator, in any, _ args) (any, error) {
+	out := pyJSON(in, jsonStyle{indent: -1, itemSep: ", ", keySep: ": ", sortKeys: true})
+	return htmlSafeJSON.Replace(out), nil
+}
+
+var htmlSafeJSON = strings.NewReplacer("<", `\u003c`, ">", `\u003e`, "&", `\u0026`, "'", `\u0027`)
+
+// jsonStyle is json.dumps' layout arguments: indent < 0 means one line;
+// without sortKeys, a dict's keys come in insertion order.
+type jsonStyle struct {
+	indent          int
+	itemSep, keySep string
+	sortKeys        bool
+}
+
+// pyJSON is Python's json.dumps with ensure_ascii: separators and escaping
+// as Python prints them.
+func pyJSON(v any, style jsonStyle) string {
 	var b strings.Builder
-	writeJSON(&b, wrap(v), indent, 0, itemSep, keySep)
+	writeJSON(&b, wrap(v), style, 0)
 	return b.String()
 }
 
-func writeJSON(b *strings.Builder, v any, indent, depth int, itemSep, keySep string) {
+func writeJSON(b *strings.Builder, v any, style jsonStyle, depth int) {
 	newline := func(d int) {
-		if indent >= 0 {
-			b.WriteString("\n" + strings.Repeat(" ", indent*d))
+		if style.indent >= 0 {
+			b.WriteString("\n" + strings.Repeat(" ", style.indent*d))
 		}
 	}
 	switch t := v.(type) {
@@ -57,7 +73,7 @@ func writeJSON(b *strings.Builder, v any, indent, depth int, itemSep, keySep str
 	case string:
 		writeJSONString(b, t)
 	case tuple:
-		writeJSON(b, list(t), indent, depth, itemSep, keySep)
+		writeJSON(b, list(t), style, depth)
 	case list:
 		if len(t) == 0 {
 			b.WriteString("[]")
@@ -66,10 +82,10 @@ func writeJSON(b *strings.Builder, v any, indent, depth int, itemSep, keySep str
 		b.WriteByte('[')
 		for i, x := range t {
 			if i > 0 {
-				b.WriteString(itemSep)
+				b.WriteString(style.itemSep)
 			}
 			newline(depth + 1)
-			writeJSON(b, x, indent, depth+1, itemSep, keySep)
+			writeJSON(b, x, style, depth+1)
 		}
 		newline(depth)
 		b.WriteByte(']')
@@ -78,15 +94,19 @@ func writeJSON(b *strings.Builder, v any, indent, depth int, itemSep, keySep str
 			b.WriteString("{}")
 			return
 		}
+		keys := keyorder.Keys(t)
+		if style.sortKeys {
+			slices.Sort(keys)
+		}
 		b.WriteByte('{')
-		for i, k := range slices.Sorted(maps.Keys(t)) {
+		for i, k := range keys {
 			if i > 0 {
-				b.WriteString(itemSep)
+				b.WriteString(style.itemSep)
 			}
 			newline(depth + 1)
 			writeJSONString(b, k)
-			b.WriteString(keySep)
-			writeJSON(b, t[k], indent, depth+1, itemSep, keySep)
+			b.WriteString(style.keySep)
+			writeJSON(b, t[k], style, depth+1)
 		}
 		newline(depth)
 		b.WriteByte('}')
@@ -126,8 +146,8 @@ func writeJSONString(b *strings.Builder, s string) {
 func filterFromJSON(_ *exec.Evaluator, in any, _ args) (any, error) {
 	dec := json.NewDecoder(strings.NewReader(pyStr(in)))
 	dec.UseNumber()
-	var v any
-	if err := dec.Decode(&v); err != nil {
+	v, err := keyorder.DecodeJSON(dec)
+	if err != nil {
 		return nil, fmt.Errorf("from_json: invalid JSON: %w", err)
 	}
 	return fromJSONNumbers(v), nil
@@ -155,9 +175,13 @@ func fromJSONNumbers(v any) any {
 }
 
 func filterFromYAML(_ *exec.Evaluator, in any, _ args) (any, error) {
-	var v any
-	if err := yaml.Unmarshal([]byte(pyStr(in)), &v); err != nil {
+	var n yaml.Node
+	if err := yaml.Unmarshal([]byte(pyStr(in)), &n); err != nil {
 		return nil, fmt.Errorf("from_yaml: invalid YAML: %w", err)
+	}
+	v, err := keyorder.DecodeYAML(&n)
+	if err != nil {
+		return nil, fmt.Errorf("from_yaml: %w", err)
 	}
 	return v, nil
 }

@@ -346,7 +346,7 @@ func jpBuiltins() map[string]jpFunction {
 			if s, ok := a[0].(string); ok {
 				return s, nil
 			}
-			return pyJSON(a[0], -1, ",", ":"), nil
+			return pyJSON(a[0], jsonStyle{indent: -1, itemSep: ",", keySep: ":"}), nil
 		}},
 		"to_number": {1, jpToNumber},
 		"type":      {1, func(a []any) (any, error) { return jpType(a[0]), nil }},

@@ -2,6 +2,7 @@ package jinja
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/nikolalohinski/gonja/v2/exec"
@@ -13,6 +14,7 @@ import (
 func init() {
 	registerFilters(map[string]filterFunc{
 		"product":      filterProduct,
+		"reverse":      filterReverse,
 		"permutations": filterPermutations,
 		"combinations": filterCombinations,
 		"zip_longest":  filterZipLongest,
@@ -238,4 +240,21 @@ func getItem(container *exec.Value, key any) *exec.Value {
 		return v
 	}
 	return exec.AsValue(fmt.Errorf("'%s' object is not subscriptable", typeName(container.Interface())))
+}
+
+// filterReverse is Jinja2's reverse: a string backwards, any other
+// iterable's items (a dict's keys) last first. gonja's sorts a list first.
+func filterReverse(_ *exec.Evaluator, in any, _ args) (any, error) {
+	if s, ok := in.(string); ok {
+		r := []rune(s)
+		slices.Reverse(r)
+		return string(r), nil
+	}
+	xs, err := items(in)
+	if err != nil {
+		return nil, err
+	}
+	out := slices.Clone(list(xs))
+	slices.Reverse(out)
+	return out, nil
 }

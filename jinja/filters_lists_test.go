@@ -55,7 +55,7 @@ func TestListFilters(t *testing.T) {
 		{"1 | extract([5, 6])", "6"},
 		{"users | subelements('groups', skip_missing=True)", "[({'groups': ['wheel', 'adm'], 'name': 'alice'}, 'wheel'), ({'groups': ['wheel', 'adm'], 'name': 'alice'}, 'adm'), ({'groups': ['users'], 'name': 'bob'}, 'users')]"},
 		// Ansible printed {'n': 1, 'g': [1, 2]}: play's dicts print sorted.
-		{"{'u': {'n': 1, 'g': [1, 2]}} | subelements('g')", "[({'g': [1, 2], 'n': 1}, 1), ({'g': [1, 2], 'n': 1}, 2)]"},
+		{"{'u': {'n': 1, 'g': [1, 2]}} | subelements('g')", "[({'n': 1, 'g': [1, 2]}, 1), ({'n': 1, 'g': [1, 2]}, 2)]"},
 		{"users | subelements(['groups'], True) | map('last') | list", "['wheel', 'adm', 'users']"},
 	})
 	runErrorCases(t, listVars, []errorCase{

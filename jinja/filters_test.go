@@ -128,7 +128,7 @@ func TestFilters(t *testing.T) {
 		{"{{ [1, 2] | union([2, 3]) }}", []any{1, 2, 3}},
 		{"{{ [1, 2] | symmetric_difference([2, 3]) }}", []any{1, 3}},
 		// dicts
-		{"{{ {'b': 2, 'a': 1} | dict2items }}", []any{map[string]any{"key": "a", "value": 1}, map[string]any{"key": "b", "value": 2}}},
+		{"{{ {'b': 2, 'a': 1} | dict2items }}", []any{map[string]any{"key": "b", "value": 2}, map[string]any{"key": "a", "value": 1}}},
 		{"{{ {'a': 1} | dict2items(key_name='k', value_name='v') }}", []any{map[string]any{"k": "a", "v": 1}}},
 		{"{{ [{'key': 'a', 'value': 1}] | items2dict }}", map[string]any{"a": 1}},
 		{"{{ conf | combine(over) }}", map[string]any{"a": 1, "b": map[string]any{"y": 3, "z": 4}, "c": []any{1}}},
@@ -139,7 +139,7 @@ func TestFilters(t *testing.T) {
 		{"{{ dict(a=1) }}", map[string]any{"a": 1}},
 		{"{{ conf.b.items() | list | length }}", 2},
 		// serialisation
-		{"{{ {'b': [1, 'x'], 'a': none} | to_json }}", `{"a": null, "b": [1, "x"]}`},
+		{"{{ {'b': [1, 'x'], 'a': none} | to_json }}", `{"b": [1, "x"], "a": null}`},
 		{"{{ 'é\"' | to_json }}", `"\u00e9\""`},
 		{"{{ {'a': [1]} | to_nice_json }}", "{\n    \"a\": [\n        1\n    ]\n}"},
 		{"{{ {'a': [1, 2], 'b': {'c': 'd'}} | to_yaml }}", "a: [1, 2]\nb: {c: d}\n"},

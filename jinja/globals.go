@@ -3,8 +3,12 @@ package jinja
 import (
 	"errors"
 	"fmt"
+	"maps"
+	"slices"
 
 	"github.com/nikolalohinski/gonja/v2/exec"
+
+	"play/internal/keyorder"
 )
 
 func init() {
@@ -67,15 +71,15 @@ func rangeLen(start, stop, step int) int {
 // keyword arguments.
 func dictGlobal(params *exec.VarArgs) (any, error) {
 	a := newArgs(params)
-	out := dict{}
+	out := keyorder.NewBuilder[dict](0)
 	if len(a.pos) > 1 {
 		return nil, fmt.Errorf("dict expected at most 1 positional argument, got %d", len(a.pos))
 	}
 	if len(a.pos) == 1 {
 		switch t := a.pos[0].(type) {
 		case dict:
-			for k, v := range t {
-				out[k] = v
+			for _, k := range keyorder.Keys(t) {
+				out.Set(k, t[k])
 			}
 		case list, tuple:
 			pairs, _ := items(t)
@@ -84,14 +88,14 @@ func dictGlobal(params *exec.VarArgs) (any, error) {
 				if err != nil || len(pair) != 2 {
 					return nil, fmt.Errorf("dict() needs a list of 2-item pairs, got %s", pyRepr(p))
 				}
-				out[pyStr(pair[0])] = pair[1]
+				out.Set(pyStr(pair[0]), pair[1])
 			}
 		default:
 			return nil, fmt.Errorf("dict() cannot convert a %s", typeName(t))
 		}
 	}
-	for k, v := range a.kw {
-		out[k] = v
+	for _, k := range slices.Sorted(maps.Keys(a.kw)) { // gonja keeps no order of keyword arguments
+		out.Set(k, a.kw[k])
 	}
-	return out, nil
+	return out.Map(), nil
 }

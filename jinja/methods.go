@@ -6,6 +6,8 @@ import (
 
 	"github.com/nikolalohinski/gonja/v2/builtins"
 	"github.com/nikolalohinski/gonja/v2/exec"
+
+	"play/internal/keyorder"
 )
 
 // strMethodNames are Python's str methods that gonja implements.
@@ -54,25 +56,51 @@ var methods = func() exec.Methods {
 			dict[name] = gonja
 		}
 	}
-	gonjaItems := dict["items"]
-	dict["items"] = func(self map[string]any, selfValue *exec.Value, a *exec.VarArgs) (any, error) {
-		pairs, err := gonjaItems(self, selfValue, a)
-		if err != nil {
-			return nil, err
+	for name, f := range orderedDictMethods {
+		dict[name] = func(self map[string]any, selfValue *exec.Value, a *exec.VarArgs) (any, error) {
+			if err := a.Take(); err != nil {
+				return nil, exec.ErrInvalidCall(err)
+			}
+			return f(selfDict(self, selfValue)), nil
 		}
-		out := list{}
-		for _, p := range pairs.([]any) {
-			out = append(out, tuple(p.([]any)))
-		}
-		return out, nil
 	}
 	m.Dict = exec.NewMethodSet(dict)
 	return m
 }()
 
-// dictMethodNames are Python's dict methods that gonja implements; items()
-// is wrapped to return tuples.
-var dictMethodNames = []string{"keys", "values", "items", "get", "pop", "setdefault", "update", "copy", "clear"}
+// dictMethodNames are Python's dict methods that gonja implements; those
+// that walk the keys are replaced by orderedDictMethods.
+var dictMethodNames = []string{"get", "pop", "setdefault", "update", "clear"}
+
+// orderedDictMethods are the dict methods that list or copy the keys, in
+// insertion order (gonja's sort them); items() gives tuples.
+var orderedDictMethods = map[string]func(dict) any{
+	"keys": func(d dict) any { return keysOf(d) },
+	"values": func(d dict) any {
+		out := list{}
+		for _, k := range keyorder.Keys(d) {
+			out = append(out, d[k])
+		}
+		return out
+	},
+	"items": func(d dict) any {
+		out := list{}
+		for _, k := range keyorder.Keys(d) {
+			out = append(out, tuple{k, d[k]})
+		}
+		return out
+	},
+	"copy": func(d dict) any { return keyorder.Clone(d) },
+}
+
+// selfDict is the dict a method was called on: gonja passes self as a
+// sorted copy, its Value holds the engine's dict (or a dict literal).
+func selfDict(self map[string]any, selfValue *exec.Value) dict {
+	if d, ok := wrap(selfValue.Interface()).(dict); ok {
+		return d
+	}
+	return dict(self)
+}
 
 // padding are the methods whose fillchar defaults to a space.
 var padding = map[string]bool{"center": true, "ljust": true, "rjust": true}

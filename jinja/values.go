@@ -3,14 +3,14 @@ package jinja
 import (
 	"errors"
 	"fmt"
-	"maps"
 	"reflect"
-	"slices"
 	"strconv"
 	"strings"
 	"unicode"
 
 	"github.com/nikolalohinski/gonja/v2/exec"
+
+	"play/internal/keyorder"
 )
 
 // UndefinedError names the variable (or attribute) that was undefined. Its
@@ -152,13 +152,7 @@ func convert(v any, str func(string) (any, error)) (any, error) {
 		}
 		return str(t)
 	case map[string]any:
-		return convertMap(len(t), func(yield func(string, any) bool) {
-			for k, x := range t {
-				if !yield(k, x) {
-					return
-				}
-			}
-		}, str)
+		return convertMap(t, str)
 	case dict, list:
 		if str == nil {
 			return t, nil // already converted, children included
@@ -194,30 +188,34 @@ func convert(v any, str func(string) (any, error)) (any, error) {
 			out[i] = c
 		}
 		return out, nil
-	case *exec.Dict:
-		out := make(dict, len(t.Pairs))
+	case *exec.Dict: // a dict literal: Python keeps its keys' order
+		out := keyorder.NewBuilder[dict](len(t.Pairs))
 		for _, p := range t.Pairs {
 			c, err := convert(p.Value, str)
 			if err != nil {
 				return nil, err
 			}
-			out[p.Key.String()] = c
+			out.Set(p.Key.String(), c)
 		}
-		return out, nil
+		return out.Map(), nil
 	case exec.Dict:
 		return convert(&t, str)
 	}
 	return convertReflect(v, str)
 }
 
-func convertMap(n int, each func(func(string, any) bool), str func(string) (any, error)) (any, error) {
-	out := make(dict, n)
-	var err error
-	each(func(k string, x any) bool {
-		out[k], err = convert(x, str)
-		return err == nil
-	})
-	return out, err
+// convertMap copies m, keeping its key order.
+func convertMap(m map[string]any, str func(string) (any, error)) (any, error) {
+	out := make(dict, len(m))
+	for k, x := range m {
+		c, err := convert(x, str)
+		if err != nil {
+			return nil, err
+		}
+		out[k] = c
+	}
+	keyorder.Copy(out, m)
+	return out, nil
 }
 
 func convertList[S ~[]any](in S, str func(string) (any, error)) (any, error) {
@@ -301,6 +299,7 @@ func toGo(v any) any {
 		for k, x := range t {
 			out[k] = toGo(x)
 		}
+		keyorder.Copy(out, t)
 		return out
 	case list:
 		out := make([]any, len(t))
@@ -406,7 +405,7 @@ func pyRepr(v any) string {
 	case tuple:
 		return tupleRepr(t)
 	case dict:
-		keys := slices.Sorted(maps.Keys(t))
+		keys := keyorder.Keys(t)
 		parts := make([]string, len(keys))
 		for i, k := range keys {
 			parts[i] = pyRepr(k) + ": " + pyRepr(t[k])

@@ -7,6 +7,7 @@ import (
 
 	"go.yaml.in/yaml/v3"
 
+	"play/internal/keyorder"
 	"play/modules"
 )
 
@@ -78,16 +79,16 @@ func (s *source) vars(what string, v *yaml.Node) map[string]any {
 		s.fail(v, "vars for %s must be a mapping (name: value), got %s", what, kindName(v))
 		return nil
 	}
-	out := map[string]any{}
+	out := keyorder.NewBuilder[map[string]any](len(v.Content) / 2) // include_vars' name: sees the file's order
 	for _, e := range entries(v) {
 		if !identifier.MatchString(e.key) {
 			s.fail(e.k, "Invalid variable name in vars specified for %s: '%s' is not a valid variable name", what, e.key).
 				WithHint("variable names contain only letters, digits and underscores, and do not start with a digit")
 			continue
 		}
-		out[e.key] = s.value(e.v)
+		out.Set(e.key, s.value(e.v))
 	}
-	return out
+	return out.Map()
 }
 
 // boolish reads a boolean keyword: a bool, or a template kept as a string.

@@ -13,6 +13,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"play/diag"
+	"play/internal/keyorder"
 	"play/vault"
 )
 
@@ -310,10 +311,14 @@ func (s *source) value(n *yaml.Node) any {
 		}
 		return out
 	case yaml.MappingNode:
-		out := make(map[string]any, len(n.Content)/2)
-		for _, e := range entries(n) {
+		es := entries(n)
+		out := make(map[string]any, len(es))
+		keys := make([]string, len(es))
+		for i, e := range es {
 			out[e.key] = s.value(e.v)
+			keys[i] = e.key
 		}
+		keyorder.Set(out, keys) // entries are unique: a repeated key keeps its last value
 		return out
 	}
 	return s.scalar(n)

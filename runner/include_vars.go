@@ -10,6 +10,7 @@ import (
 	"slices"
 	"strings"
 
+	"play/internal/keyorder"
 	"play/modules"
 	"play/playbooks"
 )
@@ -65,14 +66,17 @@ func includeVars(_ context.Context, ex *execution, args, _ map[string]any) (map[
 			return nil, err
 		}
 	}
-	loaded := map[string]any{}
+	merged := keyorder.NewBuilder[map[string]any](0) // name: sees the files' order
 	for _, f := range files {
 		vars, err := playbooks.ReadVarsFile(f)
 		if err != nil {
 			return nil, err
 		}
-		maps.Copy(loaded, vars)
+		for _, k := range keyorder.Keys(vars) {
+			merged.Set(k, vars[k])
+		}
 	}
+	loaded := merged.Map()
 	if a.Name != "" {
 		loaded = map[string]any{a.Name: loaded}
 	}

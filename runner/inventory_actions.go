@@ -6,6 +6,7 @@ import (
 	"strings"
 	"sync"
 
+	"play/internal/keyorder"
 	"play/inventory"
 	"play/modules"
 )
@@ -120,10 +121,12 @@ func (r *Runner) inventoryChanged() {
 
 // groupsVar is the `groups` magic variable: every group and its hosts.
 func groupsVar(inv *inventory.Inventory) map[string]any {
-	groups := map[string]any{}
-	for _, g := range inv.GroupNames() {
+	names := inv.GroupNames()
+	groups := make(map[string]any, len(names))
+	for _, g := range names {
 		groups[g] = stringsToAny(inv.GroupHosts(g))
 	}
+	keyorder.Set(groups, names) // Ansible's order: all, ungrouped, then as the inventory lists them
 	return groups
 }
 

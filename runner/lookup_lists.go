@@ -2,11 +2,10 @@ package runner
 
 import (
 	"fmt"
-	"maps"
 	"math/rand/v2"
-	"slices"
 	"strings"
 
+	"play/internal/keyorder"
 	"play/jinja"
 	"play/modules"
 )
@@ -58,11 +57,18 @@ func dictLookup(_ *lookupCtx, terms []any, _ map[string]any) ([]any, error) {
 		if !ok {
 			return nil, fmt.Errorf("with_dict expects a dict")
 		}
-		for _, k := range slices.Sorted(maps.Keys(m)) {
-			out = append(out, map[string]any{"key": k, "value": m[k]})
-		}
+		out = append(out, dictItems(m)...)
 	}
 	return out, nil
+}
+
+// dictItems are with_dict's items: {key, value} in the dict's order.
+func dictItems(m map[string]any) []any {
+	var out []any
+	for _, k := range keyorder.Keys(m) {
+		out = append(out, map[string]any{"key": k, "value": m[k]})
+	}
+	return out
 }
 
 // nestedLookup is the cartesian product of the lists given.
@@ -138,7 +144,7 @@ func subelementsLookup(_ *lookupCtx, terms []any, _ map[string]any) ([]any, erro
 	case []any:
 		elems = x
 	case map[string]any:
-		for _, k := range slices.Sorted(maps.Keys(x)) {
+		for _, k := range keyorder.Keys(x) {
 			elems = append(elems, x[k])
 		}
 	default:
@@ -158,7 +164,7 @@ func subelementsLookup(_ *lookupCtx, terms []any, _ map[string]any) ([]any, erro
 			continue
 		}
 		// Like Ansible, the element is given without the sub-list.
-		shown := maps.Clone(m)
+		shown := keyorder.Clone(m)
 		var sub any
 		parts := strings.Split(key, ".")
 		for i, sm := 0, shown; i < len(parts); i++ {
@@ -173,7 +179,7 @@ func subelementsLookup(_ *lookupCtx, terms []any, _ map[string]any) ([]any, erro
 				break
 			}
 			next, _ := v.(map[string]any)
-			next = maps.Clone(next)
+			next = keyorder.Clone(next)
 			sm[parts[i]] = next
 			sm = next
 		}

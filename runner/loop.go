@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"maps"
-	"slices"
 	"strings"
 
 	"play/jinja"
@@ -23,11 +22,7 @@ func (ex *execution) loopItems(vars map[string]any) ([]any, error) {
 		if !ok {
 			return nil, fmt.Errorf("with_dict expects a dict")
 		}
-		var items []any
-		for _, k := range slices.Sorted(maps.Keys(m)) {
-			items = append(items, map[string]any{"key": k, "value": m[k]})
-		}
-		return items, nil
+		return dictItems(m), nil
 	case "with_items":
 		list, ok := v.([]any)
 		if !ok {

@@ -1,5 +1,7 @@
 package runner
 
+import "play/internal/keyorder"
+
 // withoutOmit drops what was rendered to omit, as Ansible's remove_omit does:
 // the value itself, dict entries at any depth, and entries of dicts inside
 // lists. A list element that is omit itself stays (Ansible keeps it too).
@@ -8,13 +10,13 @@ func withoutOmit(v any) (any, bool) {
 	case string:
 		return v, x != omitToken
 	case map[string]any:
-		out := make(map[string]any, len(x))
-		for k, e := range x {
-			if kept, ok := withoutOmit(e); ok {
-				out[k] = kept
+		out := keyorder.NewBuilder[map[string]any](len(x))
+		for _, k := range keyorder.Keys(x) {
+			if kept, ok := withoutOmit(x[k]); ok {
+				out.Set(k, kept)
 			}
 		}
-		return out, true
+		return out.Map(), true
 	case []any:
 		out := make([]any, len(x))
 		for i, e := range x {

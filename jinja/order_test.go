@@ -1,0 +1,97 @@
+package jinja
+
+import (
+	"slices"
+	"testing"
+
+	"go.yaml.in/yaml/v3"
+
+	"play/internal/keyorder"
+)
+
+// orderVars are variables as a YAML file gives them: dicts keep their keys'
+// order.
+func orderVars(t testing.TB) map[string]any {
+	t.Helper()
+	src := `
+d: {zeta: 1, alpha: 2, Mid: 3, beta: 4}
+e: {beta: 40, gamma: 50, alpha: 20, nest: {y: 1, b: 2}}
+lazy: {z: "{{ 'x' ~ d.zeta }}", a: "y"}
+`
+	var n yaml.Node
+	if err := yaml.Unmarshal([]byte(src), &n); err != nil {
+		t.Fatal(err)
+	}
+	v, err := keyorder.DecodeYAML(&n)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return v.(map[string]any)
+}
+
+// TestDictOrder checks every way a template walks a dict against what
+// ansible-playbook 2.14 printed for the same expression: Python dicts keep
+// insertion order; to_nice_json, tojson, to_yaml and dictsort sort.
+func TestDictOrder(t *testing.T) {
+	tests := []struct{ tmpl, want string }{
+		{"{{ d }}", "{'zeta': 1, 'alpha': 2, 'Mid': 3, 'beta': 4}"},
+		{"{{ d.items() | list }} {{ d.keys() | list }} {{ d.values() | list }}", "[('zeta', 1), ('alpha', 2), ('Mid', 3), ('beta', 4)] ['zeta', 'alpha', 'Mid', 'beta'] [1, 2, 3, 4]"},
+		{"{% for k in d %}{{ k }} {% endfor %}| {{ d | list }}", "zeta alpha Mid beta | ['zeta', 'alpha', 'Mid', 'beta']"},
+		{"{% for k, v in d.items() %}{{ k }}={{ v }} {% endfor %}", "zeta=1 alpha=2 Mid=3 beta=4 "},
+		{"{% for k, v in d %}{{ k }}={{ v }} {% endfor %}", "zeta=1 alpha=2 Mid=3 beta=4 "}, // gonja's own form, kept
+		{"{{ d | dict2items }}", "[{'key': 'zeta', 'value': 1}, {'key': 'alpha', 'value': 2}, {'key': 'Mid', 'value': 3}, {'key': 'beta', 'value': 4}]"},
+		{"{{ d | dict2items(key_name='n', value_name='a') | first }}", "{'n': 'zeta', 'a': 1}"},
+		{"{{ d | dict2items | rejectattr('key', 'eq', 'alpha') | items2dict | list }}", "['zeta', 'Mid', 'beta']"},
+		{"{{ d | combine(e) | list }}", "['zeta', 'alpha', 'Mid', 'beta', 'gamma', 'nest']"},
+		{"{{ {'n': {'z': 1, 'a': 2}} | combine({'n': {'q': 3, 'a': 4}}, recursive=true) }}", "{'n': {'z': 1, 'a': 4, 'q': 3}}"},
+		{"{{ {'z': 1, 'a': 2, 'm': 3} }} {{ dict(['z','a','m'] | zip([1,2,3])) }} {{ dict(d) | list }}", "{'z': 1, 'a': 2, 'm': 3} {'z': 1, 'a': 2, 'm': 3} ['zeta', 'alpha', 'Mid', 'beta']"},
+		{"{{ e | to_json }}", `{"beta": 40, "gamma": 50, "alpha": 20, "nest": {"y": 1, "b": 2}}`},
+		{"{{ e | to_json(sort_keys=true) }}", `{"alpha": 20, "beta": 40, "gamma": 50, "nest": {"b": 2, "y": 1}}`},
+		{"{{ d | to_json(indent=2) }}", "{\n  \"zeta\": 1,\n  \"alpha\": 2,\n  \"Mid\": 3,\n  \"beta\": 4\n}"},
+		{"{{ e | to_nice_json }}", "{\n    \"alpha\": 20,\n    \"beta\": 40,\n    \"gamma\": 50,\n    \"nest\": {\n        \"b\": 2,\n        \"y\": 1\n    }\n}"},
+		{"{{ d | to_yaml }}", "{Mid: 3, alpha: 2, beta: 4, zeta: 1}\n"},
+		{"{{ d | to_nice_yaml }}", "Mid: 3\nalpha: 2\nbeta: 4\nzeta: 1\n"},
+		{"{{ d | dictsort }}", "[('alpha', 2), ('beta', 4), ('Mid', 3), ('zeta', 1)]"},
+		{"{{ d | sort }}", "['alpha', 'beta', 'Mid', 'zeta']"},
+		{`{{ '{"z": 1, "a": 2}' | from_json }} {{ 'z: 1` + "\\n" + `a: 2' | from_yaml }}`, "{'z': 1, 'a': 2} {'z': 1, 'a': 2}"},
+		{"first={{ d | first }} last={{ d | last }} join={{ d | join(',') }} map={{ d | map('upper') | list }}", "first=zeta last=beta join=zeta,alpha,Mid,beta map=['ZETA', 'ALPHA', 'MID', 'BETA']"},
+		{"{{ d | select('match', '^[a-z]') | list }} {{ d | reject('eq', 'beta') | list }} {{ d | unique | list }}", "['zeta', 'alpha', 'beta'] ['zeta', 'alpha', 'Mid'] ['zeta', 'alpha', 'Mid', 'beta']"},
+		{"{{ d | reverse | list }} {{ [3, 1, 2] | reverse | list }} {{ d | batch(3) | list }}", "['beta', 'Mid', 'alpha', 'zeta'] [2, 1, 3] [['zeta', 'alpha', 'Mid'], ['beta']]"},
+		{"{{ d.copy() | list }} {{ d | combine({'new': 1, 'alpha': 9}) | list }}", "['zeta', 'alpha', 'Mid', 'beta'] ['zeta', 'alpha', 'Mid', 'beta', 'new']"},
+		{"{{ lazy }}", "{'z': 'x1', 'a': 'y'}"},
+	}
+	vars := orderVars(t)
+	for _, tt := range tests {
+		got, err := RenderString(tt.tmpl, vars)
+		if err != nil {
+			t.Errorf("%s: %v", tt.tmpl, err)
+			continue
+		}
+		if got != tt.want {
+			t.Errorf("%s\n got: %s\nwant: %s", tt.tmpl, got, tt.want)
+		}
+	}
+}
+
+// TestRenderValueKeepsOrder: set_fact, loops and module arguments get their
+// values through RenderValue; their dicts keep the order.
+func TestRenderValueKeepsOrder(t *testing.T) {
+	vars := orderVars(t)
+	for _, v := range []any{vars["lazy"], "{{ d }}", "{{ d | combine({'q': 1}) }}"} {
+		out, err := RenderValue(v, vars)
+		if err != nil {
+			t.Fatal(err)
+		}
+		keys := keyorder.Keys(out.(map[string]any))
+		switch len(keys) {
+		case 2:
+			if !slices.Equal(keys, []string{"z", "a"}) {
+				t.Errorf("RenderValue(%v) keys %q, want [z a]", v, keys)
+			}
+		default:
+			if want := []string{"zeta", "alpha", "Mid", "beta", "q"}[:len(keys)]; !slices.Equal(keys, want) {
+				t.Errorf("RenderValue(%v) keys %q, want %q", v, keys, want)
+			}
+		}
+	}
+}
