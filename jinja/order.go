@@ -48,17 +48,29 @@ func init() {
 	register(forKeysFilter, asFilter(dictKeys))
 	register(forPairsFilter, asFilter(dictPairs))
 	for _, name := range iteratingFilters {
-		gonja, _ := environment.Filters.Get(name)
-		register(name, func(e *exec.Evaluator, in *exec.Value, params *exec.VarArgs) *exec.Value {
-			return gonja(e, dictKeys(in), params)
-		})
+		register(name, builtinFilter(name))
 	}
+	gonjaItems := builtinFilter("items") // walks the map in Go's random order
+	register("items", func(e *exec.Evaluator, in *exec.Value, params *exec.VarArgs) *exec.Value {
+		if pairs := dictPairs(in); pairs != in {
+			return pairs
+		}
+		return gonjaItems(e, in, params)
+	})
 }
 
-// iteratingFilters are gonja's filters that iterate their input: a dict
-// gives them its keys in insertion order, as Python iterates a dict (gonja
-// would walk them sorted, and slice would refuse them).
+// iteratingFilters are gonja's filters that iterate their input (first, last
+// and map are wrapped again in undefined_chain.go, on builtinFilter too).
 var iteratingFilters = []string{"list", "first", "last", "join", "map", "select", "reject", "batch", "slice"}
+
+// walkingKeys gives a gonja filter a dict's keys in insertion order, as
+// Python iterates a dict: gonja would walk them sorted (and slice would
+// refuse a dict).
+func walkingKeys(fn exec.FilterFunction) exec.FilterFunction {
+	return func(e *exec.Evaluator, in *exec.Value, params *exec.VarArgs) *exec.Value {
+		return fn(e, dictKeys(in), params)
+	}
+}
 
 // dictWalk makes the list Python walks for a dict (or one host's hostvars,
 // which gonja cannot iterate), one item per key in insertion order; other

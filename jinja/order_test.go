@@ -35,6 +35,7 @@ lazy: {z: "{{ 'x' ~ d.zeta }}", a: "y"}
 func TestDictOrder(t *testing.T) {
 	tests := []struct{ tmpl, want string }{
 		{"{{ d }}", "{'zeta': 1, 'alpha': 2, 'Mid': 3, 'beta': 4}"},
+		{"{{ d | items | list }}", "[('zeta', 1), ('alpha', 2), ('Mid', 3), ('beta', 4)]"},
 		{"{{ d.items() | list }} {{ d.keys() | list }} {{ d.values() | list }}", "[('zeta', 1), ('alpha', 2), ('Mid', 3), ('beta', 4)] ['zeta', 'alpha', 'Mid', 'beta'] [1, 2, 3, 4]"},
 		{"{% for k in d %}{{ k }} {% endfor %}| {{ d | list }}", "zeta alpha Mid beta | ['zeta', 'alpha', 'Mid', 'beta']"},
 		{"{% for k, v in d.items() %}{{ k }}={{ v }} {% endfor %}", "zeta=1 alpha=2 Mid=3 beta=4 "},

@@ -41,13 +41,14 @@ func init() {
 	register("map", mapFailing(builtinFilter("map")))
 }
 
-// builtinFilter is gonja's own filter name, which ours wrap.
+// builtinFilter is gonja's own filter name, which ours wrap; it walks a
+// dict in insertion order (see walkingKeys).
 func builtinFilter(name string) exec.FilterFunction {
 	fn, ok := builtins.Filters.Get(name)
 	if !ok {
 		panic("gonja has no filter " + name)
 	}
-	return fn
+	return walkingKeys(fn)
 }
 
 // emptyUndefined makes first/last return Jinja's undefined for an empty
