@@ -12,6 +12,7 @@ import (
 	"github.com/nikolalohinski/gonja/v2/exec"
 	"go.yaml.in/yaml/v3"
 
+	"play/internal/keyorder"
 	"play/vault"
 )
 
@@ -58,15 +59,19 @@ func filterFromYAMLAll(_ *exec.Evaluator, in any, _ args) (any, error) {
 		return in, nil
 	}
 	dec := yaml.NewDecoder(strings.NewReader(s))
-	docs := list{}
+	var docs []any // plain, so that wrap converts the documents too
 	for {
-		var v any
-		err := dec.Decode(&v)
+		var n yaml.Node
+		err := dec.Decode(&n)
 		if errors.Is(err, io.EOF) {
-			return docs, nil
+			return append([]any{}, docs...), nil
 		}
 		if err != nil {
 			return nil, fmt.Errorf("from_yaml_all: invalid YAML: %w", err)
+		}
+		v, err := keyorder.DecodeYAML(&n)
+		if err != nil {
+			return nil, fmt.Errorf("from_yaml_all: %w", err)
 		}
 		docs = append(docs, v)
 	}
