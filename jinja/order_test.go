@@ -1,7 +1,10 @@
 package jinja
 
 import (
+	"fmt"
+	"maps"
 	"slices"
+	"strings"
 	"testing"
 
 	"go.yaml.in/yaml/v3"
@@ -95,5 +98,36 @@ func TestRenderValueKeepsOrder(t *testing.T) {
 				t.Errorf("RenderValue(%v) keys %q, want %q", v, keys, want)
 			}
 		}
+	}
+}
+
+// BenchmarkRenderDictLoop is the cost of dict order in a template walking a
+// 20-key dict: "recorded" as a YAML file gives it, "unrecorded" the same
+// dict with no order (sorted iteration, what play did before).
+func BenchmarkRenderDictLoop(b *testing.B) {
+	var src strings.Builder
+	for i := range 20 {
+		fmt.Fprintf(&src, "key%02d: value %d\n", 20-i, i)
+	}
+	var n yaml.Node
+	if err := yaml.Unmarshal([]byte(src.String()), &n); err != nil {
+		b.Fatal(err)
+	}
+	recorded, err := keyorder.DecodeYAML(&n)
+	if err != nil {
+		b.Fatal(err)
+	}
+	unrecorded := maps.Clone(recorded.(map[string]any))
+	const tmpl = "{% for k, v in settings.items() %}{{ k }} = {{ v }}\n{% endfor %}"
+	for name, settings := range map[string]any{"recorded": recorded, "unrecorded": unrecorded} {
+		b.Run(name, func(b *testing.B) {
+			vars := map[string]any{"settings": settings}
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, err := RenderString(tmpl, vars); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
 	}
 }
