@@ -194,6 +194,7 @@ func toYAML(in any, indent int, nice bool) (any, error) {
 	if err := node.Encode(toGo(in)); err != nil {
 		return nil, fmt.Errorf("to_yaml: %w", err)
 	}
+	sortKeys(&node)
 	if !nice {
 		flowLeaves(&node)
 	} else if node.Kind == yaml.MappingNode || node.Kind == yaml.SequenceNode {
@@ -217,6 +218,26 @@ func toYAML(in any, indent int, nice bool) (any, error) {
 		return nil, fmt.Errorf("to_yaml: output is not valid UTF-8")
 	}
 	return out, nil
+}
+
+// sortKeys orders every mapping's keys as PyYAML's sort_keys does (by code
+// point); go-yaml sorts them its own way, numbers inside keys by value
+// (a9 before a10).
+func sortKeys(n *yaml.Node) {
+	for _, c := range n.Content {
+		sortKeys(c)
+	}
+	if n.Kind != yaml.MappingNode {
+		return
+	}
+	pairs := make([][2]*yaml.Node, 0, len(n.Content)/2)
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		pairs = append(pairs, [2]*yaml.Node{n.Content[i], n.Content[i+1]})
+	}
+	slices.SortStableFunc(pairs, func(a, b [2]*yaml.Node) int { return strings.Compare(a[0].Value, b[0].Value) })
+	for i, p := range pairs {
+		n.Content[2*i], n.Content[2*i+1] = p[0], p[1]
+	}
 }
 
 // pyBlock writes a collection in PyYAML's block style (default_flow_style=False), which

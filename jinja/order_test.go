@@ -55,6 +55,7 @@ func TestDictOrder(t *testing.T) {
 		{"{{ e | to_nice_json }}", "{\n    \"alpha\": 20,\n    \"beta\": 40,\n    \"gamma\": 50,\n    \"nest\": {\n        \"b\": 2,\n        \"y\": 1\n    }\n}"},
 		{"{{ d | to_yaml }}", "{Mid: 3, alpha: 2, beta: 4, zeta: 1}\n"},
 		{"{{ d | to_nice_yaml }}", "Mid: 3\nalpha: 2\nbeta: 4\nzeta: 1\n"},
+		{"{{ {'a10': 1, 'a9': 2, 'B': 3, '_x': 4, 'a': 5, 'é': 6} | to_nice_yaml }}", "B: 3\n_x: 4\na: 5\na10: 1\na9: 2\né: 6\n"},
 		{"{{ d | dictsort }}", "[('alpha', 2), ('beta', 4), ('Mid', 3), ('zeta', 1)]"},
 		{"{{ d | sort }}", "['alpha', 'beta', 'Mid', 'zeta']"},
 		{`{{ '{"z": 1, "a": 2}' | from_json }} {{ 'z: 1` + "\n" + `a: 2' | from_yaml }}`, "{'z': 1, 'a': 2} {'z': 1, 'a': 2}"},
