@@ -1,6 +1,7 @@
 package main
 
 import (
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -90,4 +91,67 @@ func TestConditionErrors(t *testing.T) {
 	wantOutput(t, res, 2,
 		`"changed_when_result": "The conditional check 'r.nokey == 'hi'' failed. The error was: error while evaluating conditional (r.nokey == 'hi'): 'dict object' has no attribute 'nokey'. 'dict object' has no attribute 'nokey'"`,
 		"h1                         : ok=4    changed=2    unreachable=0    failed=1    skipped=0    rescued=0    ignored=3")
+}
+
+// ansible-playbook 2.14's free strategy refuses add_host (it bypasses the
+// host loop) as soon as a host reaches it: ERROR!, exit 1.
+func TestFreeStrategyRefusesAddHost(t *testing.T) {
+	res := gapsRun(t, `- hosts: all
+  strategy: free
+  gather_facts: false
+  tasks:
+    - add_host:
+        name: "new_{{ inventory_hostname }}"
+        groups: added
+    - debug: msg=never
+`)
+	want := "ERROR! The 'add_host' module bypasses the host loop, which is currently not supported in the free strategy and would instead execute for every host in the inventory list."
+	if res.code != 1 || !strings.Contains(res.stderr, want) || strings.Contains(res.stdout, "never") {
+		t.Fatalf("exit %d, want 1 and %q\n%s%s", res.code, want, res.stdout, res.stderr)
+	}
+}
+
+// Under free, a host's group_by and refresh_inventory apply at once, while
+// another host is in the middle of a task: h2 waits for the file h1 writes
+// after them (both hosts share this machine's filesystem), which would
+// never come if a change waited for h2's task. refresh_inventory, run by
+// h1 only, gives h2 too the new ansible_play_hosts_all, as ansible-playbook
+// 2.14 printed for every host of such a play.
+func TestFreeStrategyInventoryChangesApplyAtOnce(t *testing.T) {
+	dir := t.TempDir()
+	inv := filepath.Join(dir, "inv")
+	if err := os.MkdirAll(inv, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := lab.WriteInventory(filepath.Join(inv, "hosts.yml"), nil); err != nil {
+		t.Fatal(err)
+	}
+	writeFile(t, filepath.Join(inv, "pair"), "[pair]\nh1\nh2\n")
+	writeFile(t, filepath.Join(dir, "h1.yml"), `- group_by: key=g_h1
+- copy: content="{{ groups.g_h1 }}" dest=`+filepath.Join(dir, "grouped")+`
+  delegate_to: localhost
+- shell: echo h9 ansible_connection=local >> `+filepath.Join(inv, "pair")+`
+  delegate_to: localhost
+- meta: refresh_inventory
+- copy: content=done dest=`+filepath.Join(dir, "refreshed")+`
+  delegate_to: localhost
+`)
+	writeFile(t, filepath.Join(dir, "h2.yml"), `- shell: timeout 60 sh -c 'until [ -f `+filepath.Join(dir, "refreshed")+` ]; do sleep 0.1; done'
+`)
+	pb := filepath.Join(dir, "site.yml")
+	writeFile(t, pb, `- hosts: pair
+  strategy: free
+  gather_facts: false
+  tasks:
+    - include_tasks: "{{ inventory_hostname }}.yml"
+    - debug: msg="{{ ansible_play_hosts_all }}"
+`)
+	res := play(t, "-i", inv, pb)
+	wantOutput(t, res, 0)
+	for _, host := range []string{"h1", "h2"} {
+		want := "ok: [" + host + "] => {\n    \"msg\": [\n        \"h1\",\n        \"h2\",\n        \"h9\"\n    ]\n}"
+		if !strings.Contains(res.stdout, want) {
+			t.Errorf("output lacks %q:\n%s", want, res.stdout)
+		}
+	}
 }

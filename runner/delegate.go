@@ -33,7 +33,9 @@ func (ex *execution) delegateTo(vars map[string]any) (string, error) {
 // own when it is a host of the run, a fresh one otherwise (the implicit
 // localhost, or an inventory host outside the play).
 func (r *Runner) delegateState(name string) (*hostState, error) {
+	r.invMu.RLock()
 	ih, ok := r.opts.Inventory.Host(name)
+	r.invMu.RUnlock()
 	if !ok {
 		return nil, fmt.Errorf("delegate_to: no host named '%s' in the inventory (use an inventory host or localhost)", name)
 	}
@@ -73,7 +75,10 @@ func (ex *execution) connection(ctx context.Context, vars map[string]any, delega
 			dvars[k] = v
 		}
 	}
-	for k, v := range dh.inv.Vars() {
+	ex.r.invMu.RLock()
+	hostVars := dh.inv.Vars()
+	ex.r.invMu.RUnlock()
+	for k, v := range hostVars {
 		if isConnectionVar(k) {
 			dvars[k] = v
 		}

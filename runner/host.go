@@ -18,7 +18,9 @@ import (
 
 // hostState is what the run knows about one host across plays.
 type hostState struct {
-	inv *inventory.Host
+	// hostname is inv's name, which refresh_inventory keeps.
+	hostname string
+	inv      *inventory.Host
 
 	mu sync.Mutex
 	// facts are ansible_facts (gathered or set_fact cacheable).
@@ -57,10 +59,10 @@ type hostState struct {
 }
 
 func newHostState(h *inventory.Host) *hostState {
-	return &hostState{inv: h, facts: map[string]any{}, setFacts: map[string]any{}, notified: map[int]bool{}}
+	return &hostState{hostname: h.Name, inv: h, facts: map[string]any{}, setFacts: map[string]any{}, notified: map[int]bool{}}
 }
 
-func (h *hostState) name() string { return h.inv.Name }
+func (h *hostState) name() string { return h.hostname }
 
 // active says whether the host still takes part in the play.
 func (h *hostState) active() bool {
@@ -92,14 +94,17 @@ func (h *hostState) varsChangedLocked() { h.view = nil }
 // and registered values, and the groups of inventory generation gen. It is
 // built once and shared until the host's variables or the inventory change;
 // callers must not modify it.
-func (h *hostState) hostVarsView(gen uint64, groups map[string]any) map[string]any {
+func (h *hostState) hostVarsView(r *Runner, gen uint64, groups map[string]any) map[string]any {
 	h.mu.Lock()
 	if h.view != nil && h.viewGen == gen {
 		defer h.mu.Unlock()
 		return h.view
 	}
 	h.mu.Unlock()
+	r.invMu.RLock()
 	v := h.inv.Vars()
+	v["group_names"] = groupNames(h.inv)
+	r.invMu.RUnlock()
 	v["groups"] = groups
 	h.mu.Lock()
 	defer h.mu.Unlock()
@@ -107,9 +112,8 @@ func (h *hostState) hostVarsView(gen uint64, groups map[string]any) map[string]a
 	injectFacts(v, h.facts, h.plainFacts)
 	maps.Copy(v, h.includeVars)
 	maps.Copy(v, h.setFacts)
-	v["inventory_hostname"] = h.inv.Name
-	v["inventory_hostname_short"], _, _ = strings.Cut(h.inv.Name, ".")
-	v["group_names"] = groupNames(h.inv)
+	v["inventory_hostname"] = h.name()
+	v["inventory_hostname_short"], _, _ = strings.Cut(h.name(), ".")
 	return v
 }
 

@@ -35,7 +35,7 @@ func BenchmarkHostvars(b *testing.B) {
 		b.Fatal(err)
 	}
 	r := New(Options{Inventory: i})
-	pc := &playCtx{play: &playbooks.Play{}, groups: groupsVar(i), all: r.allHosts}
+	pc := &playCtx{r: r, play: &playbooks.Play{}, groups: groupsVar(i), all: r.allHosts}
 	var states []*hostState
 	for _, ih := range i.Hosts() {
 		states = append(states, r.host(ih))

@@ -47,7 +47,7 @@ func (r *Runner) applyInventoryChanges(pc *playCtx, hosts []*hostState) {
 	if len(pending) == 0 {
 		return
 	}
-	change := func() map[string]any {
+	r.changeInventory(pc, func() {
 		inv := r.opts.Inventory
 		for _, h := range hosts {
 			for _, f := range pending[h.name()] {
@@ -57,16 +57,30 @@ func (r *Runner) applyInventoryChanges(pc *playCtx, hosts []*hostState) {
 		for _, ih := range inv.Hosts() {
 			r.host(ih)
 		}
-		r.inventoryChanged()
-		return groupsVar(inv)
-	}
+	})
+}
+
+// changeInventory applies change under the inventory's write lock and
+// gives the play's contexts (every host's under free) the new groups. Under
+// free the other hosts see it from their next read of the inventory, as
+// Ansible's strategy applies a result at once, without waiting for their
+// tasks.
+func (r *Runner) changeInventory(pc *playCtx, change func()) {
+	contexts := []*playCtx{pc}
 	if pc.free != nil {
-		pc.free.apply(change)
-		return
+		contexts = pc.free.hosts
 	}
-	// Hosts keep pointers to inventory hosts; refresh their group lists.
-	pc.groups = change()
-	pc.resetHostvars()
+	r.invMu.Lock()
+	change()
+	groups := groupsVar(r.opts.Inventory)
+	for _, c := range contexts {
+		c.groups = groups
+	}
+	r.inventoryChanged()
+	r.invMu.Unlock()
+	for _, c := range contexts {
+		c.resetHostvars()
+	}
 }
 
 // refreshInventory reads the inventory sources again, as Ansible's meta:
@@ -78,11 +92,11 @@ func (r *Runner) refreshInventory(pc *playCtx) {
 	if r.opts.ReloadInventory == nil {
 		return
 	}
-	change := func() map[string]any {
+	r.changeInventory(pc, func() {
 		inv, err := r.opts.ReloadInventory()
 		if err != nil {
 			r.out.warn("refresh_inventory: keeping the inventory as it was: " + err.Error())
-			return groupsVar(r.opts.Inventory)
+			return
 		}
 		r.opts.Inventory = inv
 		r.mu.Lock()
@@ -94,21 +108,19 @@ func (r *Runner) refreshInventory(pc *playCtx) {
 			}
 		}
 		r.mu.Unlock()
-		r.inventoryChanged()
 		if selected, err := r.playInventoryHosts(pc.play); err == nil {
-			pc.allHostNames = nil
-			for _, ih := range selected {
-				pc.allHostNames = append(pc.allHostNames, ih.Name)
+			names := make([]any, len(selected))
+			for i, ih := range selected {
+				names[i] = ih.Name
+			}
+			pc.allHostNames = names
+			if pc.free != nil { // every host's play sees the new ansible_play_hosts_all
+				for _, hc := range pc.free.hosts {
+					hc.allHostNames = names
+				}
 			}
 		}
-		return groupsVar(inv)
-	}
-	if pc.free != nil {
-		pc.free.apply(change)
-		return
-	}
-	pc.groups = change()
-	pc.resetHostvars()
+	})
 }
 
 // inventoryChanged makes every hostvars entry stale (group_names, group
@@ -150,8 +162,9 @@ func addHost(_ context.Context, ex *execution, args, _ map[string]any) (map[stri
 			vars[k] = v
 		}
 	}
-	inv := ex.r.opts.Inventory
-	changed := inv.AddHost(name, groups, vars, false)
+	ex.r.invMu.RLock()
+	changed := ex.r.opts.Inventory.AddHost(name, groups, vars, false)
+	ex.r.invMu.RUnlock()
 	if changed {
 		ex.pc.invChanges.queue(ex.h.name(), func(inv *inventory.Inventory) { inv.AddHost(name, groups, vars, true) })
 	}
@@ -185,8 +198,9 @@ func groupBy(_ context.Context, ex *execution, args, _ map[string]any) (map[stri
 		parents[i] = strings.ReplaceAll(p, " ", "-")
 	}
 	host := ex.h.name()
-	inv := ex.r.opts.Inventory
-	changed := inv.GroupBy(host, key, parents, false)
+	ex.r.invMu.RLock()
+	changed := ex.r.opts.Inventory.GroupBy(host, key, parents, false)
+	ex.r.invMu.RUnlock()
 	if changed {
 		ex.pc.invChanges.queue(ex.h.name(), func(inv *inventory.Inventory) { inv.GroupBy(host, key, parents, true) })
 	}

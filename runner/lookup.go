@@ -51,7 +51,9 @@ func (r *Runner) bindLookups(vars map[string]any, pc *playCtx, t *playbooks.Task
 
 func (ex *execution) lookupCtx(vars map[string]any) *lookupCtx {
 	return &lookupCtx{vars: vars, ctl: &controller{ex: ex, vars: vars}, inventoryHosts: func(pattern string) ([]string, error) {
+		ex.r.invMu.RLock()
 		hosts, err := ex.r.opts.Inventory.Select(pattern)
+		ex.r.invMu.RUnlock()
 		names := make([]string, len(hosts))
 		for i, h := range hosts {
 			names[i] = h.Name

@@ -15,6 +15,7 @@ import (
 
 // playCtx is the state of one play being run.
 type playCtx struct {
+	r            *Runner
 	pb           *playbooks.Playbook
 	play         *playbooks.Play
 	hosts        []*hostState // hosts of the play (of the batch with serial), in inventory order
@@ -113,9 +114,12 @@ func (pc *playCtx) hostvars() jinja.HostVars {
 	defer pc.hvMu.Unlock()
 	if pc.hvCache == nil {
 		all, gen := pc.all()
+		pc.r.invMu.RLock()
+		groups := pc.groups
+		pc.r.invMu.RUnlock()
 		hosts := make(map[string]map[string]any, len(all))
 		for _, h := range all {
-			hosts[h.name()] = h.hostVarsView(gen, pc.groups)
+			hosts[h.name()] = h.hostVarsView(pc.r, gen, groups)
 		}
 		pc.hvCache = jinja.NewHostVars(hosts)
 	}
@@ -145,7 +149,7 @@ func (r *Runner) runPlay(ctx context.Context, pb *playbooks.Playbook, play *play
 	if err != nil {
 		return err
 	}
-	pc := &playCtx{pb: pb, play: play, groups: groupsVar(r.opts.Inventory), all: r.allHosts, promptVars: promptVars}
+	pc := &playCtx{r: r, pb: pb, play: play, groups: groupsVar(r.opts.Inventory), all: r.allHosts, promptVars: promptVars}
 	for _, ih := range selected {
 		h := r.host(ih)
 		h.mu.Lock()
@@ -193,7 +197,9 @@ func (r *Runner) playInventoryHosts(play *playbooks.Play) ([]*inventory.Host, er
 // runBatch runs the play on the hosts of one batch (all of them without serial).
 func (r *Runner) runBatch(ctx context.Context, pc *playCtx) error {
 	if isFree(pc.play) {
-		r.runFree(ctx, pc)
+		if err := r.runFree(ctx, pc); err != nil {
+			return err
+		}
 		return ctx.Err()
 	}
 	return r.runSections(ctx, pc)
@@ -221,6 +227,8 @@ func (r *Runner) runSections(ctx context.Context, pc *playCtx) error {
 // (hostvars['db1'].x from a play on web), and so does the implicit
 // localhost, as in Ansible.
 func (r *Runner) allHosts() ([]*hostState, uint64) {
+	r.invMu.RLock()
+	defer r.invMu.RUnlock()
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	inv := r.opts.Inventory

@@ -96,8 +96,14 @@ type Runner struct {
 	// invGen counts inventory changes (add_host, group_by,
 	// refresh_inventory): hostvars entries built before one are stale.
 	invGen uint64
-	mu     sync.Mutex
-	dials  sync.Map // name -> *dialOnce
+	// invMu guards the inventory (r.opts.Inventory and what it holds, each
+	// hostState's inv) and the play contexts' groups and allHostNames:
+	// add_host, group_by and refresh_inventory write them while free hosts
+	// run, so readers hold it only while they read, and a change applies at
+	// once. Lock order: invMu, then mu, then a hostState's mu.
+	invMu sync.RWMutex
+	mu    sync.Mutex
+	dials sync.Map // name -> *dialOnce
 	// panicked records a bug (a recovered panic): the run exits 250.
 	panicked atomic.Bool
 	// stepAll is set once --step is answered "continue".

@@ -16,11 +16,8 @@ import (
 
 // freeRun is what the hosts of a free play share.
 type freeRun struct {
-	// inv guards the inventory: a host holds it for reading while it runs,
-	// and for writing while it applies its add_host/group_by changes, right
-	// after its task (the others finish their current task first).
-	inv sync.RWMutex
-	// hosts are the per-host contexts, whose groups variable a change refreshes.
+	// hosts are the per-host contexts, whose groups variable a change
+	// refreshes (see Runner.changeInventory).
 	hosts []*playCtx
 	// batch are the batch's hosts: ansible_play_batch.
 	batch []*hostState
@@ -30,6 +27,9 @@ type freeRun struct {
 	forks *forkQueue
 	// ended is set by meta: end_play, which ends the play for every host.
 	ended atomic.Bool
+	// err is the error that aborted the play (add_host under free).
+	errMu sync.Mutex
+	err   error
 }
 
 func isFree(play *playbooks.Play) bool {
@@ -37,11 +37,11 @@ func isFree(play *playbooks.Play) bool {
 }
 
 // runFree runs the batch's hosts each through the whole play, at most
-// forks tasks at a time.
-func (r *Runner) runFree(ctx context.Context, pc *playCtx) {
+// forks tasks at a time. Its error aborts the playbook.
+func (r *Runner) runFree(ctx context.Context, pc *playCtx) error {
 	hosts := pc.activeHosts()
 	if len(hosts) == 0 {
-		return
+		return nil
 	}
 	if pc.play.MaxFailPercentage != nil {
 		r.warnOnce("Using max_fail_percentage with the free strategy is not supported, as tasks are executed independently on each host")
@@ -61,14 +61,24 @@ func (r *Runner) runFree(ctx context.Context, pc *playCtx) {
 	r.forEachHost(hosts, len(hosts), func(h *hostState) {
 		<-turns[h]
 		defer free.forks.release()
-		free.inv.RLock()
-		defer free.inv.RUnlock()
 		defer r.out.endDeferredBanners(h.name())
 		r.runSections(ctx, byHost[h])
 	})
 	pc.groups = free.hosts[0].groups
+	pc.allHostNames = free.hosts[0].allHostNames
 	pc.ended = pc.ended || free.ended.Load()
 	pc.resetHostvars()
+	return free.err
+}
+
+// abort ends the free play for every host with err, the first one kept.
+func (free *freeRun) abort(err error) {
+	free.errMu.Lock()
+	if free.err == nil {
+		free.err = err
+	}
+	free.errMu.Unlock()
+	free.endPlay(true)
 }
 
 // endPlay ends the free play for every host (meta: end_play, end_batch):
@@ -86,10 +96,16 @@ func (free *freeRun) endPlay(play bool) {
 	}
 }
 
-// warnFree prints Ansible's warnings for the keywords the free strategy
-// does not honour, before the task runs.
-func (r *Runner) warnFree(pc *playCtx, sc *scope, t *playbooks.Task, h *hostState) {
+// freeTaskAllowed prints Ansible's warnings for the keywords the free
+// strategy does not honour, before the task runs. A module that bypasses
+// the host loop (add_host) is refused: Ansible's free strategy raises its
+// error, which ends the playbook, as soon as a host reaches the task.
+func (r *Runner) freeTaskAllowed(pc *playCtx, sc *scope, t *playbooks.Task, h *hostState) bool {
 	ex := &execution{r: r, pc: pc, sc: sc, t: t, h: h}
+	if actionName(t) == "add_host" {
+		pc.free.abort(diag.Errorf(t.Pos, "The '%s' module bypasses the host loop, which is currently not supported in the free strategy and would instead execute for every host in the inventory list.", t.Module))
+		return false
+	}
 	if r.runsOnce(pc, sc, t, []*hostState{h}) {
 		r.warnOnce("Using run_once with the free strategy is not currently supported. This task will still be executed for every host in the inventory list.")
 	}
@@ -97,6 +113,7 @@ func (r *Runner) warnFree(pc *playCtx, sc *scope, t *playbooks.Task, h *hostStat
 	if fatal {
 		r.warnOnce("Using any_errors_fatal with the free strategy is not supported, as tasks are executed independently on each host")
 	}
+	return true
 }
 
 // forHost is the play's context for one host under the free strategy.
@@ -106,36 +123,18 @@ func (pc *playCtx) forHost(h *hostState, free *freeRun) *playCtx {
 		playHosts = pc.hosts
 	}
 	return &playCtx{
-		pb: pc.pb, play: pc.play, hosts: []*hostState{h}, allHostNames: pc.allHostNames,
+		r: pc.r, pb: pc.pb, play: pc.play, hosts: []*hostState{h}, allHostNames: pc.allHostNames,
 		groups: pc.groups, varsFiles: pc.varsFiles, all: pc.all, playHosts: playHosts,
 		promptVars: pc.promptVars, free: free,
 	}
 }
 
-// apply applies one host's inventory changes under the free strategy:
-// it trades its read hold for the write lock, so no other host reads the
-// inventory meanwhile, and gives every host the new groups.
-func (free *freeRun) apply(change func() map[string]any) {
-	free.inv.RUnlock()
-	free.inv.Lock()
-	groups := change()
-	for _, hc := range free.hosts {
-		hc.groups = groups
-		hc.resetHostvars()
-	}
-	free.inv.Unlock()
-	free.inv.RLock()
-}
-
-// taskBoundary lets waiting inventory changes of other hosts in before
-// this host starts its next task, and a host waiting for a fork run its
-// task first.
+// taskBoundary lets a host waiting for a fork run its task before this
+// host starts its next one.
 func (pc *playCtx) taskBoundary() {
 	if pc.free != nil {
-		pc.free.inv.RUnlock()
 		pc.free.forks.release()
 		<-pc.free.forks.request()
-		pc.free.inv.RLock()
 	}
 }
 

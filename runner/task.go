@@ -70,8 +70,8 @@ func (r *Runner) runTask(ctx context.Context, pc *playCtx, sc *scope, t *playboo
 	}
 	pc.taskBoundary()
 	pc.resetHostvars()
-	if pc.free != nil {
-		r.warnFree(pc, sc, t, hosts[0])
+	if pc.free != nil && !r.freeTaskAllowed(pc, sc, t, hosts[0]) {
+		return
 	}
 	r.taskBanner(pc, t, hosts, kind+" ["+r.taskTitle(pc, t)+"]")
 	r.taskStarted(pc, t, kind)

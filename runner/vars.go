@@ -83,7 +83,9 @@ func (s *scope) keyword(t *playbooks.Task, get func(*playbooks.Task) any) any {
 // first: inventory, facts, play vars, vars_files, block and task vars,
 // set_fact/register, extra vars, then the magic variables.
 func (r *Runner) taskVars(pc *playCtx, sc *scope, t *playbooks.Task, h *hostState) map[string]any {
+	r.invMu.RLock()
 	v := h.inv.Vars()
+	r.invMu.RUnlock()
 	pc.addRoleDefaults(v, t)
 	h.mu.Lock()
 	injectFacts(v, h.facts, h.plainFacts)
@@ -122,15 +124,17 @@ func (r *Runner) taskVars(pc *playCtx, sc *scope, t *playbooks.Task, h *hostStat
 func (r *Runner) magicVars(v map[string]any, pc *playCtx, h *hostState) {
 	v["inventory_hostname"] = h.name()
 	v["inventory_hostname_short"], _, _ = strings.Cut(h.name(), ".")
+	r.invMu.RLock()
 	v["group_names"] = groupNames(h.inv)
 	v["groups"] = pc.groups
+	v["ansible_play_hosts_all"] = pc.allHostNames
+	r.invMu.RUnlock()
 	v["hostvars"] = pc.hostvars()
 	// Building a list walks the play's hosts, for every host and task: once each.
 	batch := pc.hostNames()
 	v["ansible_play_batch"] = batch
 	v["play_hosts"] = batch // Ansible's deprecated name for the batch
 	v["ansible_play_hosts"] = pc.playHostNames(batch)
-	v["ansible_play_hosts_all"] = pc.allHostNames
 	v["ansible_play_name"] = pc.play.Name
 	v["playbook_dir"] = pc.pb.Dir
 	v["ansible_check_mode"] = r.opts.Check
