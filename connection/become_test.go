@@ -47,6 +47,24 @@ func TestBecomePassword(t *testing.T) {
 		t.Errorf("right password: stdout %q stderr %q rc %d err %v", r.Stdout, r.Stderr, r.RC, err)
 	}
 
+	// A task's scripts in one session: sudo prompts once, the next script
+	// and its data reach the shell sudo started.
+	counted := &sessionCounter{Conn: c}
+	sh := NewShell(counted, nil, &Become{User: "nobody", Password: "right"})
+	defer sh.Close()
+	for i, want := range []string{"first\n", "right\n"} {
+		script, data := "echo first; cat", ""
+		if i == 1 {
+			script, data = "cat", "right\n"
+		}
+		if r, err := sh.Run(context.Background(), script, []byte(data)); err != nil || string(r.Stdout) != want || r.RC != 0 {
+			t.Errorf("shell script %d: stdout %q rc %d err %v, want %q", i, r.Stdout, r.RC, err, want)
+		}
+	}
+	if n := counted.sessions.Load(); n != 1 {
+		t.Errorf("%d sessions for the shell's two scripts, want 1", n)
+	}
+
 	cmd.Become.Password = "wrong"
 	start := time.Now()
 	_, err = c.Exec(context.Background(), cmd)
