@@ -50,13 +50,17 @@ func (w fileWrite) step() Step {
 	b.WriteString("trap 'if [ -e \"$tmp\" ]; then rm -f -- \"$tmp\"; fi' EXIT\n")
 	b.WriteString("umask 077; set -C\n")
 	if w.Source != "" {
-		fmt.Fprintf(&b, "cat -- %s > \"$tmp\" || exit 1\n", Quote(w.Source))
+		fmt.Fprintf(&b, "cat -- %s > \"$tmp\" || exit 1\nsync -- \"$tmp\" 2>/dev/null\n", Quote(w.Source))
 	} else {
-		// A session closed half way gives cat an early end of input, not
-		// an error: only the size tells a partial copy from the data.
-		b.WriteString("cat > \"$tmp\" || exit 1\n")
-		fmt.Fprintf(&b, "size=$(wc -c < \"$tmp\") || exit 1\n"+
-			"if [ \"$size\" -ne %d ]; then echo \"incomplete write: received $size of %d bytes; $dest left unchanged\" >&2; exit 1; fi\n", len(w.Data), len(w.Data))
+		// A session closed half way gives an early end of input, not an
+		// error: only the size tells a partial copy from the data. One dd
+		// copies, syncs and counts (its last line: "<n> bytes ... copied",
+		// even when it failed), where cat, sync and wc -c were three
+		// processes. A failed sync alone does not fail the write.
+		b.WriteString("out=$(LC_ALL=C dd bs=128K conv=fsync 2>&1 > \"$tmp\")\n" +
+			"size=${out##*\n}; size=${size%% *}\n")
+		fmt.Fprintf(&b, "if [ \"$size\" != %d ]; then echo \"incomplete write: received $size of %d bytes; $dest left unchanged\" >&2\n"+
+			"  case $out in dd:*) printf '%%s\\n' \"${out%%%%\n*}\" >&2;; esac; exit 1\nfi\n", len(w.Data), len(w.Data))
 	}
 	b.WriteString(`if [ -e "$dest" ]; then chown --reference="$dest" -- "$tmp" 2>/dev/null; fi
 `)
@@ -74,7 +78,6 @@ func (w fileWrite) step() Step {
 if [ $rc -ne 0 ]; then printf 'failed to validate: rc:%%s error:%%s\n' "$rc" "$err" >&2; exit 1; fi
 `, cmd)
 	}
-	b.WriteString("sync -- \"$tmp\" 2>/dev/null\n")
 	if w.Backup {
 		b.WriteString(backupScript)
 	}
