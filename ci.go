@@ -100,8 +100,11 @@ func runPlaybooks(ctx context.Context, cmd *cli.Command, opts runner.Options, bo
 		fmt.Fprintln(stderr, "\n[ERROR]: User interrupted execution")
 		code = runner.ExitInterrupted
 	}
-	if c := r.Recap(); code == runner.ExitOK {
-		code = c
+	// Like ansible-playbook, a run an error stopped prints no recap.
+	if code != runner.ExitError {
+		if c := r.Recap(); code == runner.ExitOK {
+			code = c
+		}
 	}
 	if err := r.StartAtTaskError(); err != nil {
 		fmt.Fprintf(stderr, "[ERROR]: %v\n", err)

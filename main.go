@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"slices"
 	"sort"
@@ -144,8 +145,9 @@ func action(ctx context.Context, cmd *cli.Command, stdin io.Reader, stdout, stde
 		books = append(books, pb)
 	}
 	if len(errs) > 0 {
-		printError(stderr, errors.Join(errs...))
-		return exitError{runner.ExitParseError}
+		err := errors.Join(errs...)
+		printError(stderr, err)
+		return exitError{loadExitCode(err)}
 	}
 	loadInventory := func() (*inventory.Inventory, error) {
 		inv, err := inventory.Load(inventorySources(cmd.StringSlice("inventory")))
@@ -334,6 +336,24 @@ func askPassword(stdin io.Reader, stderr io.Writer, prompt string) (string, erro
 }
 
 // printError prints every error, positioned ones with their offending line.
+// loadExitCode is ansible-playbook's exit code for errors found loading
+// playbooks: 1 when each names a file, role or vars file that does not
+// exist (a plain error in Ansible), else 4 (a parse error).
+func loadExitCode(err error) int {
+	if j, ok := err.(interface{ Unwrap() []error }); ok {
+		for _, e := range j.Unwrap() {
+			if loadExitCode(e) != runner.ExitError {
+				return runner.ExitParseError
+			}
+		}
+		return runner.ExitError
+	}
+	if errors.Is(err, fs.ErrNotExist) {
+		return runner.ExitError
+	}
+	return runner.ExitParseError
+}
+
 func printError(w io.Writer, err error) {
 	var list []error
 	if j, ok := err.(interface{ Unwrap() []error }); ok {

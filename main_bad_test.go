@@ -42,7 +42,7 @@ func TestBadInputsThroughTheCLI(t *testing.T) {
 		{"undefined variable", []string{ok}, 2, "'nope' is undefined. String: {{ nope }}\\n\\nThe error appears to be in '", true},
 		{"undefined variable unquoted", []string{bad("undefined_var_unquoted.yml")}, 2, "'undefined_var' is undefined", true},
 		{"playbook is a directory", []string{"testdata/bad"}, 4, "could not read '", false},
-		{"missing playbook", []string{"no-such-playbook.yml"}, 4, "Could not find or access '", false},
+		{"missing playbook", []string{"no-such-playbook.yml"}, 1, "Could not find or access '", false},
 		{"alias bomb", []string{gen("bomb.yml", aliasBomb("- hosts: all\n  vars:\n", "  tasks: []\n"))}, 4, "too many YAML alias expansions", false},
 		{"500-level nesting", []string{gen("deep.yml", "- hosts: all\n  gather_facts: false\n  vars:\n    x: "+strings.Repeat("[", 500)+strings.Repeat("]", 500)+"\n  tasks:\n    - debug: msg={{ y }}\n")}, 2, "'y' is undefined", true},
 		{"20,000 tasks and a typo at the end", []string{gen("big.yml", big.String())}, 4, "big.yml:20005:7', but may", false},

@@ -13,7 +13,7 @@ type failPathCase struct {
 	playbook string
 	args     []string
 	code     int
-	recap    map[string][7]int // ok changed unreachable failed skipped rescued ignored
+	recap    map[string][7]int // ok changed unreachable failed skipped rescued ignored; nil: no PLAY RECAP
 	out      []string
 }
 
@@ -29,6 +29,9 @@ func runFailPathCases(t *testing.T, tests []failPathCase) {
 			out := res.stdout + res.stderr
 			if res.code != tt.code {
 				t.Errorf("exit %d, want %d\n%s", res.code, tt.code, out)
+			}
+			if tt.recap == nil && strings.Contains(out, "PLAY RECAP") {
+				t.Errorf("a PLAY RECAP, want none:\n%s", out)
 			}
 			if tt.recap != nil {
 				got := recap(t, res.stdout)
@@ -102,5 +105,55 @@ func TestClearHostErrors(t *testing.T) {
   tasks:
     - debug: msg=next
 `, recap: map[string][7]int{"a": {2, 0, 0, 0, 1, 0, 0}, "b": {1, 0, 0, 1, 0, 0, 0}}},
+	})
+}
+
+func TestHandlerFailures(t *testing.T) {
+	runFailPathCases(t, []failPathCase{
+		{name: "a changed task notifying no handler stops the run with exit 1 and no recap", playbook: `- hosts: all
+  gather_facts: false
+  tasks:
+    - command: echo
+      notify: restart nginx
+    - debug: msg=never
+  handlers:
+    - name: restart ngnix
+      debug: msg=x
+`, code: 1, out: []string{"ERROR! The requested handler 'restart nginx' was not found in either the main handlers list nor in the listening handlers list", "did you mean `restart ngnix`?"}},
+		{name: "an unchanged task notifying no handler is fine", playbook: `- hosts: all
+  gather_facts: false
+  tasks:
+    - command: echo
+      changed_when: false
+      notify: restart nginx
+`, recap: map[string][7]int{"a": {1, 0, 0, 0, 0, 0, 0}, "b": {1, 0, 0, 0, 0, 0, 0}}},
+		{name: "with force_handlers a host whose handler fails runs no more handlers", playbook: `- hosts: all
+  gather_facts: false
+  force_handlers: true
+  tasks:
+    - command: echo
+      notify: [second, first]
+    - fail: msg=late
+      when: inventory_hostname == 'b'
+  handlers:
+    - name: first
+      fail:
+        msg: handler broke
+      when: inventory_hostname == 'a'
+    - name: second
+      debug: msg=second
+`, code: 2, recap: map[string][7]int{"a": {1, 1, 0, 1, 1, 0, 0}, "b": {2, 1, 0, 1, 1, 0, 0}}},
+	})
+}
+
+// Errors found loading a playbook exit 1 when a file is missing, as
+// ansible-playbook's plain errors, and 4 when it does not parse.
+func TestLoadExitCodes(t *testing.T) {
+	runFailPathCases(t, []failPathCase{
+		{name: "missing role", playbook: "- hosts: all\n  roles: [nosuchrole]\n", code: 1, out: []string{"the role 'nosuchrole' was not found"}},
+		{name: "missing import_tasks file", playbook: "- hosts: all\n  tasks:\n    - import_tasks: nosuch.yml\n", code: 1, out: []string{"Could not find or access"}},
+		{name: "missing vars file", playbook: "- hosts: all\n  vars_files: [nosuch.yml]\n  tasks: []\n", code: 1, out: []string{"vars file not found"}},
+		{name: "unknown keyword", playbook: "- hosts: all\n  tasks:\n    - debug: msg=x\n      whne: true\n", code: 4, out: []string{"'whne' is not a valid attribute for a Task"}},
+		{name: "missing role and a YAML error", playbook: "- hosts: all\n  roles: [nosuchrole]\n  tasks:\n    - debug: msg=x\n   - debug: msg=y\n", code: 4},
 	})
 }

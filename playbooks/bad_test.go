@@ -40,7 +40,6 @@ var badPlaybooks = []struct {
 	{"module_typo", "4:7", "couldn't resolve module/action 'copyy'", "did you mean `copy`?"},
 	{"no_module", "3:7", "no module/action detected in task.", "a task needs a module (e.g. `ansible.builtin.debug: msg=hi`) or a `block:`"},
 	{"not_a_list_of_plays", "2:1", "a playbook must be a list of plays, got a mapping instead", "start each play with '- ', e.g. '- hosts: all'"},
-	{"notify_unknown_handler", "4:15", "The requested handler 'restart nginx' was not found in either the main handlers list nor in the listening handlers list", "did you mean `restart ngnix`?"},
 	{"play_is_empty", "1:2", "a play must be a mapping (hosts:, tasks:, ...), got nothing", "write a play as a mapping under '- ', e.g. '- hosts: all'"},
 	{"play_keyword_typo", "2:3", "'taks' is not a valid attribute for a Play", "did you mean `tasks`?"},
 	{"play_not_a_mapping", "1:3", "a play must be a mapping (hosts:, tasks:, ...), got a string", "add a colon after the keyword: `hosts: ...`"},

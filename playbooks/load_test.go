@@ -263,9 +263,11 @@ func TestImports(t *testing.T) {
 	}
 }
 
+// Notify entries are checked when a changed task notifies (UnknownHandler),
+// as in Ansible: every playbook below loads.
 func TestNotify(t *testing.T) {
 	tests := []struct {
-		name, tasks, handlers, want string // want: "" or an error substring
+		name, tasks, handlers, want string // want: UnknownHandler's error for the first notify entry, or ""
 	}{
 		{"by name", "notify: restart", "- name: restart\n  debug: msg=x", ""},
 		{"by listen topic", "notify: [web]", "- name: restart\n  debug: msg=x\n  listen: web", ""},
@@ -273,18 +275,24 @@ func TestNotify(t *testing.T) {
 		{"templated notify", "notify: 'restart {{ svc }}'", "- name: restart\n  debug: msg=x", ""},
 		{"templated handler", "notify: restart nginx", "- name: 'restart {{ svc }}'\n  debug: msg=x", ""},
 		{"handler notifies handler", "notify: restart", "- name: restart\n  debug: msg=x\n  notify: reload\n- name: reload\n  debug: msg=y", ""},
-		{"unknown", "notify: reload", "- name: restart\n  debug: msg=x", "site.yml:4:15: The requested handler 'reload' was not found"},
-		{"no handlers", "notify: reload", "[]", "this play has no handlers"},
+		{"unknown", "notify: stop", "- name: restart\n  debug: msg=x\n- name: reload\n  debug: msg=y", "site.yml:4:15: The requested handler 'stop' was not found in either the main handlers list nor in the listening handlers list (handlers of this play: restart, reload)"},
+		{"typo", "notify: restart ngnix", "- name: restart nginx\n  debug: msg=x", "(did you mean `restart nginx`?)"},
+		{"no handlers", "notify: reload", "[]", "(this play has no handlers; add one under handlers: with name: reload)"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			dir := writeFiles(t, map[string]string{"site.yml": "- hosts: all\n  tasks:\n    - debug: msg=hi\n      " + tt.tasks +
 				"\n  handlers:\n    " + strings.ReplaceAll(tt.handlers, "\n", "\n    ") + "\n"})
-			_, err := Load(filepath.Join(dir, "site.yml"))
-			switch {
-			case tt.want == "" && err != nil:
-				t.Errorf("unexpected error: %v", err)
-			case tt.want != "" && (err == nil || !strings.Contains(err.Error(), tt.want)):
+			pb, err := Load(filepath.Join(dir, "site.yml"))
+			if err != nil {
+				t.Fatalf("unexpected error: %v", err)
+			}
+			if tt.want == "" {
+				return
+			}
+			play := pb.Plays[0]
+			task := play.Tasks[0]
+			if err := UnknownHandler(task, task.Notify[0], play.Handlers); !strings.HasSuffix(err.Error(), tt.want) {
 				t.Errorf("error %v, want %q", err, tt.want)
 			}
 		})

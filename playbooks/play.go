@@ -97,7 +97,6 @@ func (ld *loader) play(src *source, n *yaml.Node) *Play {
 	p.Handlers = ld.taskList(src, sections["handlers"], "handlers", ctx.handlers())
 	p.Handlers = append(append(roleHandlers, p.Handlers...), ld.cur.handlers...)
 	p.Roles = ld.cur.public
-	checkNotify(src, p)
 	checkTemplateFiles(src, p)
 	return p
 }
@@ -164,7 +163,7 @@ func (s *source) checkVarsFiles(play *yaml.Node, files []any) {
 			at = node.Content[i]
 		}
 		s.fail(at, "vars file not found: %s", s.abs(candidates[0])).
-			WithHint(relativePathHint)
+			WithHint(relativePathHint).Err = os.ErrNotExist
 	}
 }
 

@@ -169,8 +169,10 @@ func (ld *loader) useRole(spec roleSpec, parent *Role, ctx taskContext) (*Role, 
 	}
 	path, searched := findRole(spec.name, ld.cur.baseDir, parentPath)
 	if path == "" {
-		ld.add(diag.Errorf(spec.at, "the role '%s' was not found in %s", spec.name, strings.Join(searched, ":")).
-			WithHint("put the role in roles/ beside the playbook, or add its parent directory to ANSIBLE_ROLES_PATH or roles_path in ansible.cfg"))
+		e := diag.Errorf(spec.at, "the role '%s' was not found in %s", spec.name, strings.Join(searched, ":")).
+			WithHint("put the role in roles/ beside the playbook, or add its parent directory to ANSIBLE_ROLES_PATH or roles_path in ansible.cfg")
+		e.Err = os.ErrNotExist
+		ld.add(e)
 		return nil, nil
 	}
 	if slices.Contains(ld.cur.stack, path) {

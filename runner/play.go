@@ -45,6 +45,26 @@ type playCtx struct {
 	promptVars map[string]any
 	// free is set on each host's own context under strategy: free.
 	free *freeRun
+
+	stopMu sync.Mutex
+	// stopErr ends the run once the current task is done on every host.
+	stopErr error
+}
+
+// stop ends the run with err after the current task, as an error Ansible
+// raises while processing results does; the first error wins.
+func (pc *playCtx) stop(err error) {
+	pc.stopMu.Lock()
+	defer pc.stopMu.Unlock()
+	if pc.stopErr == nil {
+		pc.stopErr = err
+	}
+}
+
+func (pc *playCtx) stopped() error {
+	pc.stopMu.Lock()
+	defer pc.stopMu.Unlock()
+	return pc.stopErr
 }
 
 // hostNames lists the play's hosts that are still active.
@@ -218,6 +238,9 @@ func (r *Runner) runSections(ctx context.Context, pc *playCtx) error {
 		}
 		r.runTasks(ctx, pc, nil, tasks)
 		r.flushHandlers(ctx, pc)
+		if err := pc.stopped(); err != nil {
+			return err
+		}
 	}
 	return nil
 }
@@ -338,7 +361,7 @@ func (pc *playCtx) activeHosts() []*hostState {
 // runTasks runs tasks in order on the play's active hosts.
 func (r *Runner) runTasks(ctx context.Context, pc *playCtx, sc *scope, tasks []*playbooks.Task) {
 	for _, t := range tasks {
-		if ctx.Err() != nil {
+		if ctx.Err() != nil || pc.stopped() != nil {
 			return
 		}
 		hosts := sc.only(pc.activeHosts())
@@ -425,15 +448,27 @@ func (r *Runner) runBlock(ctx context.Context, pc *playCtx, sc *scope, b *playbo
 	}
 }
 
-// flushHandlers runs notified handlers in definition order.
+// flushHandlers runs notified handlers in definition order. A host whose
+// handler fails runs no more of them, with force_handlers too.
 func (r *Runner) flushHandlers(ctx context.Context, pc *playCtx) {
+	failures := map[*hostState]int{}
+	for _, h := range pc.hosts {
+		h.mu.Lock()
+		failures[h] = h.stats.Failures
+		h.mu.Unlock()
+	}
 	for i, hd := range pc.handlers() {
+		if pc.stopped() != nil {
+			return
+		}
 		var hosts []*hostState
 		for _, h := range r.handlerHosts(pc) {
 			h.mu.Lock()
 			if h.notified[i] {
 				delete(h.notified, i)
-				hosts = append(hosts, h)
+				if h.stats.Failures == failures[h] {
+					hosts = append(hosts, h)
+				}
 			}
 			h.mu.Unlock()
 		}

@@ -124,22 +124,40 @@ func (r *Runner) runTaskOnHost(ctx context.Context, pc *playCtx, sc *scope, t *p
 	ex := &execution{r: r, pc: pc, sc: sc, t: t, h: h}
 	ignoreErrors, _, err := ex.boolKeyword(func(t *playbooks.Task) any { return t.IgnoreErrors }, pc.play.IgnoreErrors, vars)
 	var res *taskResult
+	loopPrinted := false
 	switch {
 	case err != nil:
 		res = ex.fail(&taskResult{host: h.name()}, err)
-		r.out.hostResult(res)
 	case t.Loop != nil:
-		res = ex.runLoop(ctx, vars, ignoreErrors)
+		res = ex.runLoop(ctx, vars, ignoreErrors) // prints its own lines
+		loopPrinted = true
 	default:
 		res = ex.runOnce(ctx, vars, true)
 		res.ignored = res.failed && ignoreErrors
 		if res.unreachable {
 			res.ignored, _, _ = ex.boolKeyword(func(t *playbooks.Task) any { return t.IgnoreUnreachable }, pc.play.IgnoreUnreachable, vars)
 		}
+	}
+	// A notify naming no handler stops the run before Ansible prints the result.
+	if ex.notify(res, vars) && !loopPrinted {
 		r.out.hostResult(res)
 	}
 	ex.finish(res, vars)
 	return res
+}
+
+// notify marks the handlers a changed task notifies. It returns false when
+// an entry names no handler, which stops the run.
+func (ex *execution) notify(res *taskResult, vars map[string]any) bool {
+	if !res.changed || res.failed || len(ex.t.Notify) == 0 {
+		return true
+	}
+	unknown := ex.pc.notify(ex.h, ex.t.Notify, vars)
+	if len(unknown) == 0 {
+		return true
+	}
+	ex.pc.stop(playbooks.UnknownHandler(ex.t, unknown[0], ex.pc.handlers()))
+	return false
 }
 
 // execution is one task on one host.
@@ -298,11 +316,6 @@ func (ex *execution) finish(res *taskResult, vars map[string]any) {
 		h.setFacts[ex.t.Register] = reg
 		h.varsChangedLocked()
 		h.mu.Unlock()
-	}
-	if res.changed && len(ex.t.Notify) > 0 && !res.failed {
-		for _, name := range ex.pc.notify(h, ex.t.Notify, vars) {
-			ex.r.out.warn(fmt.Sprintf("handler '%s' was notified but no handler with that name or listen topic exists", name))
-		}
 	}
 	h.count(func(s *HostStats) {
 		switch {
