@@ -39,7 +39,7 @@ func TestBadInputsThroughTheCLI(t *testing.T) {
 		{"empty playbook", []string{bad("empty.yml")}, 4, "empty.yml:1:1', but may", false},
 		{"non-UTF-8 bytes", []string{bad("non_utf8.yml")}, 4, "syntax error while loading YAML: yaml: invalid leading UTF-8 octet", false},
 		{"mutually exclusive arguments", []string{bad("copy_exclusive.yml")}, 4, "parameters are mutually exclusive: content|src", false},
-		{"undefined variable", []string{ok}, 2, "'nope' is undefined. String: {{ nope }}\\n\\nThe error appears to be in '", true},
+		{"undefined variable", []string{ok}, 2, "'nope' is undefined. 'nope' is undefined\\n\\nThe error appears to be in '", true},
 		{"undefined variable unquoted", []string{bad("undefined_var_unquoted.yml")}, 2, "'undefined_var' is undefined", true},
 		{"playbook is a directory", []string{"testdata/bad"}, 4, "could not read '", false},
 		{"missing playbook", []string{"no-such-playbook.yml"}, 1, "Could not find or access '", false},

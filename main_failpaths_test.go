@@ -13,7 +13,8 @@ type failPathCase struct {
 	playbook string
 	args     []string
 	code     int
-	recap    map[string][7]int // ok changed unreachable failed skipped rescued ignored; nil: no PLAY RECAP
+	recap    map[string][7]int // ok changed unreachable failed skipped rescued ignored; nil: not checked
+	noRecap  bool              // the run stops with an error before the recap
 	out      []string
 }
 
@@ -30,7 +31,7 @@ func runFailPathCases(t *testing.T, tests []failPathCase) {
 			if res.code != tt.code {
 				t.Errorf("exit %d, want %d\n%s", res.code, tt.code, out)
 			}
-			if tt.recap == nil && strings.Contains(out, "PLAY RECAP") {
+			if tt.noRecap && strings.Contains(out, "PLAY RECAP") {
 				t.Errorf("a PLAY RECAP, want none:\n%s", out)
 			}
 			if tt.recap != nil {
@@ -119,7 +120,7 @@ func TestHandlerFailures(t *testing.T) {
   handlers:
     - name: restart ngnix
       debug: msg=x
-`, code: 1, out: []string{"ERROR! The requested handler 'restart nginx' was not found in either the main handlers list nor in the listening handlers list", "did you mean `restart ngnix`?"}},
+`, code: 1, noRecap: true, out: []string{"ERROR! The requested handler 'restart nginx' was not found in either the main handlers list nor in the listening handlers list", "did you mean `restart ngnix`?"}},
 		{name: "an unchanged task notifying no handler is fine", playbook: `- hosts: all
   gather_facts: false
   tasks:
@@ -155,5 +156,22 @@ func TestLoadExitCodes(t *testing.T) {
 		{name: "missing vars file", playbook: "- hosts: all\n  vars_files: [nosuch.yml]\n  tasks: []\n", code: 1, out: []string{"vars file not found"}},
 		{name: "unknown keyword", playbook: "- hosts: all\n  tasks:\n    - debug: msg=x\n      whne: true\n", code: 4, out: []string{"'whne' is not a valid attribute for a Task"}},
 		{name: "missing role and a YAML error", playbook: "- hosts: all\n  roles: [nosuchrole]\n  tasks:\n    - debug: msg=x\n   - debug: msg=y\n", code: 4},
+	})
+}
+
+// Undefined variables fail the task with Ansible's message; an ignored
+// error in a loop's own expression counts as ignored.
+func TestUndefinedVariableFailures(t *testing.T) {
+	runFailPathCases(t, []failPathCase{
+		{name: "in when", playbook: "- hosts: a\n  gather_facts: false\n  tasks:\n    - debug: msg=x\n      when: flag\n",
+			code: 2, out: []string{`"msg": "The conditional check 'flag' failed. The error was: error while evaluating conditional (flag): 'flag' is undefined. 'flag' is undefined\n\nThe error appears to be in '`}},
+		{name: "in an argument", playbook: "- hosts: a\n  gather_facts: false\n  tasks:\n    - name: echo\n      command: echo {{ who }}\n",
+			code: 2, out: []string{`"msg": "The task includes an option with an undefined variable. The error was: 'who' is undefined. 'who' is undefined\n\nThe error appears to be in '`, `line 4, column 7, but may\nbe elsewhere`}},
+		{name: "in a loop, ignored", playbook: "- hosts: a\n  gather_facts: false\n  tasks:\n    - debug: msg=x\n      loop: \"{{ nolist }}\"\n      ignore_errors: true\n",
+			recap: map[string][7]int{"a": {1, 0, 0, 0, 0, 0, 1}}, out: []string{`{"msg": "'nolist' is undefined. 'nolist' is undefined"}`}},
+		{name: "in until", playbook: "- hosts: a\n  gather_facts: false\n  tasks:\n    - command: echo\n      register: r\n      until: r.nothere\n",
+			code: 2, out: []string{`{"msg": "The conditional check 'r.nothere' failed. The error was: error while evaluating conditional (r.nothere): 'dict object' has no attribute 'nothere'. 'dict object' has no attribute 'nothere'"}`}},
+		{name: "in failed_when", playbook: "- hosts: a\n  gather_facts: false\n  tasks:\n    - command: echo\n      failed_when: zzz\n",
+			code: 2, out: []string{`"failed_when_result": "The conditional check 'zzz' failed. The error was: error while evaluating conditional (zzz): 'zzz' is undefined. 'zzz' is undefined"`}},
 	})
 }

@@ -17,9 +17,13 @@ type ConditionError struct {
 func (e *ConditionError) Error() string {
 	var u *UndefinedError
 	if errors.As(e.Err, &u) {
-		return fmt.Sprintf("The conditional check '%s' failed. The error was: error while evaluating conditional (%s): %s. %s", e.Cond, e.Cond, u.Msg, u.Msg)
+		return fmt.Sprintf("The conditional check '%s' failed. The error was: error while evaluating conditional (%s): %s", e.Cond, e.Cond, u.Twice())
 	}
 	return fmt.Sprintf("The conditional check '%s' failed. The error was: %v", e.Cond, e.Err)
 }
 
 func (e *ConditionError) Unwrap() error { return e.Err }
+
+// Twice is how Ansible 2.14 reports an undefined variable: the message
+// twice (its exception's text and the original one's).
+func (e *UndefinedError) Twice() string { return e.Msg + ". " + e.Msg }

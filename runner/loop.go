@@ -2,6 +2,7 @@ package runner
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"maps"
 	"strings"
@@ -59,8 +60,17 @@ func (ex *execution) loopItems(vars map[string]any) ([]any, error) {
 func (ex *execution) runLoop(ctx context.Context, vars map[string]any, ignoreErrors bool) *taskResult {
 	res := &taskResult{host: ex.h.name()}
 	items, err := ex.loopItems(vars)
+	var u *jinja.UndefinedError
+	if errors.As(err, &u) {
+		// Ansible says only what is undefined here, without the task's place.
+		res.failed, res.ignored = true, ignoreErrors
+		res.result = map[string]any{"failed": true, "msg": u.Twice()}
+		ex.r.out.hostResult(res)
+		return res
+	}
 	if err != nil {
 		res = ex.fail(res, err)
+		res.ignored = ignoreErrors
 		ex.r.out.hostResult(res)
 		return res
 	}

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"maps"
-	"path/filepath"
 	"slices"
 	"strings"
 	"time"
@@ -224,7 +223,7 @@ func (ex *execution) when(vars map[string]any) (bool, error) {
 	conds = append(conds, ex.t.When...)
 	ok, err := evalAll(conds, vars)
 	if err != nil {
-		return false, fmt.Errorf("%w%s", err, taskPos(ex.t)) // Ansible names the task for `when` only
+		return false, fmt.Errorf("%w%s", err, errorPosition(ex.t.Pos)) // Ansible names the task for `when` only
 	}
 	return ok, nil
 }
@@ -274,7 +273,7 @@ func (ex *execution) fail(res *taskResult, err error) *taskResult {
 	var u *jinja.UndefinedError
 	if errors.As(err, &u) {
 		// Like Ansible, a templating failure has no "changed" key.
-		res.result = map[string]any{"failed": true, "msg": "The task includes an option with an undefined variable. The error was: " + err.Error() + taskPos(ex.t)}
+		res.result = map[string]any{"failed": true, "msg": "The task includes an option with an undefined variable. The error was: " + u.Twice() + errorPosition(ex.t.Pos)}
 		return res
 	}
 	var fe *jinja.FilterError
@@ -288,18 +287,6 @@ func (ex *execution) fail(res *taskResult, err error) *taskResult {
 	}
 	res.result = map[string]any{"changed": false, "failed": true, "msg": err.Error()}
 	return res
-}
-
-// taskPos says where the task is, in Ansible's words.
-func taskPos(t *playbooks.Task) string {
-	if t.Pos.File == "" {
-		return ""
-	}
-	file, err := filepath.Abs(t.Pos.File)
-	if err != nil {
-		file = t.Pos.File
-	}
-	return fmt.Sprintf("\n\nThe error appears to be in '%s': line %d, column %d", file, t.Pos.Line, t.Pos.Col)
 }
 
 // finish records a host's task result: register, facts, notify, stats,
