@@ -78,6 +78,17 @@ func TestRescueAndAbort(t *testing.T) {
         - debug: msg=rescued
     - debug: msg=on
 `, recap: map[string][7]int{"a": {1, 0, 0, 0, 1, 0, 0}, "b": {2, 0, 0, 0, 0, 1, 0}}},
+		{name: "a failed run_once task ends the playbook; only its host counts as failed", playbook: `- hosts: all
+  gather_facts: false
+  tasks:
+    - fail: msg=once
+      run_once: true
+    - debug: msg=two
+- hosts: all
+  gather_facts: false
+  tasks:
+    - debug: msg=next
+`, code: 2, recap: map[string][7]int{"a": {0, 0, 0, 1, 0, 0, 0}}, out: []string{"NO MORE HOSTS LEFT"}},
 		{name: "a failing rescue trips any_errors_fatal", playbook: `- hosts: all
   gather_facts: false
   any_errors_fatal: true

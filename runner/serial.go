@@ -170,9 +170,14 @@ func (r *Runner) checkAbort(pc *playCtx, sc *scope, t *playbooks.Task) {
 			abort = true
 		}
 	}
-	if !abort {
-		return
+	if abort {
+		r.abortPlay(pc)
 	}
+}
+
+// abortPlay ends the play for every host, and the playbook after it, with
+// Ansible's NO MORE HOSTS LEFT.
+func (r *Runner) abortPlay(pc *playCtx) {
 	pc.aborted = true
 	for _, h := range pc.hosts {
 		h.mu.Lock()

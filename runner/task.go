@@ -74,10 +74,11 @@ func (r *Runner) runTask(ctx context.Context, pc *playCtx, sc *scope, t *playboo
 	}
 	r.taskBanner(pc, t, hosts, kind+" ["+r.taskTitle(pc, t)+"]")
 	r.taskStarted(pc, t, kind)
+	var others []*hostState // the hosts a run_once task ran for
 	if len(hosts) > 1 && r.runsOnce(pc, sc, t, hosts) {
 		before := hosts[0].snapshot()
 		defer shareRunOnce(hosts[0], before, hosts[1:])
-		hosts = hosts[:1]
+		hosts, others = hosts[:1], hosts[1:]
 	}
 	names := make([]string, len(hosts))
 	for i, h := range hosts {
@@ -91,7 +92,22 @@ func (r *Runner) runTask(ctx context.Context, pc *playCtx, sc *scope, t *playboo
 		r.out.done(h.name())
 	})
 	r.applyInventoryChanges(pc, hosts)
+	if len(others) > 0 && runOnceFailed(hosts[0]) {
+		r.abortPlay(pc)
+		return
+	}
 	r.checkAbort(pc, sc, t)
+}
+
+// runOnceFailed says whether a run_once task failed on the host it ran on,
+// which in Ansible fails every host of the play for the iterator (not in the
+// recap) and so ends the playbook. (When a rescue section takes over the
+// failure, Ansible sends all the hosts through it; here only the host that
+// ran does.)
+func runOnceFailed(ran *hostState) bool {
+	ran.mu.Lock()
+	defer ran.mu.Unlock()
+	return ran.failed && !ran.toRescue
 }
 
 // taskTitle is the task name, templated with play-level variables when it can be.
