@@ -218,6 +218,17 @@ func action(ctx context.Context, cmd *cli.Command, stdin io.Reader, stdout, stde
 		opts.BecomePassword = pass
 	}
 
+	if opts.Limit != "" && len(inv.Hosts()) > 0 {
+		// Like ansible-playbook, a --limit that leaves no host is an error.
+		hosts, err := inv.Limit(inv.Hosts(), opts.Limit)
+		if err == nil && len(hosts) == 0 {
+			err = errors.New("Specified inventory, host pattern and/or --limit leaves us with no hosts to target.")
+		}
+		if err != nil {
+			printError(stderr, err)
+			return exitError{runner.ExitError}
+		}
+	}
 	if shard != nil {
 		opts.Shard = shard.keeps
 		if err := warnEmptyShard(shard, inv, opts.Limit, stderr); err != nil {

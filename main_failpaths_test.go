@@ -186,3 +186,14 @@ func TestUndefinedVariableFailures(t *testing.T) {
 			code: 2, out: []string{`"failed_when_result": "The conditional check 'zzz' failed. The error was: error while evaluating conditional (zzz): 'zzz' is undefined. 'zzz' is undefined"`}},
 	})
 }
+
+func TestLimitToNoHosts(t *testing.T) {
+	pb := "- hosts: all\n  gather_facts: false\n  tasks:\n    - debug: msg=x\n"
+	runFailPathCases(t, []failPathCase{
+		{name: "a limit matching no host is an error", playbook: pb, args: []string{"--limit", "nosuchhost"}, code: 1, noRecap: true,
+			out: []string{"ERROR! Specified inventory, host pattern and/or --limit leaves us with no hosts to target."}},
+		{name: "a limit matching a host", playbook: pb, args: []string{"--limit", "b"}, recap: map[string][7]int{"b": {1, 0, 0, 0, 0, 0, 0}}},
+		{name: "a play matching no host is skipped", playbook: "- hosts: nosuch\n  tasks: []\n" + pb, out: []string{"skipping: no hosts matched"},
+			recap: map[string][7]int{"a": {1, 0, 0, 0, 0, 0, 0}, "b": {1, 0, 0, 0, 0, 0, 0}}},
+	})
+}
