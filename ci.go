@@ -39,11 +39,11 @@ func addSafetyOptions(cmd *cli.Command, stdin io.Reader, stdout, stderr io.Write
 	cmd.Commands = append(cmd.Commands, vaultCommand(stdin, stdout, stderr))
 }
 
-// reportsFor opens the --report files (and ANSIBLE_STDOUT_CALLBACK=json);
+// reportsFor opens the --report files (and stdout_callback = json);
 // toStdout says one of them replaces the normal output.
 func reportsFor(cmd *cli.Command, paths []string, stdout io.Writer) (reports []report.Report, toStdout bool, err error) {
 	specs := cmd.StringSlice("report")
-	if os.Getenv("ANSIBLE_STDOUT_CALLBACK") == "json" {
+	if callback, _ := (ansibleSetting{"ANSIBLE_STDOUT_CALLBACK", "defaults", "stdout_callback", plainSetting}).Lookup(); callback == "json" {
 		specs = append(specs, "json=-")
 	}
 	opts := report.Options{Playbook: paths[0], FailOnChange: cmd.Bool("fail-on-change"), Stdout: stdout}
@@ -114,7 +114,7 @@ func runPlaybooks(ctx context.Context, cmd *cli.Command, opts runner.Options, bo
 	for _, rep := range reports {
 		errs = append(errs, rep.Close(stats))
 	}
-	errs = append(errs, writeRetryFile(cmd.String("retry-file"), stats, opts.Out))
+	errs = append(errs, writeRetryFile(retryFile(cmd, paths[0]), stats, opts.Out))
 	if err := errors.Join(errs...); err != nil {
 		fmt.Fprintf(stderr, "ERROR! %v\n", err)
 		if code == runner.ExitOK {

@@ -79,7 +79,7 @@ func newCommand(stdin io.Reader, stdout, stderr io.Writer) *cli.Command {
 			&cli.StringSliceFlag{Name: "inventory", Aliases: []string{"i"}, Usage: "inventory file, directory or host list host1,host2, (repeatable)"},
 			&cli.StringFlag{Name: "limit", Aliases: []string{"l"}, Usage: "further limit hosts to a pattern (web:!web2, @file.retry)"},
 			&cli.StringSliceFlag{Name: "extra-vars", Aliases: []string{"e"}, Usage: "extra variables: k=v, YAML/JSON, or @file (repeatable)"},
-			&cli.IntFlag{Name: "forks", Aliases: []string{"f"}, Value: 5, Usage: "hosts to run in parallel"},
+			&cli.IntFlag{Name: "forks", Aliases: []string{"f"}, Value: 5, Usage: "hosts to run in parallel", Sources: from("ANSIBLE_FORKS", "defaults", "forks", plainSetting)},
 			&cli.BoolFlag{Name: "check", Aliases: []string{"C"}, Usage: "show what would change, change nothing"},
 			&cli.BoolFlag{Name: "diff", Aliases: []string{"D"}, Usage: "show the differences in files and templates"},
 			&cli.BoolFlag{Name: "syntax-check", Usage: "validate the playbooks and exit; connects to nothing"},
@@ -92,14 +92,14 @@ func newCommand(stdin io.Reader, stdout, stderr io.Writer) *cli.Command {
 			&cli.BoolFlag{Name: "flush-cache", Usage: "accepted for compatibility: play keeps no fact cache"},
 			&cli.StringSliceFlag{Name: "tags", Aliases: []string{"t"}, Usage: "only run tasks tagged with these `tags`"},
 			&cli.StringSliceFlag{Name: "skip-tags", Usage: "skip tasks tagged with these `tags`"},
-			&cli.StringFlag{Name: "user", Aliases: []string{"u"}, Usage: "connect as this `user`"},
+			&cli.StringFlag{Name: "user", Aliases: []string{"u"}, Usage: "connect as this `user`", Sources: from("ANSIBLE_REMOTE_USER", "defaults", "remote_user", plainSetting)},
 			&cli.StringFlag{Name: "connection", Aliases: []string{"c"}, Usage: "connection `type`: ssh or local (inventory's ansible_connection wins)"},
-			&cli.StringFlag{Name: "private-key", Aliases: []string{"key-file"}, Usage: "SSH private key `file`"},
-			&cli.IntFlag{Name: "timeout", Aliases: []string{"T"}, Value: 10, Usage: "connection timeout in `seconds`"},
-			&cli.BoolFlag{Name: "become", Aliases: []string{"b"}, Usage: "run tasks with sudo"},
-			&cli.StringFlag{Name: "become-user", Usage: "become this `user` (default root)"},
-			&cli.StringFlag{Name: "become-method", Usage: "sudo or su"},
-			&cli.BoolFlag{Name: "ask-become-pass", Aliases: []string{"K"}, Usage: "ask for the sudo password"},
+			&cli.StringFlag{Name: "private-key", Aliases: []string{"key-file"}, Usage: "SSH private key `file`", Sources: from("ANSIBLE_PRIVATE_KEY_FILE", "defaults", "private_key_file", pathSetting)},
+			&cli.IntFlag{Name: "timeout", Aliases: []string{"T"}, Value: 10, Usage: "connection timeout in `seconds`", Sources: from("ANSIBLE_TIMEOUT", "defaults", "timeout", plainSetting)},
+			&cli.BoolFlag{Name: "become", Aliases: []string{"b"}, Usage: "run tasks with sudo", Sources: from("ANSIBLE_BECOME", "privilege_escalation", "become", boolSetting)},
+			&cli.StringFlag{Name: "become-user", Usage: "become this `user` (default root)", Sources: from("ANSIBLE_BECOME_USER", "privilege_escalation", "become_user", plainSetting)},
+			&cli.StringFlag{Name: "become-method", Usage: "sudo or su", Sources: from("ANSIBLE_BECOME_METHOD", "privilege_escalation", "become_method", plainSetting)},
+			&cli.BoolFlag{Name: "ask-become-pass", Aliases: []string{"K"}, Usage: "ask for the sudo password", Sources: from("ANSIBLE_BECOME_ASK_PASS", "privilege_escalation", "become_ask_pass", boolSetting)},
 			&cli.BoolFlag{Name: "verbose", Aliases: []string{"v"}, Usage: "more output (-vvv for details)", Config: cli.BoolConfig{Count: new(int)}},
 		},
 		Action: func(ctx context.Context, cmd *cli.Command) error {
@@ -190,6 +190,8 @@ func action(ctx context.Context, cmd *cli.Command, stdin io.Reader, stdout, stde
 			User:       cmd.String("user"),
 			PrivateKey: cmd.String("private-key"),
 			Timeout:    time.Duration(cmd.Int("timeout")) * time.Second,
+			// host_key_checking = False turns checking off for every host.
+			HostKeyChecking: hostKeyChecking(),
 		},
 		ConnectionType: cmd.String("connection"),
 		Become:         cmd.Bool("become"),
@@ -239,10 +241,14 @@ func action(ctx context.Context, cmd *cli.Command, stdin io.Reader, stdout, stde
 	return runPlaybooks(ctx, cmd, opts, books, paths, stdout, stderr)
 }
 
-// inventorySources keeps Ansible's default when no -i is given.
+// inventorySources are the -i sources, else Ansible's default:
+// ANSIBLE_INVENTORY or inventory in ansible.cfg, else /etc/ansible/hosts.
 func inventorySources(given []string) []string {
 	if len(given) > 0 {
 		return given
+	}
+	if v, ok := (ansibleSetting{"ANSIBLE_INVENTORY", "defaults", "inventory", pathSetting}).Lookup(); ok {
+		return strings.Split(v, ",")
 	}
 	if _, err := os.Stat("/etc/ansible/hosts"); err == nil {
 		return []string{"/etc/ansible/hosts"}

@@ -15,14 +15,36 @@ var defaultRolesPath = []string{"~/.ansible/roles", "/usr/share/ansible/roles", 
 // roles_path from the first ansible.cfg found, else the default.
 func configuredRolesPath() []string {
 	if env := os.Getenv("ANSIBLE_ROLES_PATH"); env != "" {
-		return expandPaths(env, "")
+		return expandPaths(env, ":", "")
 	}
-	if cfg := ansibleConfigFile(); cfg != "" {
-		if v, ok := iniValue(cfg, "defaults", "roles_path"); ok {
-			return expandPaths(v, filepath.Dir(cfg))
-		}
+	if paths, ok := ConfigPaths("defaults", "roles_path", ":"); ok {
+		return paths
 	}
-	return expandPaths(strings.Join(defaultRolesPath, ":"), "")
+	return expandPaths(strings.Join(defaultRolesPath, ":"), ":", "")
+}
+
+// ConfigSetting is key in [section] of the ansible.cfg Ansible would read.
+func ConfigSetting(section, key string) (string, bool) {
+	cfg := ansibleConfigFile()
+	if cfg == "" {
+		return "", false
+	}
+	return iniValue(cfg, section, key)
+}
+
+// ConfigPaths is a path setting of ansible.cfg, split on sep when it lists
+// several, with ~ expanded and relative paths made relative to the file's
+// directory, as Ansible's path settings.
+func ConfigPaths(section, key, sep string) ([]string, bool) {
+	cfg := ansibleConfigFile()
+	if cfg == "" {
+		return nil, false
+	}
+	v, ok := iniValue(cfg, section, key)
+	if !ok {
+		return nil, false
+	}
+	return expandPaths(v, sep, filepath.Dir(cfg)), true
 }
 
 // ansibleConfigFile finds the ansible.cfg Ansible would read: ANSIBLE_CONFIG,
@@ -78,11 +100,11 @@ func iniValue(path, section, key string) (string, bool) {
 	return "", false
 }
 
-// expandPaths splits a colon-separated path list, expanding ~ and $VARS;
+// expandPaths splits a path list on sep, expanding ~ and $VARS;
 // relative entries are relative to base (the ansible.cfg's directory).
-func expandPaths(list, base string) []string {
+func expandPaths(list, sep, base string) []string {
 	var out []string
-	for _, p := range strings.Split(list, ":") {
+	for _, p := range strings.Split(list, sep) {
 		if p = strings.TrimSpace(p); p == "" {
 			continue
 		}
