@@ -9,6 +9,8 @@ import (
 	"strconv"
 	"strings"
 	"unicode/utf8"
+
+	"play/internal/keyorder"
 )
 
 // Parse reads s as one Python literal: numbers, strings, True/False/None,
@@ -169,7 +171,7 @@ func (p *literalParser) dictOrSet() (any, error) {
 		}
 		return nil, errNotLiteral
 	}
-	m := map[string]any{}
+	m := keyorder.NewBuilder[map[string]any](0) // a Python dict keeps its keys' order
 	key := first
 	for {
 		p.i++ // the ':'
@@ -177,16 +179,16 @@ func (p *literalParser) dictOrSet() (any, error) {
 		if err != nil {
 			return nil, err
 		}
-		m[pythonStr(key)] = v
+		m.Set(pythonStr(key), v)
 		switch p.peek() {
 		case '}':
 			p.i++
-			return m, nil
+			return m.Map(), nil
 		case ',':
 			p.i++
 			if p.peek() == '}' {
 				p.i++
-				return m, nil
+				return m.Map(), nil
 			}
 		default:
 			return nil, errNotLiteral

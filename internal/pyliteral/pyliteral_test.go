@@ -2,7 +2,10 @@ package pyliteral
 
 import (
 	"reflect"
+	"slices"
 	"testing"
+
+	"play/internal/keyorder"
 )
 
 func TestParseJSONNames(t *testing.T) {
@@ -23,5 +26,21 @@ func TestParseJSONNames(t *testing.T) {
 		if ok != tt.ok || !reflect.DeepEqual(got, tt.want) {
 			t.Errorf("Parse(%q, %v) = %#v, %v; want %#v, %v", tt.in, tt.jsonNames, got, ok, tt.want, tt.ok)
 		}
+	}
+}
+
+// A dict keeps its keys' order, as Python's (an INI inventory's
+// x="{'z': 1, 'a': 2}" iterates z first in Ansible).
+func TestDictKeepsOrder(t *testing.T) {
+	v, ok := Parse("{'z': 1, 'a': {'y': 2, 'b': 3}, 'm': 4}", false)
+	if !ok {
+		t.Fatal("not parsed")
+	}
+	m := v.(map[string]any)
+	if got := keyorder.Keys(m); !slices.Equal(got, []string{"z", "a", "m"}) {
+		t.Errorf("keys %q, want [z a m]", got)
+	}
+	if got := keyorder.Keys(m["a"].(map[string]any)); !slices.Equal(got, []string{"y", "b"}) {
+		t.Errorf("inner keys %q, want [y b]", got)
 	}
 }
