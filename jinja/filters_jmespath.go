@@ -8,6 +8,8 @@ import (
 	"strings"
 
 	"github.com/nikolalohinski/gonja/v2/exec"
+
+	"play/internal/keyorder"
 )
 
 // json_query (community.general) on the interpreter of jmespath.go.
@@ -175,11 +177,11 @@ func jpEval(n *jpNode, v any) (any, error) {
 		if n.kind == "multi_list" {
 			return values, nil
 		}
-		out := dict{}
+		out := keyorder.NewBuilder[dict](len(values)) // in the expression's order
 		for i, c := range n.children {
-			out[c.value.(string)] = values[i]
+			out.Set(c.value.(string), values[i])
 		}
-		return out, nil
+		return out.Map(), nil
 	case "expref":
 		return n, nil
 	case "function":

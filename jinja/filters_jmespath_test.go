@@ -65,7 +65,7 @@ func TestJSONQuery(t *testing.T) {
 		{"data | json_query('users[?uid > `1001`] | [1].uid')", "1003"},
 		{"data | json_query('users[0:2].name')", "['bob', 'alice']"},
 		// Ansible printed the keys in the query's order: play's dicts print sorted.
-		{"data | json_query('users[?uid > `1001`].{name: name, first: groups[0]}')", "[{'first': 'wheel', 'name': 'bob'}, {'first': 'adm', 'name': 'carol'}]"},
+		{"data | json_query('users[?uid > `1001`].{name: name, first: groups[0]}')", "[{'name': 'bob', 'first': 'wheel'}, {'name': 'carol', 'first': 'adm'}]"},
 	})
 	runErrorCases(t, jmesVars, []errorCase{
 		{"data | json_query('users[?')", "invalid JMESPath expression"},

@@ -56,6 +56,7 @@ func TestDictOrder(t *testing.T) {
 		{"{{ d | to_yaml }}", "{Mid: 3, alpha: 2, beta: 4, zeta: 1}\n"},
 		{"{{ d | to_nice_yaml }}", "Mid: 3\nalpha: 2\nbeta: 4\nzeta: 1\n"},
 		{"{{ {'a10': 1, 'a9': 2, 'B': 3, '_x': 4, 'a': 5, 'é': 6} | to_nice_yaml }}", "B: 3\n_x: 4\na: 5\na10: 1\na9: 2\né: 6\n"},
+		{`{{ {"z": {"n": 1}, "a": {"n": 2}} | json_query("*.n") }} {{ [{"z": 1, "a": 2}] | json_query("[].{q: z, b: a}") }}`, "[1, 2] [{'q': 1, 'b': 2}]"},
 		{"{{ d | dictsort }}", "[('alpha', 2), ('beta', 4), ('Mid', 3), ('zeta', 1)]"},
 		{"{{ d | sort }}", "['alpha', 'beta', 'Mid', 'zeta']"},
 		{`{{ '{"z": 1, "a": 2}' | from_json }} {{ 'z: 1` + "\n" + `a: 2' | from_yaml }}`, "{'z': 1, 'a': 2} {'z': 1, 'a': 2}"},
