@@ -7,6 +7,8 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+
+	"play/connection"
 )
 
 func init() {
@@ -15,7 +17,7 @@ func init() {
 
 // WaitFor waits, on the target, for a TCP port or a file to reach a state,
 // or simply for timeout seconds. It never changes anything: the waiting is
-// its probe (one shell loop on the host, using bash's /dev/tcp or nc).
+// one shell loop on the host, using bash's /dev/tcp or nc.
 type WaitFor struct {
 	// Host is the address whose port is checked, from the target (default 127.0.0.1).
 	Host string `arg:"host"`
@@ -72,14 +74,17 @@ func (w *WaitFor) defaults() (host, state string, timeout, sleep, connect int) {
 	return host, state, intOr(w.Timeout, 300), intOr(w.Sleep, 1), intOr(w.ConnectTimeout, 5)
 }
 
-// Plan waits on the host, then reports like Ansible: a timeout fails with
-// elapsed, success returns the state and match groups.
+// Plan returns the wait as its one step, which changes nothing. Ansible's
+// wait_for does not support check mode, so under --check it is skipped.
 func (w *WaitFor) Plan(ctx context.Context, env *Env) (*Plan, error) {
+	return &Plan{Steps: []Step{{Script: w.script()}}, Unchanged: true, SkipInCheck: true, Finish: w.finish}, nil
+}
+
+// finish reports the wait like Ansible: a timeout fails with elapsed,
+// success returns the state and match groups.
+func (w *WaitFor) finish(outs []connection.Result) (map[string]any, error) {
 	host, state, _, _, _ := w.defaults()
-	out, err := env.Host.Run(ctx, w.script(), nil)
-	if err != nil {
-		return nil, err
-	}
+	out := outs[0]
 	report := parseWaitReport(string(out.Stdout))
 	switch report.outcome {
 	case "ok":
@@ -105,7 +110,7 @@ func (w *WaitFor) Plan(ctx context.Context, env *Env) (*Plan, error) {
 	for k, v := range report.stat {
 		result[k] = v
 	}
-	return &Plan{Result: result}, nil
+	return result, nil
 }
 
 // timeoutMsg is Ansible's message for each way of timing out.
