@@ -1,7 +1,9 @@
 package main
 
 import (
+	"fmt"
 	"os"
+	"os/user"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -153,5 +155,43 @@ func TestFreeStrategyInventoryChangesApplyAtOnce(t *testing.T) {
 		if !strings.Contains(res.stdout, want) {
 			t.Errorf("output lacks %q:\n%s", want, res.stdout)
 		}
+	}
+}
+
+// The template module and lookup define Ansible's template_* variables;
+// import exports the imported file's top-level sets. The lines are what
+// ansible-playbook 2.14 rendered from the same files (its host name and
+// file owner being this machine's).
+func TestTemplateVariablesAndImportedSets(t *testing.T) {
+	dir := project(t, map[string]string{
+		"templates/t.j2": `host={{ template_host }}
+path={{ template_path }}
+fullpath={{ template_fullpath }}
+dest={{ template_destpath }}
+date={{ template_run_date | type_debug }}
+uid={{ template_uid }}
+{% import 'macros.j2' as m %}
+{{ m.greet('x') }} {{ m.top }}
+`,
+		"templates/macros.j2": "{% set top = 'TOPVAL' %}\n{% macro greet(n) %}hi {{ n }}{% endmacro %}\n",
+	})
+	out := filepath.Join(dir, "out.txt")
+	writeFile(t, filepath.Join(dir, "site.yml"), `- hosts: h1
+  gather_facts: false
+  tasks:
+    - template: src=t.j2 dest=`+out+`
+    - debug: msg="{{ lookup('template', 't.j2') }}"
+`)
+	res := play(t, "-i", labInventory(t), filepath.Join(dir, "site.yml"))
+	host, _ := os.Hostname()
+	me, err := user.Current()
+	if err != nil {
+		t.Fatal(err)
+	}
+	tmpl := filepath.Join(dir, "templates", "t.j2")
+	want := "host=" + host + "\npath=t.j2\nfullpath=" + tmpl + "\ndest=%s\ndate=datetime\nuid=" + me.Username + "\nhi x TOPVAL\n"
+	wantOutput(t, res, 0, "changed: [h1]", `"msg": "`+strings.ReplaceAll(fmt.Sprintf(want, ""), "\n", `\n`)+`"`)
+	if got, err := os.ReadFile(out); err != nil || string(got) != fmt.Sprintf(want, out) {
+		t.Errorf("template wrote %q, %v; want %q", got, err, fmt.Sprintf(want, out))
 	}
 }

@@ -56,6 +56,8 @@ name is {{ name | default('UNDEF') }}
 	"undefined_var.j2":    "x {{ undefined_thing }}\n",
 	"bad_header.j2":       "#jinja2: autoescape: True\nx\n",
 	"string_inc.j2":       "{{ '{% include \"item2.j2\" %}' }}\n",
+	"consts.j2":           "{% set top = 'TOPVAL' %}\n{% macro greet(n) %}hi {{ n }}{% endmacro %}\n",
+	"exports.j2":          "{% import 'consts.j2' as c %}\n{% from 'consts.j2' import top, greet %}\n{{ c.greet('x') }} {{ greet('y') }} {{ c.top }} {{ top }}\n",
 }
 
 // writeTemplates writes templateFiles and returns the search path the
@@ -105,6 +107,7 @@ func TestRenderFile(t *testing.T) {
 		{"context.j2", FileOptions(), "inc UNDEF|\ninc N|out\n"},
 		{"newlines.j2", FileOptions(), "a\n\n\n"},
 		{"newlines.j2", cr, "a\r\r\r\r\r"},
+		{"exports.j2", FileOptions(), "hi x hi y TOPVAL TOPVAL\n"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.file, func(t *testing.T) {

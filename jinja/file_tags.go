@@ -3,7 +3,10 @@ package jinja
 import (
 	"errors"
 	"fmt"
+	"io"
 	"os"
+	"reflect"
+	"unsafe"
 
 	"github.com/nikolalohinski/gonja/v2/builtins"
 	gonjatags "github.com/nikolalohinski/gonja/v2/builtins/control_structures"
@@ -254,38 +257,66 @@ func parseFromImport(p, args *parser.Parser) (nodes.ControlStructure, error) {
 	return t, nil
 }
 
+// Execute runs the imported file as Jinja runs a module (its output
+// dropped) and exports its macros and the variables its top level sets.
 func (t *importTag) Execute(r *exec.Renderer, _ *nodes.ControlStructureBlock) error {
 	f, err := t.load(r)
 	if err != nil {
 		return err
 	}
 	sub := t.enter(r, f)
-	defined := f.tmpl.template.Macros()
-	macro := func(name string) (exec.Macro, error) {
-		node, ok := defined[name]
-		if !ok {
-			return nil, fmt.Errorf("the template %s does not export the requested name '%s'", f.path, name)
+	sub.Output = io.Discard
+	if err := sub.Execute(); err != nil {
+		return err
+	}
+	exported := map[string]any{}
+	for _, name := range topLevelSets(f.tmpl.template.Root()) {
+		if v, ok := sub.Environment.Context.Get(name); ok {
+			exported[name] = v
 		}
-		return exec.MacroNodeToFunc(node, sub)
+	}
+	for name, node := range f.tmpl.template.Macros() {
+		if exported[name], err = exec.MacroNodeToFunc(node, sub); err != nil {
+			return err
+		}
 	}
 	if t.names == nil {
-		macros := map[string]exec.Macro{}
-		for name := range defined {
-			if macros[name], err = macro(name); err != nil {
-				return err
-			}
-		}
-		r.Environment.Context.Set(t.alias, macros)
+		r.Environment.Context.Set(t.alias, exported)
 		return nil
 	}
 	for alias, name := range t.names {
-		m, err := macro(name)
-		if err != nil {
-			return err
+		v, ok := exported[name]
+		if !ok {
+			return fmt.Errorf("the template %s does not export the requested name '%s'", f.path, name)
 		}
-		r.Environment.Context.Set(alias, m)
+		r.Environment.Context.Set(alias, v)
 	}
 	return nil
+}
+
+// setTargetField is where gonja keeps a set tag's target (unexported).
+var setTargetField, _ = reflect.TypeFor[gonjatags.SetControlStructure]().FieldByName("target")
+
+// topLevelSets are the variables the top level of a template sets
+// ({% set x = ... %} outside macros and blocks): what an import exports.
+func topLevelSets(root *nodes.Template) []string {
+	var names []string
+	for _, n := range root.Nodes {
+		block, ok := n.(*nodes.ControlStructureBlock)
+		if !ok {
+			continue
+		}
+		set, ok := block.ControlStructure.(*gonjatags.SetControlStructure)
+		if !ok {
+			continue
+		}
+		field := reflect.ValueOf(set).Elem().FieldByIndex(setTargetField.Index)
+		target := reflect.NewAt(field.Type(), unsafe.Pointer(field.UnsafeAddr())).Elem().Interface()
+		if name, ok := target.(*nodes.Name); ok {
+			names = append(names, name.Name.Val)
+		}
+	}
+	return names
 }
 
 // runExtendingStatements runs the imports and sets at the top level of a

@@ -55,7 +55,7 @@ type Template struct {
 // template action does: with Jinja options, and include/import/extends
 // found in the task's search path and the template's own directory.
 type FileRenderer interface {
-	RenderFile(path, text string, opts jinja.Options) (string, error)
+	RenderFile(path, text string, opts jinja.Options, extraVars map[string]any) (string, error)
 }
 
 // Validate checks the validate command and the output encoding.
@@ -91,7 +91,7 @@ func (t *Template) Plan(ctx context.Context, env *Env) (*Plan, error) {
 	}
 	var out string
 	if r, ok := env.Ctl.(FileRenderer); ok {
-		out, err = r.RenderFile(resolved, string(text), t.JinjaOptions())
+		out, err = r.RenderFile(resolved, string(text), t.JinjaOptions(), jinja.TemplateVars(t.Src, resolved, t.Dest))
 	} else {
 		out, err = env.Ctl.Render(string(text))
 	}

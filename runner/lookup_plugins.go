@@ -104,17 +104,16 @@ func templateLookup(lc *lookupCtx, terms []any, kw map[string]any) ([]any, error
 	if err != nil {
 		return nil, err
 	}
-	vars := lc.vars
-	if extra, ok := kw["template_vars"].(map[string]any); ok {
-		vars = maps.Clone(vars)
-		maps.Copy(vars, extra)
-	}
+	extra, _ := kw["template_vars"].(map[string]any)
 	var out []any
 	for _, n := range names {
 		path, err := lc.ctl.Resolve("templates", n)
 		if err != nil {
 			return nil, fmt.Errorf("the template file %s could not be found for the lookup", n)
 		}
+		vars := maps.Clone(lc.vars)
+		maps.Copy(vars, jinja.TemplateVars(n, path, ""))
+		maps.Copy(vars, extra)
 		data, err := os.ReadFile(path)
 		if err != nil {
 			return nil, err

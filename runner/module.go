@@ -436,11 +436,13 @@ func (c *controller) searchPath(kind string) []string {
 
 // RenderFile renders a template file as Ansible's template action does:
 // include/import/extends are found in the task's search path, then the
-// template's own directory.
-func (c *controller) RenderFile(path, text string, opts jinja.Options) (string, error) {
+// template's own directory; extraVars (template_path...) over the task's.
+func (c *controller) RenderFile(path, text string, opts jinja.Options, extraVars map[string]any) (string, error) {
 	dir := filepath.Dir(path)
 	search := append(c.searchPath("templates"), filepath.Join(dir, "templates"), dir)
-	return jinja.RenderFile(text, search, opts, c.vars)
+	vars := maps.Clone(c.vars)
+	maps.Copy(vars, extraVars)
+	return jinja.RenderFile(text, search, opts, vars)
 }
 
 func (c *controller) Render(text string) (string, error) { return jinja.RenderString(text, c.vars) }
