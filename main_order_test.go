@@ -33,8 +33,7 @@ func TestDictsKeepInsertionOrder(t *testing.T) {
         dest: "{{ work }}/json.txt"
         content: "{{ settings | to_json }}\n{{ users | to_nice_json }}\n{{ (users | combine({'adam': 1, 'bob': 2})) | list | join(',') }}\n"
 `)
-	writeFile(t, filepath.Join(dir, "settings.j2"), `{% set merged = settings | combine(overrides) %}
-{% for key, value in merged.items() %}
+	writeFile(t, filepath.Join(dir, "settings.j2"), `{% for key, value in (settings | combine(overrides)).items() %}
 {{ key }} {{ value }};
 {% endfor %}
 {% for name in users %}

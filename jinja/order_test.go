@@ -42,6 +42,7 @@ func TestDictOrder(t *testing.T) {
 		{"{{ d.items() | list }} {{ d.keys() | list }} {{ d.values() | list }}", "[('zeta', 1), ('alpha', 2), ('Mid', 3), ('beta', 4)] ['zeta', 'alpha', 'Mid', 'beta'] [1, 2, 3, 4]"},
 		{"{% for k in d %}{{ k }} {% endfor %}| {{ d | list }}", "zeta alpha Mid beta | ['zeta', 'alpha', 'Mid', 'beta']"},
 		{"{% for k, v in d.items() %}{{ k }}={{ v }} {% endfor %}", "zeta=1 alpha=2 Mid=3 beta=4 "},
+		{"{% for k, v in (d | combine({'new': 0})).items() %}{{ k }}={{ v }} {% endfor %}{{ (d | combine({'q': 1})).keys() | list | last }}", "zeta=1 alpha=2 Mid=3 beta=4 new=0 q"},
 		{"{% for k, v in d %}{{ k }}={{ v }} {% endfor %}", "zeta=1 alpha=2 Mid=3 beta=4 "}, // gonja's own form, kept
 		{"{{ d | dict2items }}", "[{'key': 'zeta', 'value': 1}, {'key': 'alpha', 'value': 2}, {'key': 'Mid', 'value': 3}, {'key': 'beta', 'value': 4}]"},
 		{"{{ d | dict2items(key_name='n', value_name='a') | first }}", "{'n': 'zeta', 'a': 1}"},

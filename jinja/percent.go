@@ -58,8 +58,11 @@ func rewriteIn(v reflect.Value, seen map[visit]bool) {
 		}
 		seen[at] = true
 		rewriteIn(v.Elem(), seen)
-		if v.Type() == filteredExpressionType {
+		switch v.Type() {
+		case filteredExpressionType:
 			splitUndefinedChains(v.Interface().(*nodes.FilteredExpression))
+		case callType:
+			methodParent(v.Interface().(*nodes.Call))
 		}
 	case reflect.Interface:
 		if v.IsNil() {
