@@ -8,21 +8,39 @@ import (
 	"play/playbooks"
 )
 
+// perHostMeta are the meta actions Ansible's linear strategy runs host by
+// host, printing the task's banner for each host; the others run once.
+var perHostMeta = map[string]bool{"noop": true, "flush_handlers": true, "end_host": true, "reset_connection": true}
+
 // runMeta carries out `meta:` actions, which change the flow of the play.
-// Like Ansible, it prints the task banner and no host lines; noop does
-// nothing.
+// Like Ansible, it prints the task banner (once per host for perHostMeta)
+// and no host lines but a skipped one; noop does nothing.
 func (r *Runner) runMeta(ctx context.Context, pc *playCtx, sc *scope, t *playbooks.Task, hosts []*hostState) {
 	action := strings.TrimSpace(fmt.Sprint(t.Args["_raw_params"]))
-	r.taskBanner(pc, t, hosts, "TASK ["+r.taskTitle(pc, t)+"]")
+	banner := "TASK [" + r.taskTitle(pc, t) + "]"
+	if !perHostMeta[action] {
+		r.taskBanner(pc, t, hosts, banner)
+	}
 	switch action {
-	case "flush_handlers":
-		r.flushHandlers(ctx, pc)
+	case "noop", "flush_handlers":
+		for range hosts {
+			r.taskBanner(pc, t, hosts, banner)
+		}
+		if action == "flush_handlers" {
+			r.flushHandlers(ctx, pc)
+		}
 	case "refresh_inventory":
 		r.refreshInventory(pc)
 	case "end_play", "end_host", "end_batch", "clear_host_errors", "clear_facts", "reset_connection":
 		for _, h := range hosts {
+			if perHostMeta[action] {
+				r.taskBanner(pc, t, []*hostState{h}, banner)
+			}
 			ex := &execution{r: r, pc: pc, sc: sc, t: t, h: h}
 			ok, err := ex.when(r.taskVars(pc, sc, t, h))
+			if err == nil && !ok && perHostMeta[action] {
+				r.out.hostResult(&taskResult{host: h.name(), skipped: true, result: map[string]any{"changed": false, "skip_reason": "Conditional result was False", "skipped": true}})
+			}
 			if err != nil || !ok {
 				continue
 			}
