@@ -74,6 +74,11 @@ func rewriteIn(v reflect.Value, seen map[visit]bool) {
 				v.Set(reflect.ValueOf(m))
 			}
 		}
+		if v.CanSet() && dictNodeType.AssignableTo(v.Type()) {
+			if d := kwargsDict(v.Elem()); d != nil {
+				v.Set(reflect.ValueOf(d))
+			}
+		}
 	case reflect.Struct:
 		for i := range v.NumField() {
 			f := v.Field(i)
