@@ -19,6 +19,16 @@ func embeddedError(v any) error {
 		return embeddedError(t.Interface())
 	case error:
 		return t
+	case list:
+		return embeddedError([]any(t))
+	case tuple:
+		return embeddedError([]any(t))
+	case []any:
+		for _, x := range t {
+			if err := embeddedError(x); err != nil {
+				return err
+			}
+		}
 	case exec.ValuesList:
 		for _, x := range t {
 			if err := embeddedError(x); err != nil {

@@ -546,7 +546,13 @@ func (sc *scope) evalNative(src string, c *compiled, ctx *exec.Context) (out any
 	if err := embeddedError(v.Interface()); err != nil {
 		return nil, renderError(src, err)
 	}
-	return wrap(v.Interface()), nil
+	out = wrap(v.Interface())
+	if t, ok := out.(tuple); ok {
+		// Ansible templates to text, then reads back only what looks like a
+		// list or dict: a tuple stays its text, "(1, 2)".
+		return tupleRepr(t), nil
+	}
+	return out, nil
 }
 
 // execute renders c to w; src names the template in errors.

@@ -191,6 +191,8 @@ func filterPathJoin(_ *exec.Evaluator, in any, _ args) (any, error) {
 	switch t := in.(type) {
 	case string:
 		return t, nil
+	case tuple:
+		return filterPathJoin(nil, list(t), args{})
 	case list:
 		if len(t) == 0 {
 			return nil, errors.New("path_join needs at least one path")

@@ -18,10 +18,9 @@ import (
 // string ("%s-%d" % (a, b), "%(x)s" % d), the modulo otherwise. gonja only
 // knows the integer modulo (and divides by zero on a string), and has no
 // hook for operators, so every `a % b` in a parsed template is replaced by
-// `a | __mod(b, tuple)`: the same operands, evaluated by percent below.
-// tuple says b is written as a tuple, (x, y): gonja evaluates tuples and
-// lists alike, and Python spreads only tuples over the conversions. (A tuple
-// kept in a variable is formatted as one value.)
+// `a | __mod(b)`: the same operands, evaluated by percent below. Python
+// spreads a tuple (a literal (x, y) is one, see literalCall) over the
+// conversions, and formats any other value as one.
 
 func init() { register("__mod", percent) }
 
@@ -72,6 +71,9 @@ func rewriteIn(v reflect.Value, seen map[visit]bool) {
 		if v.CanSet() && filteredExpressionType.AssignableTo(v.Type()) {
 			if m := operatorCall(v.Elem()); m != nil {
 				v.Set(reflect.ValueOf(m))
+			} else if l := literalCall(v.Elem().Interface().(nodes.Expression)); l != nil {
+				seen[visit{reflect.ValueOf(l).Pointer(), filteredExpressionType}] = true
+				v.Set(reflect.ValueOf(l))
 			}
 		}
 		if v.CanSet() && dictNodeType.AssignableTo(v.Type()) {
@@ -115,9 +117,8 @@ func operatorCall(v reflect.Value) nodes.Expression {
 	if !ok {
 		return nil
 	}
-	_, isTuple := b.Right.(*nodes.Tuple)
 	return &nodes.FilteredExpression{Expression: b.Left, Filters: []*nodes.FilterCall{
-		{Token: b.Operator.Token, Name: name, Args: []nodes.Expression{b.Right, &nodes.Bool{Location: b.Operator.Token, Val: isTuple}}},
+		{Token: b.Operator.Token, Name: name, Args: []nodes.Expression{b.Right}},
 	}}
 }
 
@@ -126,7 +127,7 @@ func percent(_ *exec.Evaluator, in *exec.Value, params *exec.VarArgs) *exec.Valu
 	if in.IsError() {
 		return in
 	}
-	right, tuple := params.Args[0], params.Args[1].Bool()
+	right := params.Args[0]
 	if right.IsError() {
 		return right
 	}
@@ -134,7 +135,7 @@ func percent(_ *exec.Evaluator, in *exec.Value, params *exec.VarArgs) *exec.Valu
 	var err error
 	switch left := wrap(in.Interface()).(type) {
 	case string:
-		out, err = pyFormat(left, right, tuple)
+		out, err = pyFormat(left, right)
 	case int, float64, bool:
 		out, err = pyModulo(left, wrap(right.Interface()))
 	default:
@@ -190,10 +191,10 @@ func number(v any) (f float64, isInt, ok bool) {
 // pyFormat is Python's printf-style `format % right`: a tuple gives the
 // positional values, a dict the values of %(name)s, anything else is the
 // one value.
-func pyFormat(format string, right *exec.Value, tuple bool) (string, error) {
+func pyFormat(format string, right *exec.Value) (string, error) {
 	values := []any{wrap(right.Interface())}
-	if tuple {
-		values, _ = values[0].(list)
+	if t, ok := values[0].(tuple); ok {
+		values = t
 	}
 	var mapping dict
 	if len(values) == 1 {

@@ -133,9 +133,10 @@ func contains(haystack, needle any) (bool, error) {
 	case HostVars:
 		_, ok := t[pyStr(needle)]
 		return ok, nil
-	case list:
+	case list, tuple:
+		xs, _ := items(t)
 		k := hashKey(needle)
-		for _, x := range t {
+		for _, x := range xs {
 			if hashKey(x) == k {
 				return true, nil
 			}

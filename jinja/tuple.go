@@ -4,6 +4,7 @@ import (
 	"strings"
 
 	"github.com/nikolalohinski/gonja/v2/exec"
+	"github.com/nikolalohinski/gonja/v2/nodes"
 )
 
 // tuple is a Python tuple: what zip, product, zip_longest, subelements,
@@ -21,6 +22,49 @@ func (t tuple) GetItem(key any) (*exec.Value, bool) { return list(t).GetItem(key
 // GetAttribute implements exec.AttributeGetter: tuples have no attributes.
 func (t tuple) GetAttribute(name string) (*exec.Value, bool) {
 	return exec.AsValue(missingAttribute("tuple", name)), false
+}
+
+// gonja evaluates a tuple literal, (1, 2), and a list literal, [1, 2], to
+// its own list, which prints as neither Python's tuple nor its list (None
+// comes out empty, strings unescaped). literalCall wraps each literal in a
+// filter (rewriteOperators) that makes it the engine's tuple or list.
+
+func init() {
+	register("__tuple", literalFilter(func(xs []any) any { return tuple(xs) }))
+	register("__list", literalFilter(func(xs []any) any { return list(xs) }))
+}
+
+// literalCall is the filter call that replaces a tuple or list literal.
+func literalCall(n nodes.Expression) nodes.Expression {
+	switch l := n.(type) {
+	case *nodes.Tuple:
+		return &nodes.FilteredExpression{Expression: l, Filters: []*nodes.FilterCall{{Token: l.Location, Name: "__tuple"}}}
+	case *nodes.List:
+		return &nodes.FilteredExpression{Expression: l, Filters: []*nodes.FilterCall{{Token: l.Location, Name: "__list"}}}
+	}
+	return nil
+}
+
+// literalFilter converts gonja's evaluated literal. An element that failed
+// (an undefined variable) stays in it as the error it is: only using it
+// fails, as in Jinja ([a] | length is 1), and embeddedError finds it in a
+// rendered value.
+func literalFilter(build func([]any) any) exec.FilterFunction {
+	return func(_ *exec.Evaluator, in *exec.Value, _ *exec.VarArgs) *exec.Value {
+		values, ok := in.Interface().(exec.ValuesList)
+		if in.IsError() || !ok {
+			return in
+		}
+		xs := make([]any, len(values))
+		for i, v := range values {
+			if v.IsError() {
+				xs[i] = v
+			} else {
+				xs[i] = wrap(v.Interface())
+			}
+		}
+		return exec.AsValue(build(xs))
+	}
 }
 
 // tupleRepr is repr(t): (1, 2), (1,) and ().
