@@ -100,7 +100,9 @@ var filters = map[string]filterFunc{
 	"to_nice_json":         filterToNiceJSON,
 	"tojson":               filterToJSONSafe,
 	"from_json":            filterFromJSON,
-	"to_yaml":              func(_ *exec.Evaluator, in any, a args) (any, error) { return toYAML(in, 2, false) },
+	"to_yaml": func(_ *exec.Evaluator, in any, a args) (any, error) {
+		return toYAML(in, int(toInt(a.get(-1, "indent", 2))), false)
+	},
 	"to_nice_yaml": func(_ *exec.Evaluator, in any, a args) (any, error) {
 		return toYAML(in, int(toInt(a.get(0, "indent", 4))), true)
 	},

@@ -197,10 +197,11 @@ func toYAML(in any, indent int, nice bool) (any, error) {
 	sortKeys(&node)
 	if !nice {
 		flowLeaves(&node)
-	} else if node.Kind == yaml.MappingNode || node.Kind == yaml.SequenceNode {
+	}
+	if (node.Kind == yaml.MappingNode || node.Kind == yaml.SequenceNode) && node.Style&yaml.FlowStyle == 0 {
 		var b strings.Builder
 		if err := pyBlock(&b, &node, 0, max(indent, 2), false); err != nil {
-			return nil, fmt.Errorf("to_nice_yaml: %w", err)
+			return nil, fmt.Errorf("to_yaml: %w", err)
 		}
 		return b.String(), nil
 	}
@@ -240,7 +241,8 @@ func sortKeys(n *yaml.Node) {
 	}
 }
 
-// pyBlock writes a collection in PyYAML's block style (default_flow_style=False), which
+// pyBlock writes a collection in PyYAML's block style (default_flow_style=False; with
+// to_yaml's None, the collections flowLeaves marked stay in flow style), which
 // go-yaml's encoder cannot: a sequence in a mapping is not indented under its key, and a
 // collection in a sequence starts on the dash's line ("-   key: v" with indent 4). onDash
 // says the first line is already placed after a dash.
@@ -251,7 +253,7 @@ func pyBlock(b *strings.Builder, n *yaml.Node, col, indent int, onDash bool) err
 		}
 	}
 	inline := func(v *yaml.Node) bool {
-		return v.Kind == yaml.ScalarNode || len(v.Content) == 0
+		return v.Kind == yaml.ScalarNode || len(v.Content) == 0 || v.Style&yaml.FlowStyle != 0
 	}
 	if n.Kind == yaml.MappingNode {
 		for i := 0; i+1 < len(n.Content); i += 2 {
@@ -298,10 +300,14 @@ func pyBlock(b *strings.Builder, n *yaml.Node, col, indent int, onDash bool) err
 	return nil
 }
 
-// pyScalar writes a scalar (or an empty collection, [] or {}) as go-yaml writes it, on one
-// line; a string that needs quotes gets PyYAML's single quotes unless it needs escapes.
+// pyScalar writes a scalar (or an empty or flow-style collection) as go-yaml writes it, on
+// one line; a string that needs quotes gets PyYAML's single quotes unless it needs escapes.
 func pyScalar(b *strings.Builder, n *yaml.Node) error {
 	switch {
+	case len(n.Content) > 0:
+		out, err := yaml.Marshal(n)
+		b.WriteString(strings.TrimSuffix(string(out), "\n"))
+		return err
 	case n.Kind == yaml.SequenceNode:
 		b.WriteString("[]")
 		return nil

@@ -143,6 +143,11 @@ func TestFilters(t *testing.T) {
 		{"{{ 'é\"' | to_json }}", `"\u00e9\""`},
 		{"{{ {'a': [1]} | to_nice_json }}", "{\n    \"a\": [\n        1\n    ]\n}"},
 		{"{{ {'a': [1, 2], 'b': {'c': 'd'}} | to_yaml }}", "a: [1, 2]\nb: {c: d}\n"},
+		// PyYAML's default_flow_style=None, as ansible-playbook 2.14 printed it
+		{"{{ {'items': [{'k': 'a', 'v': [1, 2]}, {'k': 'b', 'v': {'x': 1}}], 'nested': {'a': {'b': [1]}, 'e': []}, 'q': 'yes'} | to_yaml }}",
+			"items:\n- k: a\n  v: [1, 2]\n- k: b\n  v: {x: 1}\nnested:\n  a:\n    b: [1]\n  e: []\nq: 'yes'\n"},
+		{"{{ {'items': [{'k': 'a'}], 'nested': {'a': {'b': [1]}}} | to_yaml(indent=4) }}", "items:\n- {k: a}\nnested:\n    a:\n        b: [1]\n"},
+		{"{{ [[1, 2], [{'a': 1}]] | to_yaml }}", "- [1, 2]\n- - {a: 1}\n"},
 		{"{{ {'a': {'c': 'd'}} | to_nice_yaml }}", "a:\n    c: d\n"},
 		// PyYAML's block style (checked with python3-yaml, indent=4): sequences in a mapping
 		// not indented, collections in a sequence on the dash's line, single quotes.
