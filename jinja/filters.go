@@ -296,11 +296,12 @@ func toFloat(v any) (float64, bool) {
 }
 
 // keysOf lists a mapping's keys, in insertion order, as values.
-func keysOf[M ~map[string]V, V any](m M) []any {
-	keys := keyorder.Keys(m)
-	out := make([]any, len(keys))
-	for i, k := range keys {
-		out[i] = k
+func keysOf[M ~map[string]V, V any](m M) []any { return stringsAny(keyorder.Keys(m)) }
+
+func stringsAny(s []string) []any {
+	out := make([]any, len(s))
+	for i, x := range s {
+		out[i] = x
 	}
 	return out
 }
@@ -316,7 +317,7 @@ func items(v any) ([]any, error) {
 	case dict:
 		return keysOf(t), nil
 	case HostVars:
-		return keysOf(t), nil
+		return stringsAny(t.names()), nil
 	case string:
 		out := make([]any, 0, len(t))
 		for _, r := range t {

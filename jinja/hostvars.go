@@ -5,6 +5,8 @@ import (
 	"maps"
 
 	"github.com/nikolalohinski/gonja/v2/exec"
+
+	"play/internal/keyorder"
 )
 
 // maxHostvarsDepth bounds hostvars[a].x -> hostvars[b].y -> ... chains: a
@@ -37,6 +39,15 @@ func hostVarsAt(hosts map[string]map[string]any, depth int) HostVars {
 		hv[name] = hostEntry{vars: vars, hosts: hosts, depth: depth}
 	}
 	return hv
+}
+
+// names lists the hosts in the order recorded on the map NewHostVars was
+// given (shared by every entry, see keyorder).
+func (h HostVars) names() []string {
+	for _, e := range h {
+		return keyorder.Keys(e.hosts)
+	}
+	return nil
 }
 
 // Host returns a host's raw variables.

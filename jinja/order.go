@@ -72,9 +72,9 @@ func walkingKeys(fn exec.FilterFunction) exec.FilterFunction {
 	}
 }
 
-// dictWalk makes the list Python walks for a dict (or one host's hostvars,
-// which gonja cannot iterate), one item per key in insertion order; other
-// values pass unchanged.
+// dictWalk makes the list Python walks for a dict (or hostvars, or one
+// host's, which gonja cannot iterate), one item per key in insertion order;
+// other values pass unchanged.
 func dictWalk(item func(k string, get func(string) any) any) func(*exec.Value) *exec.Value {
 	return func(in *exec.Value) *exec.Value {
 		var keys []string
@@ -84,6 +84,12 @@ func dictWalk(item func(k string, get func(string) any) any) func(*exec.Value) *
 			keys, get = keyorder.Keys(t), func(k string) any { return t[k] }
 		case hostEntry:
 			keys = keyorder.Keys(t.vars)
+			get = func(k string) any {
+				v, _ := t.GetItem(k)
+				return v
+			}
+		case HostVars:
+			keys = t.names()
 			get = func(k string) any {
 				v, _ := t.GetItem(k)
 				return v

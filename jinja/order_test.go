@@ -135,3 +135,16 @@ func BenchmarkRenderDictLoop(b *testing.B) {
 		})
 	}
 }
+
+// hostvars iterate in the order the runner recorded (the inventory's):
+// ansible-playbook 2.14 printed zz aa mm localhost for an INI inventory
+// listing zz, aa, mm.
+func TestHostVarsOrder(t *testing.T) {
+	hosts := map[string]map[string]any{"zz": {}, "aa": {}, "mm": {}, "localhost": {}}
+	keyorder.Set(hosts, []string{"zz", "aa", "mm", "localhost"})
+	vars := map[string]any{"hostvars": NewHostVars(hosts)}
+	got, err := RenderString("{{ hostvars | list }} {% for h in hostvars %}{{ h }} {% endfor %}", vars)
+	if want := "['zz', 'aa', 'mm', 'localhost'] zz aa mm localhost "; err != nil || got != want {
+		t.Errorf("got %q, %v; want %q", got, err, want)
+	}
+}

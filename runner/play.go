@@ -7,6 +7,7 @@ import (
 	"slices"
 	"sync"
 
+	"play/internal/keyorder"
 	"play/inventory"
 	"play/jinja"
 	"play/modules"
@@ -25,6 +26,10 @@ type playCtx struct {
 
 	hvMu    sync.Mutex
 	hvCache jinja.HostVars
+	// hvOrder is the hosts' order in hostvars (the inventory's), built
+	// once per inventory generation hvOrderGen.
+	hvOrder    []string
+	hvOrderGen uint64
 	// batchNames and playNames hand out ansible_play_batch and
 	// ansible_play_hosts.
 	batchNames, playNames nameCache
@@ -136,11 +141,19 @@ func (pc *playCtx) hostvars() jinja.HostVars {
 		all, gen := pc.all()
 		pc.r.invMu.RLock()
 		groups := pc.groups
+		if pc.hvOrder == nil || pc.hvOrderGen != gen {
+			// Ansible's hostvars iterate in inventory order (an implicit localhost last).
+			pc.hvOrder, pc.hvOrderGen = []string{}, gen
+			for _, ih := range pc.r.opts.Inventory.Hosts() {
+				pc.hvOrder = append(pc.hvOrder, ih.Name)
+			}
+		}
 		pc.r.invMu.RUnlock()
 		hosts := make(map[string]map[string]any, len(all))
 		for _, h := range all {
 			hosts[h.name()] = h.hostVarsView(pc.r, gen, groups)
 		}
+		keyorder.Set(hosts, pc.hvOrder)
 		pc.hvCache = jinja.NewHostVars(hosts)
 	}
 	return pc.hvCache

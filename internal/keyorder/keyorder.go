@@ -61,8 +61,9 @@ func shardOf(p unsafe.Pointer) *shard {
 	return &table[(uintptr(p)>>4)%shards]
 }
 
-// Set records keys as m's key order. keys must list m's keys, each once;
-// Set keeps the slice, so the caller must not change it afterwards.
+// Set records keys as m's key order. keys lists each key once; a key m lacks
+// is skipped and a key of m that keys lacks comes after the others (see
+// Keys). Set keeps the slice, so the caller must not change it afterwards.
 func Set[M ~map[string]V, V any](m M, keys []string) {
 	if len(keys) < 2 || slices.IsSorted(keys) {
 		forget(m)
