@@ -151,6 +151,9 @@ func (c confCase) compare(t *testing.T, l *labtest.Lab, pair [2]string) {
 		if !maps.Equal(want.recap, have.recap) {
 			diffs = append(diffs, fmt.Sprintf("recap %+v, ansible-playbook %+v", have.recap, want.recap))
 		}
+		if w, h := taskLines(want.out), taskLines(have.out); !slices.Equal(w, h) {
+			diffs = append(diffs, fmt.Sprintf("task results:\n%s\nansible-playbook's:\n%s", strings.Join(h, "\n"), strings.Join(w, "\n")))
+		}
 		if w, h := diffHunks(want.out), diffHunks(have.out); !slices.Equal(w, h) {
 			diffs = append(diffs, fmt.Sprintf("diffs:\n%s\nansible-playbook's:\n%s", strings.Join(h, "\n"), strings.Join(w, "\n")))
 		}
@@ -282,4 +285,31 @@ func diffHunks(out string) []string {
 	}
 	endTask()
 	return hunks
+}
+
+// resultLine is a task's result line for a host: its status and host, and the item of a
+// loop, without the result that may follow (" => {...").
+var resultLine = regexp.MustCompile(`^((?:ok|changed|skipping|failed|fatal): \[[^\]]+\](?:: FAILED!)?)(?: => (\(item=.*?\))(?: => .*)?$| => .*)?$`)
+
+// taskLines are the task headers of a run's output, each followed by its result lines
+// (sorted: hosts finish in any order) and "...ignoring".
+func taskLines(out string) []string {
+	var lines, task []string
+	endTask := func() {
+		slices.Sort(task)
+		lines, task = append(lines, task...), nil
+	}
+	for line := range strings.SplitSeq(out, "\n") {
+		switch m := resultLine.FindStringSubmatch(line); {
+		case strings.HasPrefix(line, "TASK [") || strings.HasPrefix(line, "RUNNING HANDLER ["):
+			endTask()
+			lines = append(lines, strings.TrimRight(line, " *"))
+		case m != nil:
+			task = append(task, strings.TrimSpace(m[1]+" "+m[2]))
+		case line == "...ignoring":
+			task = append(task, line)
+		}
+	}
+	endTask()
+	return lines
 }

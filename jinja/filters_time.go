@@ -157,7 +157,7 @@ func subtract(_ *exec.Evaluator, in *exec.Value, params *exec.VarArgs) *exec.Val
 
 func filterToDatetime(_ *exec.Evaluator, in any, a args) (any, error) {
 	s, format := pyStr(in), a.str(0, "format", "%Y-%m-%d %H:%M:%S")
-	t, err := strptime(s, format)
+	t, err := Strptime(s, format)
 	if err != nil {
 		return nil, err
 	}
@@ -294,8 +294,8 @@ func monthAbbrevs() []string {
 	return out
 }
 
-// strptime is datetime.strptime: the whole string must match the format.
-func strptime(s, format string) (time.Time, error) {
+// Strptime is datetime.strptime: the whole string must match the format.
+func Strptime(s, format string) (time.Time, error) {
 	var pattern strings.Builder
 	for i := 0; i < len(format); i++ {
 		c := format[i]

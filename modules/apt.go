@@ -112,10 +112,7 @@ func (a *Apt) Plan(ctx context.Context, env *Env) (*Plan, error) {
 	b.WriteString("set -- /var/lib/apt/lists/*_Packages*; [ -e \"$1\" ] || echo N\n")
 	b.WriteString(pkgProbeScript(names, a.releaseOpt()))
 	if a.Deb != "" {
-		fmt.Fprintf(&b, `set -- $(dpkg-deb -f %s Package Version) || exit
-echo "D $1|$2"
-dpkg-query -W -f='Q ${Package}|${db:Status-Abbrev}|${Version}|${db:Status-Want}\n' -- "$1" 2>/dev/null
-`, Quote(a.Deb))
+		b.WriteString(debProbe(a.Deb))
 	}
 	if sim := a.simulatedOp(); sim != "" {
 		fmt.Fprintf(&b, "apt-get -s %s %s | sed 's/^/S /'\n", a.commonOpts(), sim)
@@ -332,4 +329,13 @@ func (s *pkgState) matchInstalled(pattern string) bool {
 // aptZero says whether apt-get's output says it would do nothing.
 func aptZero(out string) bool {
 	return strings.Contains("\n"+out, "\n0 upgraded, 0 newly installed, 0 to remove")
+}
+
+// debProbe prints a .deb file's package and version ("D name|version") and the package's
+// state on the host ("Q ..." lines, none when it was never installed).
+func debProbe(deb string) string {
+	return fmt.Sprintf(`set -- $(dpkg-deb -W --showformat='${Package} ${Version}' -- %s) || exit
+echo "D $1|$2"
+dpkg-query -W -f='Q ${Package}|${db:Status-Abbrev}|${Version}|${db:Status-Want}\n' -- "$1" 2>/dev/null || true
+`, Quote(deb))
 }

@@ -3,6 +3,7 @@ package modules
 import (
 	"context"
 	"os"
+	"os/exec"
 	"reflect"
 	"strings"
 	"testing"
@@ -134,5 +135,31 @@ func TestAptValidate(t *testing.T) {
 		if _, err := New("apt", want); err == nil || err.Error() != args {
 			t.Errorf("New(apt, %v) = %v, want %q", want, err, args)
 		}
+	}
+}
+
+// The probe of a .deb file reads its package and version, and a package never installed
+// is no error.
+func TestAptDebProbe(t *testing.T) {
+	if _, err := exec.LookPath("dpkg-deb"); err != nil {
+		t.Skip("no dpkg-deb here")
+	}
+	dir := t.TempDir()
+	control := "Package: play-probe-test\nVersion: 1.2-3\nArchitecture: all\nMaintainer: t <t@x>\nDescription: t\n"
+	if err := os.MkdirAll(dir+"/pkg/DEBIAN", 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(dir+"/pkg/DEBIAN/control", []byte(control), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if out, err := exec.Command("dpkg-deb", "--build", dir+"/pkg", dir+"/t.deb").CombinedOutput(); err != nil {
+		t.Fatalf("%v: %s", err, out)
+	}
+	out, err := exec.Command("sh", "-c", debProbe(dir+"/t.deb")).Output()
+	if err != nil {
+		t.Fatalf("probe: %v", err)
+	}
+	if pr := parseAptProbe(out); pr.deb == nil || pr.deb.Name != "play-probe-test" || pr.deb.Candidate != "1.2-3" {
+		t.Errorf("probe output %q read as %+v", out, pr.deb)
 	}
 }

@@ -74,6 +74,12 @@ func (m Mode) IsSet() bool { return m.set }
 // Preserve says whether the mode is "preserve" (keep the source's mode).
 func (m Mode) Preserve() bool { return m.spec == "preserve" }
 
+// Symbolic says whether the mode is symbolic ("u+rwX,go-w"): relative to the file's mode.
+func (m Mode) Symbolic() bool {
+	_, err := strconv.ParseUint(m.spec, 8, 32)
+	return m.set && !m.Preserve() && err != nil
+}
+
 // String is the mode as given.
 func (m Mode) String() string { return m.spec }
 

@@ -82,7 +82,11 @@ func (e *textEdit) plan() (*Plan, error) {
 		p.Diffs = append(p.Diffs, contentDiff(e.diffHeader, e.diffHeader, e.before, e.after))
 	}
 	if e.attrDiff && ap.changed() {
-		p.Diffs = append(p.Diffs, ap.diff())
+		d := ap.diff()
+		if !e.st.Exists {
+			d.InCheck = &Diff{} // Ansible's module returns before it sets the attributes of a file it would create
+		}
+		p.Diffs = append(p.Diffs, d)
 	}
 	p.Msg = msg
 	return p, nil

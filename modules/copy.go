@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"path"
+	"slices"
 	"strings"
 
 	"play/jinja"
@@ -88,6 +89,9 @@ func (c *Copy) Plan(ctx context.Context, env *Env) (*Plan, error) {
 		data := []byte(string(*c.Content))
 		return c.planFile(ctx, env, copySource{data: data, checksum: sha1Hex(data), mode: 0o644, header: "dynamically generated"})
 	}
+	if c.RemoteSrc && strings.HasSuffix(c.Src, "/") {
+		return c.planRemoteDir(ctx, env)
+	}
 	if c.RemoteSrc {
 		return c.planFile(ctx, env, copySource{remote: c.Src, header: c.Src})
 	}
@@ -124,7 +128,7 @@ func (c *Copy) planFile(ctx context.Context, env *Env, src copySource) (*Plan, e
 			return nil, Failf("Source %s not found", src.remote)
 		}
 		if rs.IsDir() {
-			return nil, Failf("remote_src with a directory src (%s) is not supported: copy its files one by one", src.remote)
+			return c.planRemoteDir(ctx, env)
 		}
 		src.checksum, src.mode = rs.Checksum, rs.Mode
 	}
@@ -256,7 +260,8 @@ func (c *Copy) planDir(ctx context.Context, env *Env, dir string) (*Plan, error)
 	if !strings.HasSuffix(c.Src, "/") {
 		root = path.Join(c.Dest, path.Base(c.Src))
 	}
-	probes := []Probe{{Path: root}}
+	// dest itself, then root: the directories the copy may create, in order.
+	probes := []Probe{{Path: c.Dest}, {Path: root}}
 	for _, e := range entries {
 		probes = append(probes, Probe{Path: path.Join(root, e.rel), Checksum: true, Content: env.WantDiff && !e.dir})
 	}
@@ -266,11 +271,14 @@ func (c *Copy) planDir(ctx context.Context, env *Env, dir string) (*Plan, error)
 	}
 	p := &Plan{Result: map[string]any{"dest": c.Dest, "src": dir}}
 	var newDirs []string
-	if !pr.Files[0].Exists {
-		newDirs = append(newDirs, root)
+	for _, d := range pr.Files[:2] {
+		if !d.Exists && !slices.Contains(newDirs, d.Path) {
+			newDirs = append(newDirs, d.Path)
+		}
 	}
+	files := 0
 	for i, e := range entries {
-		target := &pr.Files[i+1]
+		target := &pr.Files[i+2]
 		if e.dir {
 			if !target.Exists {
 				newDirs = append(newDirs, target.Path)
@@ -279,6 +287,7 @@ func (c *Copy) planDir(ctx context.Context, env *Env, dir string) (*Plan, error)
 			}
 			continue
 		}
+		files++
 		one := &Plan{Result: map[string]any{}}
 		src := copySource{data: e.data, checksum: sha1Hex(e.data), mode: e.mode, header: path.Join(dir, e.rel)}
 		if err := c.planOne(one, pr, src, target, false, env.WantDiff); err != nil {
@@ -291,6 +300,9 @@ func (c *Copy) planDir(ctx context.Context, env *Env, dir string) (*Plan, error)
 	}
 	if len(newDirs) > 0 {
 		p.Steps = append([]Step{{Script: mkdirScript(newDirs, c.DirectoryMode, pr.Umask)}}, p.Steps...)
+	}
+	if files > 1 {
+		p.Diffs = nil // Ansible's copy action keeps the result, diff included, of a single file only
 	}
 	return p, nil
 }

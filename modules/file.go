@@ -9,6 +9,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"play/jinja"
 )
 
 func init() {
@@ -33,6 +35,10 @@ type File struct {
 	ModificationTime string `arg:"modification_time"`
 	// AccessTime is "now", "preserve" or a [[CC]YY]MMDDhhmm[.ss] time, for state touch.
 	AccessTime string `arg:"access_time"`
+	// ModificationTimeFormat is the strptime format modification_time is written in.
+	ModificationTimeFormat string `arg:"modification_time_format"`
+	// AccessTimeFormat is the strptime format access_time is written in.
+	AccessTimeFormat string `arg:"access_time_format"`
 	// Follow applies the attributes to what a symlink points to.
 	Follow *bool `arg:"follow"`
 }
@@ -47,7 +53,30 @@ func (f *File) Validate() error {
 	case f.Src != "" && f.State != "" && f.State != "link" && f.State != "hard":
 		return fmt.Errorf("src option requires state to be 'link' or 'hard'")
 	}
+	for _, t := range []struct {
+		value  *string
+		format string
+	}{{&f.ModificationTime, f.ModificationTimeFormat}, {&f.AccessTime, f.AccessTimeFormat}} {
+		v, err := touchTime(*t.value, t.format)
+		if err != nil {
+			return err
+		}
+		*t.value = v
+	}
 	return nil
+}
+
+// touchTime is a time given in a strptime format, rewritten as touch -t reads it
+// (the host's local time, as Ansible's time.mktime reads it).
+func touchTime(value, format string) (string, error) {
+	if value == "" || value == "now" || value == "preserve" || format == "" || format == "%Y%m%d%H%M.%S" {
+		return value, nil
+	}
+	t, err := jinja.Strptime(value, format)
+	if err != nil {
+		return "", fmt.Errorf("Error while obtaining timestamp for time %s using format %s: %v", value, format, err)
+	}
+	return t.Format("200601021504.05"), nil
 }
 
 // Plan implements Module.
@@ -190,7 +219,13 @@ func (f *File) planAttrs(p *Plan, st *FileState, prev, state string, pre []strin
 			f.touchTimes(st, prev != "absent", before, after)
 		}
 		p.Steps = append(p.Steps, Step{Script: strings.Join(cmds, " &&\n")})
-		p.Diffs = append(p.Diffs, stateDiff(before, after))
+		d := stateDiff(before, after)
+		if prev == "absent" {
+			// Ansible's module returns before it sets the attributes of a path it would create.
+			created := stateDiff(f.stateChange(prev, state))
+			d.InCheck = &created
+		}
+		p.Diffs = append(p.Diffs, d)
 	}
 	return nil
 }
@@ -246,16 +281,26 @@ func (f *File) planTouch(p *Plan, st *FileState, pr *Probed) error {
 		cur = pr.User
 		cur.Path, cur.Exists, cur.Type, cur.Mode = f.Path, true, "file", 0o666&^pr.Umask
 	}
-	touch := "touch"
+	// One touch per time: touch takes a single -t for both.
+	var touches []string
+	if !st.Exists {
+		touches = append(touches, "touch -- "+Quote(f.Path))
+	}
 	for _, t := range []struct{ flag, v string }{{"-m", f.ModificationTime}, {"-a", f.AccessTime}} {
-		if t.v != "" && t.v != "now" && t.v != "preserve" {
-			touch += " " + t.flag + " -t " + Quote(t.v)
+		switch t.v {
+		case "preserve":
+		case "", "now":
+			touches = append(touches, "touch "+t.flag+" -- "+Quote(f.Path))
+		default:
+			touches = append(touches, "touch "+t.flag+" -t "+Quote(t.v)+" -- "+Quote(f.Path))
 		}
 	}
-	if err := f.planAttrs(p, &cur, prevState(st), "touch", []string{touch + " -- " + Quote(f.Path)}); err != nil {
+	if err := f.planAttrs(p, &cur, prevState(st), "touch", []string{strings.Join(touches, " &&\n")}); err != nil {
 		return err
 	}
-	p.DiffsOnlyApplied = !st.Exists
+	if !st.Exists {
+		p.Diffs[len(p.Diffs)-1].InCheck = &Diff{}
+	}
 	p.Result["state"] = "file"
 	return nil
 }

@@ -4,6 +4,7 @@ import (
 	"os"
 	"strconv"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 )
@@ -126,6 +127,8 @@ func TestFileErrors(t *testing.T) {
 		{"link to nothing", "", map[string]any{"path": "$DIR/l", "src": "$DIR/none", "state": "link"}, `src file does not exist, use "force=yes" if you really want to create the link: $DIR/none`},
 		{"bad state", "", map[string]any{"path": "$DIR/l", "state": "dir"}, "value of state must be one of: file, directory, link, hard, touch, absent, got: dir"},
 		{"recurse on a file", "", map[string]any{"path": "$DIR/l", "state": "file", "recurse": true}, "recurse option requires state to be 'directory'"},
+		{"time not in its format", "", map[string]any{"path": "$DIR/t", "state": "touch", "modification_time": "2024-01-02", "modification_time_format": "%d.%m.%Y"},
+			"Error while obtaining timestamp for time 2024-01-02 using format %d.%m.%Y: time data '2024-01-02' does not match format '%d.%m.%Y'"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -138,5 +141,30 @@ func TestFileErrors(t *testing.T) {
 				t.Errorf("error = %q, want %q", got, e.expand(tt.want))
 			}
 		})
+	}
+}
+
+// A time in another format is set as written, in the host's local time.
+func TestFileTouchTimeFormats(t *testing.T) {
+	e := newTestEnv(t)
+	p, err := e.plan("file", map[string]any{"path": "$DIR/t", "state": "touch",
+		"modification_time": "02.01.2024 15:30:45", "modification_time_format": "%d.%m.%Y %H:%M:%S",
+		"access_time": "202301010000.00", "access_time_format": "%Y%m%d%H%M.%S"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.apply(p); err != nil {
+		t.Fatal(err)
+	}
+	fi, err := os.Stat(e.expand("$DIR/t"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := time.Date(2024, 1, 2, 15, 30, 45, 0, time.Local); !fi.ModTime().Equal(want) {
+		t.Errorf("mtime %v, want %v", fi.ModTime(), want)
+	}
+	atime := fi.Sys().(*syscall.Stat_t).Atim
+	if got, want := time.Unix(atime.Sec, atime.Nsec), time.Date(2023, 1, 1, 0, 0, 0, 0, time.Local); !got.Equal(want) {
+		t.Errorf("atime %v, want %v", got, want)
 	}
 }

@@ -72,6 +72,8 @@ type Plan struct {
 	// SkipInCheck marks modules whose result is only known by acting
 	// (command, shell): under --check they are reported skipped.
 	SkipInCheck bool
+	// SkipInCheckMsg is the skipped result's msg (default: command's).
+	SkipInCheckMsg string
 	// Finish, when set, turns the outputs of the steps into the result after
 	// applying (command's rc/stdout). It gets one output per step run; a step
 	// that exits non-zero stops the others. Without Finish, a non-zero exit
@@ -82,10 +84,6 @@ type Plan struct {
 	// Unchanged forces changed=false even with steps (e.g. a probe-like
 	// step whose output is the result).
 	Unchanged bool
-	// DiffsOnlyApplied shows Diffs only when applying: Ansible's module
-	// returns early in check mode, without them (file state=touch of a
-	// missing file).
-	DiffsOnlyApplied bool
 }
 
 // Changed says whether applying the plan changes the host or the controller.
@@ -115,6 +113,11 @@ type Diff struct {
 	// Prepared is text shown as it is instead of a before/after diff
 	// (apt's simulated transaction, as Ansible's diff "prepared" key).
 	Prepared string
+	// InCheck, when set, is what --check shows instead (the zero Diff: nothing):
+	// Ansible's modules return early in check mode when the path does not
+	// exist yet, before they compute the whole diff (file state=touch, the
+	// attributes of a file lineinfile would create).
+	InCheck *Diff
 }
 
 // Failure is a module failure with Ansible's msg and extra result keys.

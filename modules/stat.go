@@ -31,11 +31,11 @@ func (s *Stat) Plan(ctx context.Context, env *Env) (*Plan, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &Plan{Result: map[string]any{"stat": statResult(&pr.Files[0])}}, nil
+	return &Plan{Result: map[string]any{"stat": statResult(&pr.Files[0], &pr.User)}}, nil
 }
 
-// statResult is Ansible's stat dict for a probed path.
-func statResult(st *FileState) map[string]any {
+// statResult is Ansible's stat dict for a probed path, seen by user.
+func statResult(st *FileState, user *FileState) map[string]any {
 	if !st.Exists {
 		return map[string]any{"exists": false}
 	}
@@ -52,6 +52,7 @@ func statResult(st *FileState) map[string]any {
 		"roth": m&0o004 != 0, "woth": m&0o002 != 0, "xoth": m&0o001 != 0,
 		"isuid": m&0o4000 != 0, "isgid": m&0o2000 != 0,
 	}
+	r["readable"], r["writeable"], r["executable"] = access(st, user)
 	if st.Checksum != "" {
 		r["checksum"] = st.Checksum
 	}
@@ -59,4 +60,21 @@ func statResult(st *FileState) map[string]any {
 		r["lnk_target"], r["lnk_source"] = st.LinkTarget, st.RealPath
 	}
 	return r
+}
+
+// access is what access(2) answers user for the path (stat's readable, writeable and
+// executable): root reads and writes anything and executes what has an x bit; others get
+// the owner's, the group's (primary group only) or everyone's bits.
+func access(st *FileState, user *FileState) (r, w, x bool) {
+	m := st.Mode
+	if user.UID == 0 {
+		return true, true, m&0o111 != 0
+	}
+	switch {
+	case user.UID == st.UID:
+		m >>= 6
+	case user.GID == st.GID:
+		m >>= 3
+	}
+	return m&4 != 0, m&2 != 0, m&1 != 0
 }

@@ -202,6 +202,10 @@ func (u *Unarchive) plan(obs Sections, src string, data []byte) (*Plan, error) {
 	}
 	kind := obs.Line("kind")
 	p := &Plan{Result: map[string]any{"handler": handlers[kind], "dest": u.Dest, "src": src}}
+	if kind != "zip" {
+		// Ansible's tar handlers refuse check mode, changes or not.
+		p.SkipInCheck, p.SkipInCheckMsg = true, "remote module (ansible.legacy.unarchive) does not support check mode when using gtar"
+	}
 	addDestStat(p.Result, obs.Line("dest"))
 	var files []string
 	var entries []archiveEntry
@@ -334,15 +338,23 @@ func (u *Unarchive) attrScript(entries []archiveEntry, unpacked bool) (string, e
 	for _, name := range names {
 		e := byName[name]
 		st := FileState{Path: path.Join(u.Dest, name), Exists: true, Type: e.typ, Mode: e.mode, Owner: e.owner, Group: e.group, UID: e.uid, GID: e.gid}
+		attrs, chmod := u.FileAttrs, ""
 		if unpacked || !e.stat {
 			st = FileState{Path: st.Path, Exists: true, Type: e.typ, Mode: 0o10000, UID: -1, GID: -1}
+			// The mode tar gives is not known here: chmod applies a symbolic mode to it (after
+			// chown, which may clear setuid bits).
+			if attrs.Mode.Symbolic() {
+				attrs.Mode, chmod = Mode{}, "chmod -- "+Quote(u.Mode.String())+" "+Quote(st.Path)
+			}
 		}
-		ap, err := u.FileAttrs.plan(&st)
+		ap, err := attrs.plan(&st)
 		if err != nil {
 			return "", err
 		}
-		if s := ap.script(false); s != "" {
-			cmds = append(cmds, s)
+		for _, s := range []string{ap.script(false), chmod} {
+			if s != "" {
+				cmds = append(cmds, s)
+			}
 		}
 	}
 	return strings.Join(cmds, " &&\n"), nil

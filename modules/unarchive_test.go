@@ -97,6 +97,17 @@ func TestUnarchiveAttrs(t *testing.T) {
 			t.Errorf("attr script lacks %q:\n%s", want, s)
 		}
 	}
+	// A symbolic mode is applied by chmod to the modes tar gave, after chown.
+	if err := u.Mode.DecodeArg("u+rwX,go-w"); err != nil {
+		t.Fatal(err)
+	}
+	s, err = u.attrScript([]archiveEntry{{name: "app/a.txt", typ: "file"}}, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := "chown -- deploy /srv/t/app/a.txt &&\nchmod -- u+rwX,go-w /srv/t/app/a.txt"; !strings.Contains(s, want) {
+		t.Errorf("attr script lacks %q:\n%s", want, s)
+	}
 	if got := lsModeBits("-rwsr-x--T"); got != 0o5750 {
 		t.Errorf("lsModeBits = %o", got)
 	}

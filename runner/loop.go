@@ -121,6 +121,9 @@ func (ex *execution) runLoop(ctx context.Context, vars map[string]any, ignoreErr
 			r.result["ansible_index_var"] = indexVar
 		}
 		ex.r.out.hostResult(r)
+		if _, ok := r.result["ansible_facts"]; ok {
+			vars = ex.r.taskVars(ex.pc, ex.sc, ex.t, ex.h) // the next items see the facts (set_fact accumulating a list)
+		}
 		results = append(results, publicResult(r.result))
 		res.changed = res.changed || r.changed
 		res.noLog = res.noLog || r.noLog

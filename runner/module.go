@@ -1,6 +1,7 @@
 package runner
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -98,8 +99,9 @@ func (ex *execution) runModule(ctx context.Context, vars map[string]any, res *ta
 	}
 	if check && plan.SkipInCheck {
 		res.skipped = true
+		msg := cmp.Or(plan.SkipInCheckMsg, "Command would have run if not in check mode")
 		// "failed" too: a module's result always has it in Ansible, skipped or not.
-		maps.Copy(result, map[string]any{"changed": false, "failed": false, "msg": "Command would have run if not in check mode", "skipped": true})
+		maps.Copy(result, map[string]any{"changed": false, "failed": false, "msg": msg, "skipped": true})
 		res.result = result
 		ex.applyConditions(res, vars)
 		res.changed = false
@@ -127,9 +129,14 @@ func (ex *execution) runModule(ctx context.Context, vars map[string]any, res *ta
 		changed = c
 	}
 	result["changed"] = changed
-	if wantDiff && changed && !(check && plan.DiffsOnlyApplied) {
+	if wantDiff && changed {
 		var diffs []any
 		for _, d := range plan.Diffs {
+			if check && d.InCheck != nil {
+				if d = *d.InCheck; d == (modules.Diff{}) {
+					continue
+				}
+			}
 			res.diffText += formatDiff(d)
 			if d.Prepared != "" {
 				diffs = append(diffs, map[string]any{"prepared": d.Prepared})
