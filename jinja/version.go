@@ -25,6 +25,8 @@ func versionCompare(a, b string, strict bool, versionType string) (int, error) {
 		return compareParsed(a, b, parseStrictVersion)
 	case "semver", "semantic":
 		return compareParsed(a, b, parseSemver)
+	case "pep440":
+		return 0, fmt.Errorf("version_type 'pep440' is not supported by play: use 'loose', 'strict' or 'semver'")
 	default:
 		return 0, fmt.Errorf("Invalid version type (%s). Must be one of 'loose', 'strict', 'semver', 'semantic', 'pep440'", versionType)
 	}

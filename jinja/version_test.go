@@ -32,6 +32,7 @@ func TestVersionTypeErrors(t *testing.T) {
 		"{{ '1.2' is version('1.2', version_type='semver') }}":             "Version comparison failed: invalid semantic version '1.2'",
 		"{{ '1.2' is version('1.2', version_type='nope') }}":               "Invalid version type (nope). Must be one of 'loose', 'strict', 'semver', 'semantic', 'pep440'",
 		"{{ '1.2' is version('1.2', strict=true, version_type='loose') }}": "Cannot specify both 'strict' and 'version_type'",
+		"{{ '1.2' is version('1.2', version_type='pep440') }}":             "version_type 'pep440' is not supported by play",
 	} {
 		if _, err := Render(tmpl, testVars); err == nil || !strings.Contains(err.Error(), want) {
 			t.Errorf("Render(%q) = error %v, want %q", tmpl, err, want)
