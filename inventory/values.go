@@ -114,15 +114,20 @@ func nodeValue(file string, n *yaml.Node) (any, error) {
 	return scalarValue(file, n)
 }
 
-// mappingValue reads a mapping, keeping its keys' order (see keyorder).
+// mappingValue reads a mapping, keeping its keys' order (see keyorder). As
+// PyYAML, the keys of merged mappings (<<) come first.
 func mappingValue(file string, n *yaml.Node) (map[string]any, error) {
 	m := keyorder.NewBuilder[map[string]any](len(n.Content) / 2)
 	for i := 0; i+1 < len(n.Content); i += 2 {
-		k, v := n.Content[i], n.Content[i+1]
-		if k.Tag == "!!merge" {
+		if k, v := n.Content[i], n.Content[i+1]; k.Tag == "!!merge" {
 			if err := mergeInto(file, m, v); err != nil {
 				return nil, err
 			}
+		}
+	}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		k, v := n.Content[i], n.Content[i+1]
+		if k.Tag == "!!merge" {
 			continue
 		}
 		val, err := nodeValue(file, v)
@@ -134,13 +139,16 @@ func mappingValue(file string, n *yaml.Node) (map[string]any, error) {
 	return m.Map(), nil
 }
 
-// mergeInto applies a "<<" merge key: keys already set stay.
+// mergeInto applies a "<<" merge key, the last mapping first, so that an
+// earlier one's values win (PyYAML's order); the mapping's own keys are set
+// after.
 func mergeInto(file string, m *keyorder.Builder[map[string]any, any], src *yaml.Node) error {
 	sources := []*yaml.Node{src}
 	if src.Kind == yaml.SequenceNode {
 		sources = src.Content
 	}
-	for _, s := range sources {
+	for i := len(sources) - 1; i >= 0; i-- {
+		s := sources[i]
 		v, err := nodeValue(file, s)
 		if err != nil {
 			return err
@@ -151,9 +159,7 @@ func mergeInto(file string, m *keyorder.Builder[map[string]any, any], src *yaml.
 				WithHint("point << at an anchored mapping, e.g. <<: *defaults")
 		}
 		for _, k := range keyorder.Keys(merged) {
-			if _, set := m.Get(k); !set {
-				m.Set(k, merged[k])
-			}
+			m.Set(k, merged[k])
 		}
 	}
 	return nil

@@ -3,7 +3,10 @@ package inventory
 import (
 	"path/filepath"
 	"reflect"
+	"slices"
 	"testing"
+
+	"play/internal/keyorder"
 )
 
 // Values as Ansible's PyYAML (YAML 1.1) loader reads them.
@@ -54,5 +57,29 @@ multi_merge:
 	}
 	if len(got) != len(want) {
 		t.Errorf("got %d keys, want %d: %v", len(got), len(want), got)
+	}
+}
+
+// Mappings keep their keys' order, merged keys first, as PyYAML reads them
+// (yaml.safe_load printed these orders).
+func TestVarsFileKeyOrder(t *testing.T) {
+	dir := writeTree(t, map[string]string{"vars.yml": `
+plain: {zeta: 1, alpha: 2, Mid: 3}
+merged:
+  k: 0
+  <<: [{x: 1, w: 1}, {y: 2, x: 2}]
+  w: 3
+`})
+	got, err := readVarsFile(filepath.Join(dir, "vars.yml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, want := range map[string][]string{"plain": {"zeta", "alpha", "Mid"}, "merged": {"y", "x", "w", "k"}} {
+		if keys := keyorder.Keys(got[name].(map[string]any)); !slices.Equal(keys, want) {
+			t.Errorf("%s's keys %q, want %q", name, keys, want)
+		}
+	}
+	if m := got["merged"].(map[string]any); m["x"] != 1 || m["w"] != 3 {
+		t.Errorf("merged = %v, want x from the first mapping merged (1) and its own w (3)", m)
 	}
 }

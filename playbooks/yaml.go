@@ -217,19 +217,27 @@ func entriesOf(n *yaml.Node, merging map[*yaml.Node]bool) []entry {
 		index[e.key] = len(out)
 		out = append(out, e)
 	}
-	var merged []entry
+	var merged [][]entry
+	var own []entry
 	for i := 0; i+1 < len(n.Content); i += 2 {
 		k, v := n.Content[i], deref(n.Content[i+1])
 		if k.Tag == "!!merge" || (k.Value == "<<" && k.Style == 0) {
 			for _, m := range mergeSources(v) {
-				merged = append(merged, entriesOf(m, merging)...)
+				merged = append(merged, entriesOf(m, merging))
 			}
 			continue
 		}
-		set(entry{key: k.Value, k: k, v: v}, true)
+		own = append(own, entry{key: k.Value, k: k, v: v})
 	}
-	for _, e := range merged {
-		set(e, false)
+	// PyYAML's order: the merged keys first, from the last mapping merged;
+	// an earlier mapping's values win, and the mapping's own keys over all.
+	for i := len(merged) - 1; i >= 0; i-- {
+		for _, e := range merged[i] {
+			set(e, true)
+		}
+	}
+	for _, e := range own {
+		set(e, true)
 	}
 	return out
 }
