@@ -67,6 +67,12 @@ func TestRenderNative(t *testing.T) {
 		{"{{ {'k': n} }}", map[string]any{"k": 3}},
 		{"{{ s.upper() }}", "TEXT"},
 		{"{{ s.startswith('te') }}", true},
+		// Methods of a parenthesized expression's value (geerlingguy.pip), as Ansible 2.14 renders them.
+		{"{{ (s | default('x')).endswith('xt') }}", true},
+		{"{{ (undefined_here | default('python3')).endswith('python2') }}", false},
+		{"{{ (s | upper).lower() }}", "text"},
+		{"{{ ('a' ~ s).startswith('aa') }}", false},
+		{"{{ (l | first | string).upper() }}", "1"},
 		{"{# comment #}x", "x"},
 		{"{% for i in range(3) %}{{ i }}{% endfor %}", "012"},
 		{"{% for x in items %}{{ loop.index }}:{{ x.name }}{% if not loop.last %},{% endif %}{% endfor %}", "1:a,2:b"},
