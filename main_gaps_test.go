@@ -195,3 +195,30 @@ uid={{ template_uid }}
 		t.Errorf("template wrote %q, %v; want %q", got, err, fmt.Sprintf(want, out))
 	}
 }
+
+// Backslashes inside {{ }} of playbook strings are kept as written (Ansible's
+// escape_backslashes), in `when:` and {% %} Jinja decodes them: the values
+// ansible-playbook 2.14 printed for the same tasks.
+func TestBackslashesInPlaybookStrings(t *testing.T) {
+	res := gapsRun(t, `- hosts: h1
+  gather_facts: false
+  vars:
+    v: '{{ "a\nb" }}'
+  tasks:
+    - debug:
+        msg: '{{ "a\\b" }}|{{ "a\tb" | length }}|{{ "\u00e9" }}|{{ "C:\Users" }}|{{ "a\x41" }}'
+    - debug:
+        msg: '{{ "a1b22" | regex_replace("(\d+)", "<\1>") }}'
+    - debug:
+        msg: "{{ 'a1b22' | regex_replace('(\\d+)', '<\\1>') }}"
+    - debug:
+        msg: '{% if "a\nb" | length == 3 %}yes{% endif %} {{ v | length }}'
+    - debug: msg=ok
+      when: '"a\nb" | length == 3'
+`)
+	wantOutput(t, res, 0,
+		`"msg": "a\\\\b|4|\\u00e9|C:\\Users|a\\x41"`,
+		`"msg": "a<1>b<22>"`, `"msg": "a<1>b<22>"`,
+		`"msg": "yes 4"`,
+		`"msg": "ok"`)
+}
