@@ -25,13 +25,20 @@ func (t tuple) GetAttribute(name string) (*exec.Value, bool) {
 }
 
 // gonja evaluates a tuple literal, (1, 2), and a list literal, [1, 2], to
-// its own list, which prints as neither Python's tuple nor its list (None
-// comes out empty, strings unescaped). literalCall wraps each literal in a
-// filter (rewriteOperators) that makes it the engine's tuple or list.
+// its own list, and a dict literal to its own dict, which print as Python's
+// do not (None comes out empty, strings unescaped). literalCall wraps each
+// literal in a filter (rewriteOperators) that makes it the engine's tuple,
+// list or dict.
 
 func init() {
 	register("__tuple", literalFilter(func(xs []any) any { return tuple(xs) }))
 	register("__list", literalFilter(func(xs []any) any { return list(xs) }))
+	register("__dict", func(_ *exec.Evaluator, in *exec.Value, _ *exec.VarArgs) *exec.Value {
+		if d, ok := in.Interface().(*exec.Dict); ok {
+			return exec.AsValue(wrap(d))
+		}
+		return in
+	})
 }
 
 // literalCall is the filter call that replaces a tuple or list literal.
@@ -41,6 +48,8 @@ func literalCall(n nodes.Expression) nodes.Expression {
 		return &nodes.FilteredExpression{Expression: l, Filters: []*nodes.FilterCall{{Token: l.Location, Name: "__tuple"}}}
 	case *nodes.List:
 		return &nodes.FilteredExpression{Expression: l, Filters: []*nodes.FilterCall{{Token: l.Location, Name: "__list"}}}
+	case *nodes.Dict:
+		return &nodes.FilteredExpression{Expression: l, Filters: []*nodes.FilterCall{{Token: l.Token, Name: "__dict"}}}
 	}
 	return nil
 }

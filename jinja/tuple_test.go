@@ -26,5 +26,6 @@ func TestTupleAndListLiterals(t *testing.T) {
 		{"{{ [1] | zip([2]) | first }}", "(1, 2)"},
 		{"{{ ('a', 'b') | path_join }}", "a/b"},
 		{"{{ ['a', none, true, 'b\\\\c'] }} x", `['a', None, True, 'b\\\\c'] x`},
+		{"{{ {'k': none, 'a': [none]} }} x", "{'k': None, 'a': [None]} x"},
 	})
 }
