@@ -27,5 +27,6 @@ func TestTupleAndListLiterals(t *testing.T) {
 		{"{{ ('a', 'b') | path_join }}", "a/b"},
 		{"{{ ['a', none, true, 'b\\\\c'] }} x", `['a', None, True, 'b\\\\c'] x`},
 		{"{{ {'k': none, 'a': [none]} }} x", "{'k': None, 'a': [None]} x"},
+		{"{{ {'b': 1, 'a': 2} | dictsort }}", []any{[]any{"a", 2}, []any{"b", 1}}},
 	})
 }
