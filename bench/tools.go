@@ -47,8 +47,11 @@ type tool struct {
 }
 
 var tools = []tool{
-	{name: "play", about: "bin/play, forks = hosts", recap: true, argv: func(r *rig, w *workload) ([]string, []string, error) {
-		return []string{r.play, "-i", r.inv, "-f", strconv.Itoa(r.hosts), w.playbook}, nil, nil
+	// A 60 s connection timeout (-T; Ansible's default is 10 s): 1,000
+	// handshakes at once on a loaded 2-core machine can take longer, and the
+	// Go floor waits for them without a limit.
+	{name: "play", about: "bin/play, forks = hosts, -T 60", recap: true, argv: func(r *rig, w *workload) ([]string, []string, error) {
+		return []string{r.play, "-i", r.inv, "-f", strconv.Itoa(r.hosts), "-T", "60", w.playbook}, nil, nil
 	}},
 	{name: "ansible", about: "ansible-playbook, Debian's defaults (forks 5, ControlPersist 60s, no pipelining)", recap: true, argv: ansible("ansible", "", "")},
 	{name: "ansible-tuned", about: "pipelining, ControlPersist, forks = hosts", recap: true, argv: ansible("ansible-tuned", tunedDefaults, tunedSSH)},

@@ -19,6 +19,14 @@ func TestNameCacheSharesTheListWhileItIsRight(t *testing.T) {
 	if again := c.active(hosts); &again[0] != &first[0] {
 		t.Error("a second call built a new list though no host changed")
 	}
+	// Without an activity change counted by the setters the hosts are not
+	// walked again (every host asks for every task: hosts² walks): a flag
+	// changed behind the setters' back goes unseen.
+	hosts[0].failed = true
+	if again := c.active(hosts); len(again) != 3 {
+		t.Errorf("the hosts were walked again without an activity change: %v", again)
+	}
+	hosts[0].failed = false
 	hosts[1].setFailedLocked(true)
 	after := c.active(hosts)
 	if !slices.Equal(after, []any{"a", "c"}) || !slices.Equal(first, []any{"a", "b", "c"}) {
