@@ -20,7 +20,6 @@ type output struct {
 	w         io.Writer
 	verbosity int
 	color     bool
-	diff      bool
 	// live shows, on a terminal, which hosts are still running the task.
 	live    bool
 	waiting []string
@@ -132,7 +131,7 @@ func (o *output) hostResult(r *taskResult) {
 	defer o.drawLive()
 	o.deferredBannerLocked(r.host)
 	w := o.w
-	if r.diffText != "" && o.diff && !r.noLog {
+	if r.diffText != "" && !r.noLog {
 		fmt.Fprint(w, o.colorDiff(r.diffText))
 	}
 	label := hostLabel(r)

@@ -124,7 +124,7 @@ func New(opts Options) *Runner {
 	}
 	return &Runner{
 		opts:  opts,
-		out:   &output{w: opts.Out, verbosity: opts.Verbosity, color: opts.Color, diff: opts.Diff, live: opts.Live},
+		out:   &output{w: opts.Out, verbosity: opts.Verbosity, color: opts.Color, live: opts.Live},
 		hosts: map[string]*hostState{},
 	}
 }
