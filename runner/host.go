@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"maps"
+	"reflect"
 	"slices"
 	"strings"
 	"sync"
@@ -49,6 +50,10 @@ type hostState struct {
 	toRescue bool
 	// endPlay is set by meta: end_host / end_play for this host.
 	endPlay bool
+	// connVars and connCfg are the last connection variables and the
+	// settings made of them (connConfig).
+	connVars map[string]any
+	connCfg  connection.Config
 	// view is the host's hostvars entry, built at inventory generation
 	// viewGen; nil once the host's variables change (varsChangedLocked).
 	view    map[string]any
@@ -162,12 +167,29 @@ func (r *Runner) conn(ctx context.Context, h *hostState, vars map[string]any) (c
 	if err != nil {
 		return nil, fmt.Errorf("connection variables: %w", err)
 	}
-	cfg, err := connection.ConfigFor(h.name(), rendered.(map[string]any), r.opts.Connection)
+	cfg, err := h.connConfig(rendered.(map[string]any), r.opts.Connection)
 	if err != nil {
 		return nil, err
 	}
 	// Plays may log in as different users: one connection per host and user.
 	return r.connect(ctx, h.name()+"\x00"+cfg.User, cfg)
+}
+
+// connConfig is connection.ConfigFor for the host, kept while its
+// connection variables stay the same: every task asks, and ConfigFor reads
+// ssh_config each time.
+func (h *hostState) connConfig(vars map[string]any, opts connection.Options) (connection.Config, error) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if h.connVars != nil && reflect.DeepEqual(vars, h.connVars) {
+		return h.connCfg, nil
+	}
+	cfg, err := connection.ConfigFor(h.name(), vars, opts)
+	if err != nil {
+		return cfg, err
+	}
+	h.connVars, h.connCfg = vars, cfg
+	return cfg, nil
 }
 
 // boundHost is a modules.Host: the connection with the task's become and
