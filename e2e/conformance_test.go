@@ -4,6 +4,7 @@ package e2e
 
 import (
 	"bufio"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"maps"
@@ -21,14 +22,17 @@ import (
 
 // Conformance with ansible-playbook: every playbook in testdata/conformance runs through
 // ansible-playbook on a fresh lab host and through $PLAY_BIN on its fresh twin, and the two
-// runs must agree on the exit code, the PLAY RECAP, the diffs printed under --diff and the
-// host's end state.
+// runs must agree on the exit code, the PLAY RECAP, the diffs printed under --diff, the
+// "msg" of every failed task and the host's end state.
 //
 // A playbook says how it is run in its leading comments:
 //
 //	# runs: --check --diff | --diff | --check --diff   (the default: check fresh, apply, check converged)
 //	# setup: shell run on both hosts before the first run (lab exec, not SSH)
 //	# state: shell printing the end state, compared between the twins (may repeat)
+//	# expect: text both runs print in every run (may repeat), e.g. an error found before any task
+//	# reuse: the case's state is files under /srv: it runs on the pair's hosts as the last case
+//	         left them, /srv emptied, instead of on freshly booted ones
 //
 // Both inventories name the host "target" (group web), so outputs compare as they are, and
 // hold "gone" (group down), an address that refuses connections, for unreachable-host cases,
@@ -42,10 +46,12 @@ var confPairs = [][2]string{{shared("conf1"), shared("conf2")}, {shared("conf3")
 
 // confCase is a playbook and how it is run and checked.
 type confCase struct {
-	path  string
-	runs  [][]string
-	setup string
-	state string
+	path   string
+	runs   [][]string
+	setup  string
+	state  string
+	expect []string
+	reuse  bool
 }
 
 var defaultConfRuns = "--check --diff | --diff | --check --diff"
@@ -75,6 +81,10 @@ func readConfCase(path string) (confCase, error) {
 			setup = append(setup, value)
 		case "state":
 			state = append(state, value)
+		case "expect":
+			c.expect = append(c.expect, value)
+		case "reuse":
+			c.reuse = true
 		}
 	}
 	for run := range strings.SplitSeq(runs, "|") {
@@ -93,9 +103,11 @@ func TestConformance(t *testing.T) {
 	if err != nil || len(paths) == 0 {
 		t.Fatalf("no playbooks in %s: %v", conformanceDir, err)
 	}
-	pairs := make(chan [2]string, len(confPairs))
+	pairs := make(chan *confPair, len(confPairs))
 	for _, p := range confPairs {
-		pairs <- p
+		pair := &confPair{names: p, dir: t.TempDir()}
+		t.Cleanup(func() { pair.close(t) })
+		pairs <- pair
 	}
 	for _, path := range paths {
 		c, err := readConfCase(path)
@@ -106,9 +118,47 @@ func TestConformance(t *testing.T) {
 			t.Parallel()
 			pair := <-pairs
 			defer func() { pairs <- pair }()
-			c.compare(t, labtest.Up(t, pair[0], pair[1]), pair)
+			c.compare(t, pair.hosts(t, c.reuse), pair.names)
 		})
 	}
+}
+
+// confPair is a twin host pair, booted by the first case that runs on it and again for
+// every case not marked "# reuse".
+type confPair struct {
+	names [2]string
+	dir   string
+	lab   *labtest.Lab
+}
+
+// hosts are the pair's hosts for a case: booted fresh, or as they are with /srv emptied
+// for a case that reuses them.
+func (p *confPair) hosts(t *testing.T, reuse bool) *labtest.Lab {
+	if reuse && p.lab != nil {
+		for _, h := range p.names {
+			if out, err := p.lab.Exec(h, "rm -rf /srv/* /srv/.[!.]*"); err != nil {
+				t.Fatalf("emptying /srv on %s: %v\n%s", h, err, out)
+			}
+		}
+		return p.lab
+	}
+	// Start boots the hosts afresh, also when they run.
+	l, err := labtest.Start(p.dir, p.names[0], p.names[1])
+	if err != nil {
+		t.Fatal(err)
+	}
+	p.lab = l
+	return l
+}
+
+func (p *confPair) close(t *testing.T) {
+	if p.lab == nil {
+		return
+	}
+	if err := p.lab.Close(); err != nil {
+		t.Error(err)
+	}
+	p.lab = nil
 }
 
 // twin is one side of a comparison: a runner and the host it manages.
@@ -156,6 +206,14 @@ func (c confCase) compare(t *testing.T, l *labtest.Lab, pair [2]string) {
 		}
 		if w, h := diffHunks(want.out), diffHunks(have.out); !slices.Equal(w, h) {
 			diffs = append(diffs, fmt.Sprintf("diffs:\n%s\nansible-playbook's:\n%s", strings.Join(h, "\n"), strings.Join(w, "\n")))
+		}
+		if w, h := failureMsgs(want.out), failureMsgs(have.out); !slices.Equal(w, h) {
+			diffs = append(diffs, fmt.Sprintf("failure messages:\n%s\nansible-playbook's:\n%s", strings.Join(h, "\n"), strings.Join(w, "\n")))
+		}
+		for _, text := range c.expect {
+			if !strings.Contains(want.out, text) || !strings.Contains(have.out, text) {
+				diffs = append(diffs, fmt.Sprintf("%q is not in both outputs", text))
+			}
 		}
 		if len(diffs) > 0 {
 			t.Errorf("%s: %s\n--- ansible-playbook:\n%s\n--- %s:\n%s", label, strings.Join(diffs, "\n"), want.out, got.bin, have.out)
@@ -312,4 +370,39 @@ func taskLines(out string) []string {
 	}
 	endTask()
 	return lines
+}
+
+// failedResult is the start of a failed task's line, with its host: "fatal: [web1]: FAILED! => "
+// or "failed: [web1] (item=x) => ".
+var failedResult = regexp.MustCompile(`^(?:fatal: (\[[^\]]*\]): FAILED!|failed: (\[[^\]]*\]) \(item=.*\)) => (.*)$`)
+
+// failureMsgs are the "msg" of every failed task result in a run's output, as "[host] msg",
+// sorted: hosts finish in any order. Unreachable hosts are left out: their messages are
+// ssh's and depend on how Ansible reached the host.
+func failureMsgs(out string) []string {
+	var msgs []string
+	lines := strings.Split(out, "\n")
+	for i := 0; i < len(lines); i++ {
+		m := failedResult.FindStringSubmatch(lines[i])
+		if m == nil {
+			continue
+		}
+		host, body := m[1]+m[2], m[3]
+		if body == "{" { // a result printed over several lines, up to a "}" alone
+			for i++; i < len(lines) && lines[i] != "}"; i++ {
+				body += lines[i]
+			}
+			body += "}"
+		}
+		var result struct {
+			Msg any `json:"msg"`
+		}
+		if err := json.Unmarshal([]byte(body), &result); err != nil {
+			msgs = append(msgs, host+" unparsed: "+body)
+			continue
+		}
+		msgs = append(msgs, fmt.Sprintf("%s %v", host, result.Msg))
+	}
+	slices.Sort(msgs)
+	return msgs
 }
