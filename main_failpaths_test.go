@@ -103,6 +103,18 @@ func TestRescueAndAbort(t *testing.T) {
 	})
 }
 
+func TestAbortExitsTwo(t *testing.T) {
+	dir := t.TempDir()
+	inv := filepath.Join(dir, "hosts.yml")
+	writeFile(t, inv, "all:\n  hosts:\n    a: {ansible_connection: local}\n    gone: {ansible_host: 127.0.0.1, ansible_port: 1}\n")
+	pb := filepath.Join(dir, "site.yml")
+	writeFile(t, pb, "- hosts: all\n  gather_facts: false\n  any_errors_fatal: true\n  tasks:\n    - ping:\n    - ping:\n")
+	// ansible-playbook 2.14: a play any_errors_fatal broke exits 2, though the host is unreachable.
+	if res := play(t, "-i", inv, pb); res.code != 2 || recap(t, res.stdout)["gone"] != [7]int{0, 0, 1, 0, 0, 0, 0} {
+		t.Errorf("exit %d, want 2\n%s%s", res.code, res.stdout, res.stderr)
+	}
+}
+
 func TestClearHostErrors(t *testing.T) {
 	runFailPathCases(t, []failPathCase{
 		{name: "a cleared host skips the rest of the play, runs the next, and exits 0", playbook: `- hosts: all

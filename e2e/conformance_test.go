@@ -35,8 +35,8 @@ import (
 //	         left them, /srv emptied, instead of on freshly booted ones
 //
 // Both inventories name the host "target" (group web), so outputs compare as they are, and
-// hold "gone" (group down), an address that refuses connections, for unreachable-host cases,
-// and group pair: target and target_b, a second name for the same host, for two-host cases.
+// hold "gone" (group down), an address that refuses connections, and "unresolved" (group
+// nowhere), a name that does not resolve, for unreachable-host cases, and group pair: target and target_b, a second name for the same host, for two-host cases.
 
 const conformanceDir = "../testdata/conformance"
 
@@ -265,6 +265,9 @@ func confInventory(t *testing.T, l *labtest.Lab, host string) string {
     down:
       hosts:
         gone: {ansible_host: 127.0.0.1, ansible_port: 1}
+    nowhere:
+      hosts:
+        unresolved: {ansible_host: play-conformance.invalid}
     pair:
       hosts:
         target:

@@ -106,6 +106,9 @@ type Runner struct {
 	dials sync.Map // name -> *dialOnce
 	// panicked records a bug (a recovered panic): the run exits 250.
 	panicked atomic.Bool
+	// brokePlay records a play aborted by any_errors_fatal or
+	// max_fail_percentage: the run exits 2, unreachable hosts or not.
+	brokePlay atomic.Bool
 	// stepAll is set once --step is answered "continue".
 	stepAll atomic.Bool
 	// warned are the warnings printed, each once per run as Ansible's.
@@ -158,6 +161,9 @@ func (r *Runner) Recap() int {
 // unreachable (4) wins over failed (2). It reads the hosts' state, not the
 // recap's counters, which keep failures meta clear_host_errors forgave.
 func (r *Runner) exitCode() int {
+	if r.brokePlay.Load() {
+		return ExitFailed
+	}
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	code := ExitOK

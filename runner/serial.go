@@ -179,6 +179,7 @@ func (r *Runner) checkAbort(pc *playCtx, sc *scope, t *playbooks.Task) {
 // Ansible's NO MORE HOSTS LEFT.
 func (r *Runner) abortPlay(pc *playCtx) {
 	pc.aborted = true
+	r.brokePlay.Store(true)
 	for _, h := range pc.hosts {
 		h.mu.Lock()
 		h.setEndPlayLocked(true)
