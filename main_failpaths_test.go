@@ -117,6 +117,14 @@ func TestAbortExitsTwo(t *testing.T) {
 
 func TestClearHostErrors(t *testing.T) {
 	runFailPathCases(t, []failPathCase{
+		{name: "meta end_play runs once: the first host's when decides", playbook: `- hosts: all
+  gather_facts: false
+  tasks:
+    - name: End play when b
+      meta: end_play
+      when: inventory_hostname == 'b'
+    - debug: msg=two
+`, recap: map[string][7]int{"a": {1, 0, 0, 0, 0, 0, 0}, "b": {1, 0, 0, 0, 0, 0, 0}}, out: []string{"TASK [End play when b] *********************************************************\nskipping: [a]\n"}},
 		{name: "a cleared host skips the rest of the play, runs the next, and exits 0", playbook: `- hosts: all
   gather_facts: false
   tasks:

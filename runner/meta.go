@@ -32,13 +32,17 @@ func (r *Runner) runMeta(ctx context.Context, pc *playCtx, sc *scope, t *playboo
 	case "refresh_inventory":
 		r.refreshInventory(pc)
 	case "end_play", "end_host", "end_batch", "clear_host_errors", "clear_facts", "reset_connection":
+		if !perHostMeta[action] {
+			// Ansible runs these once, for the first host: its when decides for all.
+			hosts = hosts[:1]
+		}
 		for _, h := range hosts {
 			if perHostMeta[action] {
 				r.taskBanner(pc, t, []*hostState{h}, banner)
 			}
 			ex := &execution{r: r, pc: pc, sc: sc, t: t, h: h}
 			ok, err := ex.when(r.taskVars(pc, sc, t, h))
-			if err == nil && !ok && perHostMeta[action] {
+			if err == nil && !ok {
 				r.out.hostResult(&taskResult{host: h.name(), skipped: true, result: map[string]any{"changed": false, "skip_reason": "Conditional result was False", "skipped": true}})
 			}
 			if err != nil || !ok {
@@ -67,8 +71,14 @@ func (r *Runner) runMeta(ctx context.Context, pc *playCtx, sc *scope, t *playboo
 				pc.clearHostErrors()
 				h.mu.Lock()
 			case "clear_facts":
-				h.facts = map[string]any{}
-				h.varsChangedLocked()
+				h.mu.Unlock()
+				for _, o := range pc.hosts {
+					o.mu.Lock()
+					o.facts = map[string]any{}
+					o.varsChangedLocked()
+					o.mu.Unlock()
+				}
+				h.mu.Lock()
 			case "reset_connection":
 				r.resetConnection(h.name())
 			}
