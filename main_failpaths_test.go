@@ -89,6 +89,15 @@ func TestRescueAndAbort(t *testing.T) {
   tasks:
     - debug: msg=next
 `, code: 2, recap: map[string][7]int{"a": {0, 0, 0, 1, 0, 0, 0}}, out: []string{"NO MORE HOSTS LEFT"}},
+		{name: "max_fail_percentage exceeded", playbook: `- hosts: all
+  gather_facts: false
+  max_fail_percentage: 0
+  tasks:
+    - fail: msg=broke
+      when: inventory_hostname == 'b'
+    - debug: msg=never
+`, code: 2, recap: map[string][7]int{"a": {0, 0, 0, 0, 1, 0, 0}, "b": {0, 0, 0, 1, 0, 0, 0}},
+			out: []string{"NO MORE HOSTS LEFT *************************************************************\n\nNO MORE HOSTS LEFT ****"}},
 		{name: "a failing rescue trips any_errors_fatal", playbook: `- hosts: all
   gather_facts: false
   any_errors_fatal: true

@@ -167,6 +167,9 @@ func (r *Runner) checkAbort(pc *playCtx, sc *scope, t *playbooks.Task) {
 	if pc.play.MaxFailPercentage != nil {
 		limit, err := modules.ToInt(pc.play.MaxFailPercentage)
 		if err == nil && float64(failed)/float64(len(pc.hosts))*100 > float64(limit) {
+			// Ansible's linear strategy says it twice here: once for
+			// max_fail_percentage, once as every host has failed.
+			r.out.banner("NO MORE HOSTS LEFT")
 			abort = true
 		}
 	}
