@@ -26,18 +26,43 @@ func methodParent(c *nodes.Call) {
 
 // kwargsDict turns dict(b=1, a=2) into the literal {'b': 1, 'a': 2}, which
 // keeps the keys in the order written, as Python does: gonja hands keyword
-// arguments over in a map. The order is the order of the values in the
-// source. Nil when v is another node, or a dict() call with positional
-// arguments (those stay calls, their keywords sorted).
+// arguments over in a map. Nil when v is another node or not such a call.
 func kwargsDict(v reflect.Value) *nodes.Dict {
-	if v.Type() != callType {
+	c, ok := dictCall(v)
+	if !ok || len(c.Args) > 0 {
 		return nil
+	}
+	return orderedKwargs(c)
+}
+
+// kwargsAfterPositional turns dict(d, b=1, a=2) into a call of dictUpdated
+// with d and the literal {'b': 1, 'a': 2}, for the same reason.
+func kwargsAfterPositional(c *nodes.Call) {
+	if _, ok := dictCall(reflect.ValueOf(c)); !ok || len(c.Args) == 0 {
+		return
+	}
+	if kw := orderedKwargs(c); kw != nil {
+		name := *c.Func.(*nodes.Name).Name
+		name.Val = dictUpdatedName
+		c.Func = &nodes.Name{Name: &name}
+		c.Args = append(c.Args, kw)
+		c.Kwargs = nil
+	}
+}
+
+// dictCall reports whether v is a call of dict with keyword arguments.
+func dictCall(v reflect.Value) (*nodes.Call, bool) {
+	if v.Type() != callType {
+		return nil, false
 	}
 	c := v.Interface().(*nodes.Call)
 	name, ok := c.Func.(*nodes.Name)
-	if !ok || name.Name.Val != "dict" || len(c.Args) > 0 || len(c.Kwargs) == 0 {
-		return nil
-	}
+	return c, ok && name.Name.Val == "dict" && len(c.Kwargs) > 0
+}
+
+// orderedKwargs is a call's keyword arguments as a dict literal, in the
+// order of the values in the source; nil when a value has no position.
+func orderedKwargs(c *nodes.Call) *nodes.Dict {
 	pairs := make([]*nodes.Pair, 0, len(c.Kwargs))
 	for k, x := range c.Kwargs {
 		at := x.Position()

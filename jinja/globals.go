@@ -14,6 +14,7 @@ import (
 func init() {
 	RegisterGlobal("range", rangeGlobal)
 	RegisterGlobal("dict", dictGlobal)
+	RegisterGlobal(dictUpdatedName, dictUpdated)
 	RegisterGlobal("none", nil) // Jinja accepts both None and none
 }
 
@@ -71,31 +72,60 @@ func rangeLen(start, stop, step int) int {
 // keyword arguments.
 func dictGlobal(params *exec.VarArgs) (any, error) {
 	a := newArgs(params)
-	out := keyorder.NewBuilder[dict](0)
 	if len(a.pos) > 1 {
 		return nil, fmt.Errorf("dict expected at most 1 positional argument, got %d", len(a.pos))
 	}
-	if len(a.pos) == 1 {
-		switch t := a.pos[0].(type) {
-		case dict:
-			for _, k := range keyorder.Keys(t) {
-				out.Set(k, t[k])
-			}
-		case list, tuple:
-			pairs, _ := items(t)
-			for _, p := range pairs {
-				pair, err := items(p)
-				if err != nil || len(pair) != 2 {
-					return nil, fmt.Errorf("dict() needs a list of 2-item pairs, got %s", pyRepr(p))
-				}
-				out.Set(pyStr(pair[0]), pair[1])
-			}
-		default:
-			return nil, fmt.Errorf("dict() cannot convert a %s", typeName(t))
-		}
+	out, err := dictFrom(a.pos)
+	if err != nil {
+		return nil, err
 	}
-	for _, k := range slices.Sorted(maps.Keys(a.kw)) { // gonja keeps no order of keyword arguments
+	for _, k := range slices.Sorted(maps.Keys(a.kw)) { // see kwargsDict for the order written
 		out.Set(k, a.kw[k])
 	}
 	return out.Map(), nil
+}
+
+// dictUpdatedName is the global that dict(d, b=1, a=2) calls after
+// kwargsAfterPositional; templates cannot name it (not an identifier).
+const dictUpdatedName = "dict-updated"
+
+// dictUpdated is dict(d, **kw) with kw a dict literal in the order written.
+func dictUpdated(params *exec.VarArgs) (any, error) {
+	a := newArgs(params)
+	out, err := dictFrom(a.pos[:1])
+	if err != nil {
+		return nil, err
+	}
+	kw, _ := a.pos[1].(dict)
+	for _, k := range keyorder.Keys(kw) {
+		out.Set(k, kw[k])
+	}
+	return out.Map(), nil
+}
+
+// dictFrom starts dict()'s result from its positional argument, if any: a
+// dict or a list of pairs.
+func dictFrom(pos []any) (*keyorder.Builder[dict, any], error) {
+	out := keyorder.NewBuilder[dict](0)
+	if len(pos) == 0 {
+		return out, nil
+	}
+	switch t := pos[0].(type) {
+	case dict:
+		for _, k := range keyorder.Keys(t) {
+			out.Set(k, t[k])
+		}
+	case list, tuple:
+		pairs, _ := items(t)
+		for _, p := range pairs {
+			pair, err := items(p)
+			if err != nil || len(pair) != 2 {
+				return nil, fmt.Errorf("dict() needs a list of 2-item pairs, got %s", pyRepr(p))
+			}
+			out.Set(pyStr(pair[0]), pair[1])
+		}
+	default:
+		return nil, fmt.Errorf("dict() cannot convert a %s", typeName(t))
+	}
+	return out, nil
 }

@@ -51,6 +51,8 @@ func TestDictOrder(t *testing.T) {
 		{"{{ {'n': {'z': 1, 'a': 2}} | combine({'n': {'q': 3, 'a': 4}}, recursive=true) }}", "{'n': {'z': 1, 'a': 4, 'q': 3}}"},
 		{"{{ {'z': 1, 'a': 2, 'm': 3} }} {{ dict(['z','a','m'] | zip([1,2,3])) }} {{ dict(d) | list }}", "{'z': 1, 'a': 2, 'm': 3} {'z': 1, 'a': 2, 'm': 3} ['zeta', 'alpha', 'Mid', 'beta']"},
 		{"{{ dict(zeta=1, alpha=d.alpha + 1, Mid=[3]) }} {{ dict(z=1) }} {{ dict(d, new=1) | list }}", "{'zeta': 1, 'alpha': 3, 'Mid': [3]} {'z': 1} ['zeta', 'alpha', 'Mid', 'beta', 'new']"},
+		// ansible-playbook 2.14: keywords after a positional argument keep their order too.
+		{"{{ dict(d, zz=1, b=1, alpha=9) }} {{ dict([('q', 1)], b=1, a=2) }}", "{'zeta': 1, 'alpha': 9, 'Mid': 3, 'beta': 4, 'zz': 1, 'b': 1} {'q': 1, 'b': 1, 'a': 2}"},
 		{"{{ e | to_json }}", `{"beta": 40, "gamma": 50, "alpha": 20, "nest": {"y": 1, "b": 2}}`},
 		{"{{ e | to_json(sort_keys=true) }}", `{"alpha": 20, "beta": 40, "gamma": 50, "nest": {"b": 2, "y": 1}}`},
 		{"{{ d | to_json(indent=2) }}", "{\n  \"zeta\": 1,\n  \"alpha\": 2,\n  \"Mid\": 3,\n  \"beta\": 4\n}"},

@@ -62,6 +62,7 @@ func rewriteIn(v reflect.Value, seen map[visit]bool) {
 			splitUndefinedChains(v.Interface().(*nodes.FilteredExpression))
 		case callType:
 			methodParent(v.Interface().(*nodes.Call))
+			kwargsAfterPositional(v.Interface().(*nodes.Call))
 		}
 	case reflect.Interface:
 		if v.IsNil() {
