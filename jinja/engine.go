@@ -61,6 +61,13 @@ type FilterError struct{ Msg string }
 
 func (e *FilterError) Error() string { return e.Msg }
 
+// ValueError is Python's ValueError from a template's own evaluation (a
+// `for k, v in d` whose items do not unpack into two); like FilterError it
+// is raised by panicking and its message is Python's.
+type ValueError struct{ Msg string }
+
+func (e *ValueError) Error() string { return e.Msg }
+
 // cycleError reports a variable whose value refers back to itself.
 type cycleError struct{ template string }
 
@@ -575,8 +582,12 @@ func recoverPanic(src string, out *any, err *error) {
 		if out != nil {
 			*out = nil
 		}
-		if fe, ok := p.(*FilterError); ok {
-			*err = &Error{Template: src, Err: fe}
+		switch e := p.(type) {
+		case *FilterError:
+			*err = &Error{Template: src, Err: e}
+			return
+		case *ValueError:
+			*err = &Error{Template: src, Err: e}
 			return
 		}
 		*err = &Error{Template: src, Err: fmt.Errorf("cannot evaluate this expression: %v", p)}

@@ -1,6 +1,7 @@
 package jinja
 
 import (
+	"errors"
 	"fmt"
 	"maps"
 	"slices"
@@ -43,7 +44,8 @@ func TestDictOrder(t *testing.T) {
 		{"{% for k in d %}{{ k }} {% endfor %}| {{ d | list }}", "zeta alpha Mid beta | ['zeta', 'alpha', 'Mid', 'beta']"},
 		{"{% for k, v in d.items() %}{{ k }}={{ v }} {% endfor %}", "zeta=1 alpha=2 Mid=3 beta=4 "},
 		{"{% for k, v in (d | combine({'new': 0})).items() %}{{ k }}={{ v }} {% endfor %}{{ (d | combine({'q': 1})).keys() | list | last }}", "zeta=1 alpha=2 Mid=3 beta=4 new=0 q"},
-		{"{% for k, v in d %}{{ k }}={{ v }} {% endfor %}", "zeta=1 alpha=2 Mid=3 beta=4 "}, // gonja's own form, kept
+		{"{% for k, v in {'ab': 1, 'cd': 2} %}{{ k }}={{ v }} {% endfor %}{% for k, v in [[1, 2], (3, 4)] %}{{ k }}{{ v }}{% endfor %}", "a=b c=d 1234"}, // Python unpacks each key
+		{"{% for k in e recursive %}{{ k }}({% if e[k] is mapping %}{{ loop(e[k]) }}{% endif %}){% endfor %}", "beta()gamma()alpha()nest(y()b())"},
 		{"{{ d | dict2items }}", "[{'key': 'zeta', 'value': 1}, {'key': 'alpha', 'value': 2}, {'key': 'Mid', 'value': 3}, {'key': 'beta', 'value': 4}]"},
 		{"{{ d | dict2items(key_name='n', value_name='a') | first }}", "{'n': 'zeta', 'a': 1}"},
 		{"{{ d | dict2items | rejectattr('key', 'eq', 'alpha') | items2dict | list }}", "['zeta', 'Mid', 'beta']"},
@@ -80,6 +82,24 @@ func TestDictOrder(t *testing.T) {
 		}
 		if got != tt.want {
 			t.Errorf("%s\n got: %s\nwant: %s", tt.tmpl, got, tt.want)
+		}
+	}
+}
+
+// TestForUnpackFails: `for k, v in d` unpacks each of d's keys, as Python
+// does, and fails as ansible-playbook 2.14 did unless each is two long.
+func TestForUnpackFails(t *testing.T) {
+	tests := []struct{ obj, want string }{
+		{"{'a': 1}", "not enough values to unpack (expected 2, got 1)"},
+		{"{'abc': 1}", "too many values to unpack (expected 2)"},
+		{"['ab', 'xyz']", "too many values to unpack (expected 2)"},
+		{"[1]", "cannot unpack non-iterable int object"},
+	}
+	for _, tt := range tests {
+		_, err := RenderString("{% for k, v in "+tt.obj+" %}{{ k }}{% endfor %}", nil)
+		var ve *ValueError
+		if !errors.As(err, &ve) || ve.Msg != tt.want {
+			t.Errorf("for k, v in %s: error %v, want ValueError %q", tt.obj, err, tt.want)
 		}
 	}
 }

@@ -63,6 +63,7 @@ func rewriteIn(v reflect.Value, seen map[visit]bool) {
 		case callType:
 			methodParent(v.Interface().(*nodes.Call))
 			kwargsAfterPositional(v.Interface().(*nodes.Call))
+			recursiveLoopKeys(v.Interface().(*nodes.Call))
 		}
 	case reflect.Interface:
 		if v.IsNil() {

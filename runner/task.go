@@ -292,6 +292,12 @@ func (ex *execution) fail(res *taskResult, err error) *taskResult {
 		res.result = map[string]any{"failed": true, "msg": "The task includes an option with an undefined variable. The error was: " + u.Twice() + errorPosition(ex.t.Pos)}
 		return res
 	}
+	var ve *jinja.ValueError
+	if errors.As(err, &ve) {
+		// Ansible fails the task's args as a whole for a Python error in a template.
+		res.result = map[string]any{"failed": true, "msg": "the field 'args' has an invalid value (" + jinja.PyStr(ex.t.Args) + "), and could not be converted to an dict.The error was: " + ve.Msg + errorPosition(ex.t.Pos)}
+		return res
+	}
 	var fe *jinja.FilterError
 	if errors.As(err, &fe) {
 		res.result = map[string]any{"failed": true, "msg": fe.Msg}
