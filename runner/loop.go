@@ -124,7 +124,12 @@ func (ex *execution) runLoop(ctx context.Context, vars map[string]any, ignoreErr
 		if _, ok := r.result["ansible_facts"]; ok {
 			vars = ex.r.taskVars(ex.pc, ex.sc, ex.t, ex.h) // the next items see the facts (set_fact accumulating a list)
 		}
-		results = append(results, publicResult(r.result))
+		item := publicResult(r.result)
+		if !r.skipped {
+			item["failed"] = r.failed // Ansible registers it, though the item's line does not show it
+		}
+		orderResult(moduleOrders(actionName(ex.t)), item, loopVar, "ansible_loop_var", indexVar, "ansible_index_var")
+		results = append(results, item)
 		res.changed = res.changed || r.changed
 		res.noLog = res.noLog || r.noLog
 		res.failed = res.failed || r.failed
@@ -132,7 +137,7 @@ func (ex *execution) runLoop(ctx context.Context, vars map[string]any, ignoreErr
 		allSkipped = allSkipped && r.skipped
 	}
 	res.skipped = allSkipped
-	res.result = map[string]any{"changed": res.changed, "results": results, "msg": "All items completed"}
+	res.result = map[string]any{"changed": res.changed, "results": results, "skipped": false, "msg": "All items completed"}
 	if res.failed {
 		res.result["msg"] = "One or more items failed"
 	}

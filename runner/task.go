@@ -317,10 +317,16 @@ func (ex *execution) finish(res *taskResult, vars map[string]any) {
 	h := ex.h
 	if ex.t.Register != "" {
 		reg := publicResult(res.result)
-		if !res.skipped || res.isItem {
+		// A loop's result has failed only when an item failed, as in Ansible.
+		if res.failed || (!res.skipped && ex.t.Loop == nil) || res.isItem {
 			reg["failed"] = res.failed
 		}
 		reg["changed"] = res.changed
+		orders := moduleOrders(actionName(ex.t))
+		if ex.t.Loop != nil {
+			orders = loopOrders
+		}
+		orderResult(orders, reg)
 		h.mu.Lock()
 		h.setFacts[ex.t.Register] = reg
 		h.varsChangedLocked()
