@@ -2,12 +2,16 @@ package modules
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
+	"io"
 	"reflect"
 	"slices"
 	"sort"
 	"strconv"
 	"strings"
+
+	"play/internal/keyorder"
 )
 
 // Decode fills the exported fields of the struct dst points to from args.
@@ -352,23 +356,33 @@ func ToMap(v any) (map[string]any, error) {
 	case string:
 		s := strings.TrimSpace(x)
 		if strings.HasPrefix(s, "{") {
-			var m map[string]any
-			if err := json.Unmarshal([]byte(s), &m); err != nil {
-				return nil, err
-			}
-			return m, nil
+			return jsonObject(s)
 		}
-		m := map[string]any{}
+		m := keyorder.NewBuilder[map[string]any](0)
 		for _, kv := range strings.Fields(s) {
 			k, val, ok := strings.Cut(kv, "=")
 			if !ok {
 				return nil, fmt.Errorf("%q is not k=v", kv)
 			}
-			m[k] = val
+			m.Set(k, val)
 		}
-		return m, nil
+		return m.Map(), nil
 	}
 	return nil, fmt.Errorf("%v is not a dict", v)
+}
+
+// jsonObject decodes a JSON object keeping its keys' order, as Python's
+// json.loads does.
+func jsonObject(s string) (map[string]any, error) {
+	dec := json.NewDecoder(strings.NewReader(s))
+	v, err := keyorder.DecodeJSON(dec)
+	if err != nil {
+		return nil, fmt.Errorf("invalid JSON object: %w", err)
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		return nil, errors.New("invalid JSON object: text after its closing brace")
+	}
+	return v.(map[string]any), nil
 }
 
 func typeName(v any) string {
