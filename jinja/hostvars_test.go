@@ -20,6 +20,7 @@ func TestHostVarsRenderLazilyInTheirHostsScope(t *testing.T) {
 		{"{{ 'a' in hostvars }} {{ 'z' in hostvars }} {{ hostvars | length }}", "True False 2"},
 		{"{{ hostvars['z'] is defined }} {{ hostvars['a'].nope | default('d') }}", "False d"},
 		{"{% for h in hostvars %}{{ h }};{% endfor %}", "a;b;"},
+		{"{{ 'me' in hostvars['a'] }} {{ 'x' in hostvars['a'] }}", "True False"}, // a host's vars are a dict
 	}
 	for _, tt := range tests {
 		got, err := RenderString(tt.tmpl, vars)

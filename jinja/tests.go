@@ -133,6 +133,9 @@ func contains(haystack, needle any) (bool, error) {
 	case HostVars:
 		_, ok := t[pyStr(needle)]
 		return ok, nil
+	case hostEntry:
+		_, ok := t.vars[pyStr(needle)]
+		return ok, nil
 	case list, tuple:
 		xs, _ := items(t)
 		k := hashKey(needle)

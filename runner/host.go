@@ -55,9 +55,11 @@ type hostState struct {
 	connVars map[string]any
 	connCfg  connection.Config
 	// view is the host's hostvars entry, built at inventory generation
-	// viewGen; nil once the host's variables change (varsChangedLocked).
+	// viewGen for the playbook in viewDir; nil once the host's variables
+	// change (varsChangedLocked).
 	view    map[string]any
 	viewGen uint64
+	viewDir string
 	// rolesRan are the role uses a task of which ran here (not skipped):
 	// a repeated use of one of them is skipped, as in Ansible.
 	rolesRan map[*playbooks.Role]bool
@@ -96,12 +98,14 @@ func (h *hostState) count(f func(s *HostStats)) {
 func (h *hostState) varsChangedLocked() { h.view = nil }
 
 // hostVarsView is what hostvars[h] shows: inventory vars, facts, set_fact
-// and registered values, and the groups of inventory generation gen. It is
-// built once and shared until the host's variables or the inventory change;
-// callers must not modify it.
-func (h *hostState) hostVarsView(r *Runner, gen uint64, groups map[string]any) map[string]any {
+// and registered values, extra vars, the groups of inventory generation gen
+// and the magic variables of the whole run, as Ansible's (not play or role
+// vars). It is built once and shared until the host's variables, the
+// inventory or the playbook change; callers must not modify it.
+func (h *hostState) hostVarsView(pc *playCtx, gen uint64, groups map[string]any) map[string]any {
+	r := pc.r
 	h.mu.Lock()
-	if h.view != nil && h.viewGen == gen {
+	if h.view != nil && h.viewGen == gen && h.viewDir == pc.pb.Dir {
 		defer h.mu.Unlock()
 		return h.view
 	}
@@ -113,10 +117,12 @@ func (h *hostState) hostVarsView(r *Runner, gen uint64, groups map[string]any) m
 	v["groups"] = groups
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	h.view, h.viewGen = v, gen
+	h.view, h.viewGen, h.viewDir = v, gen, pc.pb.Dir
 	injectFacts(v, h.facts, h.plainFacts)
 	maps.Copy(v, h.includeVars)
 	maps.Copy(v, h.setFacts)
+	maps.Copy(v, r.opts.ExtraVars)
+	r.runMagicVars(v, pc)
 	v["inventory_hostname"] = h.name()
 	v["inventory_hostname_short"], _, _ = strings.Cut(h.name(), ".")
 	return v

@@ -151,7 +151,7 @@ func (pc *playCtx) hostvars() jinja.HostVars {
 		pc.r.invMu.RUnlock()
 		hosts := make(map[string]map[string]any, len(all))
 		for _, h := range all {
-			hosts[h.name()] = h.hostVarsView(pc.r, gen, groups)
+			hosts[h.name()] = h.hostVarsView(pc, gen, groups)
 		}
 		keyorder.Set(hosts, pc.hvOrder)
 		pc.hvCache = jinja.NewHostVars(hosts)

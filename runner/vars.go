@@ -136,6 +136,16 @@ func (r *Runner) magicVars(v map[string]any, pc *playCtx, h *hostState) {
 	v["play_hosts"] = batch // Ansible's deprecated name for the batch
 	v["ansible_play_hosts"] = pc.playHostNames(batch)
 	v["ansible_play_name"] = pc.play.Name
+	r.runMagicVars(v, pc)
+	if _, set := v["ansible_managed"]; !set {
+		// Ansible's default DEFAULT_MANAGED_STR, for templates' headers.
+		v["ansible_managed"] = "Ansible managed"
+	}
+}
+
+// runMagicVars sets the magic variables that are the same for every host
+// and play of the playbook; hostvars show them too.
+func (r *Runner) runMagicVars(v map[string]any, pc *playCtx) {
 	v["playbook_dir"] = pc.pb.Dir
 	v["ansible_check_mode"] = r.opts.Check
 	v["ansible_diff_mode"] = r.opts.Diff
@@ -145,10 +155,6 @@ func (r *Runner) magicVars(v map[string]any, pc *playCtx, h *hostState) {
 	v["ansible_skip_tags"] = stringsToAny(r.opts.SkipTags)
 	v["ansible_version"] = map[string]any{"full": ansibleVersion, "string": ansibleVersion, "major": 2, "minor": 14, "revision": 0}
 	v["omit"] = omitToken
-	if _, set := v["ansible_managed"]; !set {
-		// Ansible's default DEFAULT_MANAGED_STR, for templates' headers.
-		v["ansible_managed"] = "Ansible managed"
-	}
 }
 
 // omitToken is the value of `omit`: an argument rendered to it is dropped.
