@@ -350,7 +350,7 @@ func diffHunks(out string) []string {
 
 // resultLine is a task's result line for a host: its status and host, and the item of a
 // loop, without the result that may follow (" => {...").
-var resultLine = regexp.MustCompile(`^((?:ok|changed|skipping|failed|fatal): \[[^\]]+\](?:: FAILED!)?)(?: => (\(item=.*?\))(?: => .*)?$| => .*)?$`)
+var resultLine = regexp.MustCompile(`^((?:ok|changed|skipping|failed|fatal): \[[^\]]+\](?:: FAILED!|: UNREACHABLE!)?)(?:(?: =>)? (\(item=.*?\))(?: => .*)?| => .*)?$`)
 
 // taskLines are the task headers of a run's output, each followed by its result lines
 // (sorted: hosts finish in any order) and "...ignoring".
@@ -361,7 +361,7 @@ func taskLines(out string) []string {
 		lines, task = append(lines, task...), nil
 	}
 	for line := range strings.SplitSeq(out, "\n") {
-		switch m := resultLine.FindStringSubmatch(line); {
+		switch m := resultLine.FindStringSubmatch(strings.TrimRight(line, " ")); {
 		case strings.HasPrefix(line, "TASK [") || strings.HasPrefix(line, "RUNNING HANDLER ["):
 			endTask()
 			lines = append(lines, strings.TrimRight(line, " *"))

@@ -66,6 +66,14 @@ func (f *File) Validate() error {
 	return nil
 }
 
+// sameTouchTime says whether a file's time (seconds) already is the time touch -t would set
+// (CCYYMMDDhhmm.ss, read in the controller's zone: hosts normally share it): Ansible's
+// touch then leaves it and reports no change for it.
+func sameTouchTime(v string, cur int64) bool {
+	t, err := time.ParseInLocation("200601021504.05", v, time.Local)
+	return err == nil && t.Unix() == cur
+}
+
 // touchTime is a time given in a strptime format, rewritten as touch -t reads it
 // (the host's local time, as Ansible's time.mktime reads it).
 func touchTime(value, format string) (string, error) {
@@ -286,16 +294,23 @@ func (f *File) planTouch(p *Plan, st *FileState, pr *Probed) error {
 	if !st.Exists {
 		touches = append(touches, "touch -- "+Quote(f.Path))
 	}
-	for _, t := range []struct{ flag, v string }{{"-m", f.ModificationTime}, {"-a", f.AccessTime}} {
-		switch t.v {
-		case "preserve":
-		case "", "now":
+	for _, t := range []struct {
+		flag, v string
+		cur     int64
+	}{{"-m", f.ModificationTime, st.Mtime}, {"-a", f.AccessTime, st.Atime}} {
+		switch {
+		case t.v == "preserve", st.Exists && sameTouchTime(t.v, t.cur):
+		case t.v == "" || t.v == "now":
 			touches = append(touches, "touch "+t.flag+" -- "+Quote(f.Path))
 		default:
 			touches = append(touches, "touch "+t.flag+" -t "+Quote(t.v)+" -- "+Quote(f.Path))
 		}
 	}
-	if err := f.planAttrs(p, &cur, prevState(st), "touch", []string{strings.Join(touches, " &&\n")}); err != nil {
+	var pre []string
+	if len(touches) > 0 {
+		pre = []string{strings.Join(touches, " &&\n")}
+	}
+	if err := f.planAttrs(p, &cur, prevState(st), "touch", pre); err != nil {
 		return err
 	}
 	if !st.Exists {

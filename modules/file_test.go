@@ -168,3 +168,14 @@ func TestFileTouchTimeFormats(t *testing.T) {
 		t.Errorf("atime %v, want %v", got, want)
 	}
 }
+
+// Touch with fixed times leaves a file that has them alone, as Ansible's touch.
+func TestFileTouchFixedTimesIdempotent(t *testing.T) {
+	e := newTestEnv(t)
+	e.timeline("file", map[string]any{"path": "$DIR/t", "state": "touch",
+		"modification_time": "202401021530.45", "access_time": "preserve"})
+	p, err := e.plan("file", map[string]any{"path": "$DIR/t", "state": "touch", "modification_time": "202401021530.45"})
+	if err != nil || !p.Changed() {
+		t.Errorf("access_time now (the default) changes the file: %v %v", p, err)
+	}
+}
