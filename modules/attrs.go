@@ -37,7 +37,7 @@ func (a FileAttrs) plan(st *FileState) (*attrPlan, error) {
 		}
 		if m != st.Mode {
 			p.mode, p.chmod = m, true
-			p.before["mode"], p.after["mode"] = FormatMode(st.Mode), FormatMode(m)
+			p.before["mode"], p.after["mode"] = resultMode(st.Mode), resultMode(m)
 		}
 	}
 	if a.Owner != "" && !sameID(a.Owner, st.Owner, st.UID) {
@@ -135,7 +135,7 @@ func jsonText(v map[string]any) string {
 // fileResult holds the return values Ansible's file-handling modules give
 // for an existing file: uid, gid, owner, group, mode, size, state.
 func fileResult(st FileState) map[string]any {
-	r := map[string]any{"owner": st.Owner, "group": st.Group, "mode": FormatMode(st.Mode),
+	r := map[string]any{"owner": st.Owner, "group": st.Group, "mode": resultMode(st.Mode),
 		"size": st.Size, "state": st.Type}
 	if st.Type == "other" {
 		r["state"] = "file"

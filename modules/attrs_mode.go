@@ -95,8 +95,12 @@ func (m Mode) Apply(cur uint32, isDir bool) (uint32, error) {
 	return applySymbolic(m.spec, cur&permBits, isDir)
 }
 
-// FormatMode prints permission bits the way Ansible returns them: "0644".
+// FormatMode prints permission bits the way Ansible's stat and find return them: "0644", "2775".
 func FormatMode(bits uint32) string { return fmt.Sprintf("%04o", bits&permBits) }
+
+// resultMode prints permission bits the way Ansible's file modules return and diff them
+// ('0%03o'): "0644", "02775".
+func resultMode(bits uint32) string { return fmt.Sprintf("0%03o", bits&permBits) }
 
 // whoMask is what '=' clears for each class, special bit included.
 var whoMask = map[byte]uint32{'u': 0o4700, 'g': 0o2070, 'o': 0o1007}

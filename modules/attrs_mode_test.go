@@ -48,3 +48,12 @@ func TestModeErrors(t *testing.T) {
 		}
 	}
 }
+
+// The file modules print a mode as '0%03o' (a special bit gives five digits), stat as "%04o".
+func TestResultMode(t *testing.T) {
+	for bits, want := range map[uint32][2]string{0o644: {"0644", "0644"}, 0o2775: {"02775", "2775"}, 0o4755: {"04755", "4755"}} {
+		if got := [2]string{resultMode(bits), FormatMode(bits)}; got != want {
+			t.Errorf("%o: %q, want %q", bits, got, want)
+		}
+	}
+}
