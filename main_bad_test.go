@@ -37,7 +37,7 @@ func TestBadInputsThroughTheCLI(t *testing.T) {
 		runtime bool // fails while running, after the play started
 	}{
 		{"empty playbook", []string{bad("empty.yml")}, 4, "empty.yml:1:1', but may", false},
-		{"non-UTF-8 bytes", []string{bad("non_utf8.yml")}, 4, "syntax error while loading YAML: yaml: invalid leading UTF-8 octet", false},
+		{"non-UTF-8 bytes", []string{bad("non_utf8.yml")}, 4, "syntax error while loading YAML: invalid leading UTF-8 octet", false},
 		{"mutually exclusive arguments", []string{bad("copy_exclusive.yml")}, 4, "parameters are mutually exclusive: content|src", false},
 		{"undefined variable", []string{ok}, 2, "'nope' is undefined. 'nope' is undefined\\n\\nThe error appears to be in '", true},
 		{"undefined variable unquoted", []string{bad("undefined_var_unquoted.yml")}, 2, "'undefined_var' is undefined", true},
@@ -55,12 +55,12 @@ func TestBadInputsThroughTheCLI(t *testing.T) {
 		{"inventory hosts as a list", []string{"-i", bad("inv_hosts_list.yml"), ok}, 4, `hosts: of group "all" must be a mapping, found a list`, false},
 		{"INI header not closed", []string{"-i", bad("inv_ini_header.ini"), ok}, 4, `has no closing ']'`, false},
 		{"INI variable without value", []string{"-i", bad("inv_ini_var.ini"), ok}, 4, `expected a key=value host variable, got "ansible_port"`, false},
-		{"inventory YAML syntax", []string{"-i", bad("inv_yaml_syntax.yml"), ok}, 4, "YAML syntax error: mapping values are not allowed in this context", false},
+		{"inventory YAML syntax", []string{"-i", bad("inv_yaml_syntax.yml"), ok}, 4, "YAML syntax error: mapping values are not allowed in this context\n\nThe error appears to be in 'testdata/bad/cli/inv_yaml_syntax.yml:3:9'", false},
 		{"missing inventory", []string{"-i", "no-such-dir/hosts.yml", ok}, 4, "cannot read inventory source: no such file or directory", false},
 		{"template file syntax error", []string{filepath.Join("testdata", "bad", "template_file_unclosed.yml")}, 4, "templates/site.conf.j2:3', but may", false},
 		{"inventory alias bomb", []string{"-i", gen("inv_bomb.yml", aliasBomb("all:\n  vars:\n", "  hosts:\n    h1:\n")), ok}, 4, "too many YAML alias expansions", false},
 		{"inventory range backwards", []string{"-i", bad("inv_range_backwards.yml"), ok}, 4, `host range [3:1] in "web[3:1]": the beginning 3 is larger than the end 1`, false},
-		{"-e file with a YAML syntax error", []string{"-e", "@" + bad("vars_yaml_syntax.yml"), ok}, 5, "vars_yaml_syntax.yml:1: syntax error while loading YAML: did not find expected ',' or ']'", false},
+		{"-e file with a YAML syntax error", []string{"-e", "@" + bad("vars_yaml_syntax.yml"), ok}, 5, "vars_yaml_syntax.yml:3:1: syntax error while loading YAML: did not find expected ',' or ']'", false},
 		{"bad report", []string{"--report", "html=x", ok}, 5, `unknown format "html"`, false},
 		{"missing vault password file", []string{"--vault-password-file", "no-such-file", ok}, 1, "The vault password file no-such-file was not found", false},
 	}

@@ -53,7 +53,7 @@ func TestLoadErrors(t *testing.T) {
 		{
 			name: "YAML syntax error", file: "hosts.yml",
 			files: map[string]string{"hosts.yml": "all:\n  hosts:\n    web1:\n  bad: [\n"},
-			pos:   "hosts.yml:4", msg: "YAML syntax error", hint: "indentation",
+			pos:   "hosts.yml:5:1", msg: "YAML syntax error", hint: "indentation", // PyYAML: the end of the stream
 		},
 		{
 			name: "alias bomb", file: "hosts.yml",
@@ -184,7 +184,7 @@ func TestLoadErrors(t *testing.T) {
 		{
 			name: "host_vars file with a syntax error", file: "hosts.yml",
 			files: map[string]string{"hosts.yml": "web:\n  hosts:\n    web1:\n", "host_vars/web1/main.yml": "a: [\n"},
-			pos:   "host_vars/web1/main.yml:1", msg: "YAML syntax error", hint: "indentation",
+			pos:   "host_vars/web1/main.yml:2:1", msg: "YAML syntax error", hint: "indentation",
 		},
 		{
 			name: "missing source", file: "nope.yml",

@@ -7,13 +7,12 @@ import (
 	"io"
 	"io/fs"
 	"os"
-	"regexp"
-	"strconv"
 
 	"go.yaml.in/yaml/v3"
 
 	"play/diag"
 	"play/internal/keyorder"
+	"play/internal/yamlerr"
 	"play/vault"
 )
 
@@ -33,7 +32,7 @@ func readYAML(path string) (*yaml.Node, error) {
 		if errors.Is(err, io.EOF) {
 			return nil, nil
 		}
-		return nil, yamlSyntaxError(path, err)
+		return nil, yamlSyntaxError(path, data, err)
 	}
 	if len(doc.Content) == 0 {
 		return nil, nil
@@ -48,19 +47,9 @@ func readYAML(path string) (*yaml.Node, error) {
 	return top, nil
 }
 
-var yamlErrorLine = regexp.MustCompile(`^yaml: line (\d+): `)
-
-func yamlSyntaxError(path string, err error) error {
-	msg, pos := err.Error(), diag.Pos{File: path}
-	if m := yamlErrorLine.FindStringSubmatch(msg); m != nil {
-		pos.Line, _ = strconv.Atoi(m[1])
-		msg = msg[len(m[0]):]
-	} else if len(msg) > 6 && msg[:6] == "yaml: " {
-		msg = msg[6:]
-	}
-	e := diag.Errorf(pos, "YAML syntax error: %s", msg).
-		WithHint("check the indentation and quoting around this line (YAML indents with spaces, never tabs)")
-	e.Err = err
+func yamlSyntaxError(path string, data []byte, err error) error {
+	e := yamlerr.Error(path, data, err)
+	e.Msg = "YAML syntax error: " + e.Msg
 	return e
 }
 

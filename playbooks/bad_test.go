@@ -58,9 +58,9 @@ var badPlaybooks = []struct {
 	{"vault_value", "3:15", "Attempting to decrypt but no vault secrets found: ../testdata/bad/vault_value.yml:3", "give the password with --vault-password-file FILE, --vault-id LABEL@FILE or --ask-vault-pass"},
 	{"when_mapping", "5:9", "the field 'when' should be a condition (a string, a bool or a list of them), got a mapping", `write the expression as a string, e.g. when: "x == 1"`},
 	{"with_lookup_typo", "4:7", "unknown loop 'with_item': there is no 'item' lookup", "did you mean `with_items`?"},
-	{"yaml_colon_in_value", "3:0", "syntax error while loading YAML: mapping values are not allowed in this context", "a value containing ': ' must be quoted, or a key is indented wrongly"},
-	{"yaml_tab_indent", "3:0", "syntax error while loading YAML: found character that cannot start any token", "YAML does not allow tabs for indentation; use spaces"},
-	{"yaml_unquoted_template", "4:14", "this value looks like an unquoted template: always quote template expression brackets when they start a value", `write it in quotes: "{{ ... }}"`},
+	{"yaml_colon_in_value", "3:22", "syntax error while loading YAML: mapping values are not allowed in this context", `a value containing ": " must be quoted, e.g. name: "x: y"`},
+	{"yaml_tab_indent", "3:1", "syntax error while loading YAML: found character that cannot start any token", "YAML does not use tabs for indentation: replace the tabs on this line with spaces"},
+	{"yaml_unquoted_template", "4:15", "this value looks like an unquoted template: always quote template expression brackets when they start a value", `write it in quotes: "{{ ... }}"`},
 }
 
 // badTemplateFiles are playbooks whose template task names a template file

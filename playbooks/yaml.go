@@ -6,14 +6,13 @@ import (
 	"os"
 	"path/filepath"
 	"play/modules"
-	"regexp"
-	"strconv"
 	"strings"
 
 	"go.yaml.in/yaml/v3"
 
 	"play/diag"
 	"play/internal/keyorder"
+	"play/internal/yamlerr"
 	"play/vault"
 )
 
@@ -95,8 +94,6 @@ func (s *source) abs(p string) string {
 
 const relativePathHint = "a relative path is resolved from the directory of the file that references it"
 
-var yamlLine = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
-
 // read parses the file into its root node: nil when it cannot be read (the
 // problem is recorded), a null node when it is empty. ref is where the file was referenced from, for
 // errors about a missing file.
@@ -122,12 +119,8 @@ func (s *source) read(ref *diag.Pos) *yaml.Node {
 	}
 	var doc yaml.Node
 	if err := yaml.Unmarshal(data, &doc); err != nil {
-		e := &diag.Error{Pos: diag.Pos{File: s.path}, Msg: "syntax error while loading YAML: " + err.Error(), Err: err}
-		if m := yamlLine.FindStringSubmatch(err.Error()); m != nil {
-			e.Pos.Line, _ = strconv.Atoi(m[1])
-			e.Msg = "syntax error while loading YAML: " + m[2]
-		}
-		e.Hint = yamlHint(e.Msg)
+		e := yamlerr.Error(s.path, data, err)
+		e.Msg = "syntax error while loading YAML: " + e.Msg
 		s.add(e)
 		return nil
 	}
@@ -149,7 +142,7 @@ func (s *source) checkKeys(n *yaml.Node) bool {
 		if n.Kind == yaml.MappingNode && i%2 == 0 && c.Kind != yaml.ScalarNode && c.Kind != yaml.AliasNode {
 			ok = false
 			if c.Kind == yaml.MappingNode && n.Style&yaml.FlowStyle != 0 {
-				s.fail(n, "this value looks like an unquoted template: always quote template expression brackets when they start a value").
+				s.fail(c, "this value looks like an unquoted template: always quote template expression brackets when they start a value").
 					WithHint(`write it in quotes: "{{ ... }}"`)
 				continue
 			}
@@ -167,23 +160,6 @@ func unwrapPathError(err error) error {
 		return pe.Err
 	}
 	return err
-}
-
-// yamlHint explains the YAML errors users hit most.
-func yamlHint(msg string) string {
-	switch {
-	case strings.Contains(msg, "mapping values are not allowed"):
-		return "a value containing ': ' must be quoted, or a key is indented wrongly"
-	case strings.Contains(msg, "found character that cannot start any token"):
-		return "YAML does not allow tabs for indentation; use spaces"
-	case strings.Contains(msg, "did not find expected key"), strings.Contains(msg, "did not find expected '-'"):
-		return "check the indentation of this line and the one before"
-	case strings.Contains(msg, "found unexpected end of stream"), strings.Contains(msg, "found unknown escape"):
-		return "check the quotes: a value starting with a quote must end with the same quote"
-	case strings.Contains(msg, "found undefined alias"):
-		return "define the anchor (&name) before using the alias (*name)"
-	}
-	return ""
 }
 
 // entry is one key of a mapping with its nodes.
