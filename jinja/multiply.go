@@ -14,10 +14,14 @@ func init() {
 	register("__mul", multiply)
 }
 
-// maxRepeat bounds what `text * n` and `list * n` may build: Python would
-// try (and fail with MemoryError on "x" * 6666666610); a template never
-// needs more than this.
-const maxRepeat = 16 << 20
+// maxRepeat and maxRepeatItems bound what `text * n` and `list * n` may
+// build: Python would try (and fail with MemoryError on "x" * 6666666610); a
+// template never needs more. A list item costs far more than a character
+// (an interface, then its printed form), hence the lower bound.
+const (
+	maxRepeat      = 16 << 20
+	maxRepeatItems = 1 << 20
+)
 
 // multiply is Python's `*`: numbers multiply (int by int stays int), a
 // string or list times an int repeats it.
@@ -61,7 +65,7 @@ func repeat(seq any, n int) (*exec.Value, bool) {
 		}
 		return exec.AsValue(strings.Repeat(s, n)), true
 	case list:
-		if n > 0 && len(s) > maxRepeat/n {
+		if n > 0 && len(s) > maxRepeatItems/n {
 			return exec.AsValue(fmt.Errorf("repeating a list of %d items %d times is too large", len(s), n)), true
 		}
 		out := make([]any, 0, len(s)*n)

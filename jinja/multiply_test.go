@@ -27,6 +27,7 @@ func TestMultiply(t *testing.T) {
 	for src, want := range map[string]string{
 		"{{ x * 6666666610 }}": "too large",
 		"{{ l * 99999999 }}":   "too large",
+		"{{ l * 600000 }}":     "too large",
 		"{{ x * 'y' }}":        "unsupported operand type(s) for *: 'str' and 'str'",
 	} {
 		if _, err := RenderString(src, vars); err == nil || !strings.Contains(err.Error(), want) {
