@@ -222,7 +222,7 @@ func TestLimitToNoHosts(t *testing.T) {
 		{name: "a limit matching no host is an error", playbook: pb, args: []string{"--limit", "nosuchhost"}, code: 1, noRecap: true,
 			out: []string{"ERROR! Specified inventory, host pattern and/or --limit leaves us with no hosts to target."}},
 		{name: "a limit matching a host", playbook: pb, args: []string{"--limit", "b"}, recap: map[string][7]int{"b": {1, 0, 0, 0, 0, 0, 0}}},
-		{name: "a play matching no host is skipped", playbook: "- hosts: nosuch\n  tasks: []\n" + pb, out: []string{"skipping: no hosts matched"},
+		{name: "a play matching no host is skipped", playbook: "- hosts: nosuch\n  tasks: []\n" + pb, out: []string{"[WARNING]: Could not match supplied host pattern, ignoring: nosuch", "skipping: no hosts matched"},
 			recap: map[string][7]int{"a": {1, 0, 0, 0, 0, 0, 0}, "b": {1, 0, 0, 0, 0, 0, 0}}},
 	})
 }

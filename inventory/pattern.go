@@ -26,6 +26,30 @@ func (inv *Inventory) Select(pattern string) ([]*Host, error) {
 	return inv.evaluate(terms)
 }
 
+// Unmatched lists the names and globs in pattern that match no group and no
+// host, for Ansible's "Could not match supplied host pattern" warning (an
+// empty group is a match). Terms Select would reject are left to Select.
+func (inv *Inventory) Unmatched(pattern string) []string {
+	var names []string
+	for _, term := range splitPattern(pattern) {
+		expr := strings.TrimLeft(term[:1], "&!") + term[1:]
+		if m := subscripted.FindStringSubmatch(expr); m != nil && expr[0] != '~' {
+			expr = m[1]
+		}
+		if expr == "" || expr == "all" || inv.hosts[expr] != nil {
+			continue
+		}
+		re, err := compileTerm(expr)
+		if err != nil || slices.ContainsFunc(inv.groupOrder, func(g *Group) bool { return re.MatchString(g.Name) }) {
+			continue
+		}
+		if hosts, _ := inv.enumerate(expr); len(hosts) == 0 {
+			names = append(names, expr)
+		}
+	}
+	return names
+}
+
 // Limit keeps the hosts that also match pattern, as --limit does. A term
 // "@file" reads one pattern per line from file (such as a .retry file). An
 // empty pattern keeps every host.

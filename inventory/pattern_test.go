@@ -178,3 +178,29 @@ func TestGlobToRegexp(t *testing.T) {
 		}
 	}
 }
+
+// The names are the ones `ansible -i testdata/inventory/yaml/hosts.yml
+// PATTERN --list-hosts` (2.14) warned about with "Could not match supplied
+// host pattern, ignoring: NAME".
+func TestUnmatched(t *testing.T) {
+	inv := mustLoad(t, fixture("yaml", "hosts.yml"))
+	tests := []struct {
+		pattern string
+		want    []string
+	}{
+		{"nosuch", []string{"nosuch"}},
+		{"web:nosuch2", []string{"nosuch2"}},
+		{"web*:&nothing", []string{"nothing"}},
+		{"nope[0]", []string{"nope"}},
+		{"~zz", []string{"~zz"}},
+		{"zz*", []string{"zz*"}},
+		{"all:!gone", []string{"gone"}},
+		{"localhost", nil},
+		{"web01.example.com,db", nil},
+	}
+	for _, tt := range tests {
+		if got := inv.Unmatched(tt.pattern); !slices.Equal(got, tt.want) {
+			t.Errorf("Unmatched(%q) = %q, want %q", tt.pattern, got, tt.want)
+		}
+	}
+}

@@ -176,6 +176,9 @@ func (r *Runner) runPlay(ctx context.Context, pb *playbooks.Playbook, play *play
 	if err != nil {
 		return err
 	}
+	for _, unmatched := range r.opts.Inventory.Unmatched(play.Hosts) {
+		r.warnOnce("Could not match supplied host pattern, ignoring: " + unmatched)
+	}
 	r.out.banner("PLAY [" + name + "]")
 
 	selected, err := r.playInventoryHosts(play)
