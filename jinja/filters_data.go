@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -198,9 +199,16 @@ func toYAML(in any, indent int, nice bool) (any, error) {
 	if !nice {
 		flowLeaves(&node)
 	}
-	if (node.Kind == yaml.MappingNode || node.Kind == yaml.SequenceNode) && node.Style&yaml.FlowStyle == 0 {
+	if node.Kind == yaml.MappingNode || node.Kind == yaml.SequenceNode {
 		var b strings.Builder
-		if err := pyBlock(&b, &node, 0, max(indent, 2), false); err != nil {
+		var err error
+		if node.Style&yaml.FlowStyle != 0 || len(node.Content) == 0 {
+			err = pyFlow(&b, &node, max(indent, 2), max(indent, 2))
+			b.WriteString("\n")
+		} else {
+			err = pyBlock(&b, &node, 0, max(indent, 2), false)
+		}
+		if err != nil {
 			return nil, fmt.Errorf("to_yaml: %w", err)
 		}
 		return b.String(), nil
@@ -259,13 +267,13 @@ func pyBlock(b *strings.Builder, n *yaml.Node, col, indent int, onDash bool) err
 		for i := 0; i+1 < len(n.Content); i += 2 {
 			pad(i)
 			k, v := n.Content[i], n.Content[i+1]
-			if err := pyScalar(b, k); err != nil {
+			if err := pyScalar(b, k, false, col+indent, indent); err != nil {
 				return err
 			}
 			b.WriteString(":")
 			if inline(v) {
 				b.WriteString(" ")
-				if err := pyScalar(b, v); err != nil {
+				if err := pyScalar(b, v, false, col+indent, indent); err != nil {
 					return err
 				}
 				b.WriteString("\n")
@@ -286,7 +294,7 @@ func pyBlock(b *strings.Builder, n *yaml.Node, col, indent int, onDash bool) err
 		pad(i)
 		if inline(v) {
 			b.WriteString("- ")
-			if err := pyScalar(b, v); err != nil {
+			if err := pyScalar(b, v, false, col+indent, indent); err != nil {
 				return err
 			}
 			b.WriteString("\n")
@@ -300,39 +308,113 @@ func pyBlock(b *strings.Builder, n *yaml.Node, col, indent int, onDash bool) err
 	return nil
 }
 
-// pyScalar writes a scalar (or an empty or flow-style collection) as go-yaml writes it, on
-// one line; a string that needs quotes gets PyYAML's single quotes unless it needs escapes.
-func pyScalar(b *strings.Builder, n *yaml.Node) error {
+// pyScalar writes a scalar or an empty or flow-style collection on one line, as PyYAML
+// does: a string plain, single-quoted or double-quoted as pyStringStyle picks (flow: inside
+// a flow collection), other scalars as go-yaml writes them; a collection as pyFlow does.
+func pyScalar(b *strings.Builder, n *yaml.Node, flow bool, ind, indent int) error {
 	switch {
-	case len(n.Content) > 0:
+	case n.Kind == yaml.SequenceNode || n.Kind == yaml.MappingNode:
+		return pyFlow(b, n, ind, indent)
+	case n.Tag != "!!str":
 		out, err := yaml.Marshal(n)
 		b.WriteString(strings.TrimSuffix(string(out), "\n"))
 		return err
-	case n.Kind == yaml.SequenceNode:
-		b.WriteString("[]")
-		return nil
-	case n.Kind == yaml.MappingNode:
-		b.WriteString("{}")
-		return nil
 	}
-	escapes := strings.ContainsFunc(n.Value, unicode.IsControl)
-	if escapes {
+	switch pyStringStyle(n.Value, flow) {
+	case yaml.SingleQuotedStyle:
+		b.WriteString("'" + strings.ReplaceAll(n.Value, "'", "''") + "'")
+	case yaml.DoubleQuotedStyle:
 		n.Style = yaml.DoubleQuotedStyle
+		out, err := yaml.Marshal(n)
+		if err != nil {
+			return err
+		}
+		b.WriteString(strings.TrimSuffix(string(out), "\n"))
+	default:
+		b.WriteString(n.Value)
 	}
-	out, err := yaml.Marshal(n)
-	if err != nil {
-		return err
+	return nil
+}
+
+// pyFlow writes a collection in flow style ([a, b], {k: v}). Like PyYAML (best_width 80),
+// an item or key that would start past column 80 starts a new line at column ind; a nested
+// collection's lines start indent further.
+func pyFlow(b *strings.Builder, n *yaml.Node, ind, indent int) error {
+	open, end, step := "[", "]", 1
+	if n.Kind == yaml.MappingNode {
+		open, end, step = "{", "}", 2
 	}
-	if slices.Contains([]string{"y", "Y", "n", "N"}, n.Value) && n.Tag == "!!str" {
-		out = []byte(n.Value) // YAML 1.1 booleans to go-yaml, plain strings to PyYAML
-	} else if !escapes && strings.HasPrefix(string(out), `"`) {
-		n.Style = yaml.SingleQuotedStyle
-		if out, err = yaml.Marshal(n); err != nil {
+	b.WriteString(open)
+	for i := 0; i < len(n.Content); i += step {
+		if i > 0 {
+			b.WriteString(",")
+		}
+		s := b.String()
+		if utf8.RuneCountInString(s[strings.LastIndexByte(s, '\n')+1:]) > pyWidth {
+			b.WriteString("\n" + strings.Repeat(" ", ind))
+		} else if i > 0 {
+			b.WriteString(" ")
+		}
+		if step == 2 {
+			if err := pyScalar(b, n.Content[i], true, ind+indent, indent); err != nil {
+				return err
+			}
+			b.WriteString(": ")
+		}
+		if err := pyScalar(b, n.Content[i+step-1], true, ind+indent, indent); err != nil {
 			return err
 		}
 	}
-	b.WriteString(strings.TrimSuffix(string(out), "\n"))
+	b.WriteString(end)
 	return nil
+}
+
+// pyWidth is PyYAML's default best_width.
+const pyWidth = 80
+
+// pyImplicit are PyYAML's (YAML 1.1) implicit resolvers: a plain scalar
+// matching one reads back as a bool, int, float, null, timestamp, merge key
+// or value, not as the string.
+var pyImplicit = regexp.MustCompile(`^(?:` +
+	`yes|Yes|YES|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF` +
+	`|[-+]?(?:[0-9][0-9_]*)\.[0-9_]*(?:[eE][-+][0-9]+)?|\.[0-9][0-9_]*(?:[eE][-+][0-9]+)?|[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+\.[0-9_]*|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN)` +
+	`|[-+]?0b[0-1_]+|[-+]?0[0-7_]+|[-+]?(?:0|[1-9][0-9_]*)|[-+]?0x[0-9a-fA-F_]+|[-+]?[1-9][0-9_]*(?::[0-5]?[0-9])+` +
+	`|<<|~|null|Null|NULL|=` +
+	`|[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]|[0-9][0-9][0-9][0-9]-[0-9][0-9]?-[0-9][0-9]?(?:[Tt]|[ \t]+)[0-9][0-9]?:[0-9][0-9]:[0-9][0-9](?:\.[0-9]*)?(?:[ \t]*(?:Z|[-+][0-9][0-9]?(?::[0-9][0-9])?))?` +
+	`)$`)
+
+// pyStringStyle is the style PyYAML's emitter (analyze_scalar,
+// choose_scalar_style) gives a string: plain when it reads back as the same
+// string and holds no indicator where it stands, else single-quoted, else
+// (control characters, line breaks) double-quoted.
+func pyStringStyle(s string, flow bool) yaml.Style {
+	if strings.ContainsFunc(s, func(r rune) bool { return unicode.IsControl(r) || r == '\u2028' || r == '\u2029' || r == '\ufeff' }) {
+		return yaml.DoubleQuotedStyle
+	}
+	if s == "" || pyImplicit.MatchString(s) || s[0] == ' ' || s[len(s)-1] == ' ' {
+		return yaml.SingleQuotedStyle
+	}
+	flowIndicators, blockIndicators := false, false
+	for i, r := range s {
+		spaceAfter := i+1 == len(s) || s[i+1] == ' '
+		switch {
+		case i == 0 && strings.ContainsRune("#,[]{}&*!|>'\"%@`", r):
+			flowIndicators, blockIndicators = true, true
+		case i == 0 && r == '-' && spaceAfter:
+			flowIndicators, blockIndicators = true, true
+		case r == '?' || r == ':':
+			flowIndicators = true
+			blockIndicators = blockIndicators || (spaceAfter && (r == ':' || i == 0))
+		case i > 0 && strings.ContainsRune(",[]{}", r):
+			flowIndicators = true
+		case i > 0 && r == '#' && s[i-1] == ' ':
+			flowIndicators, blockIndicators = true, true
+		}
+	}
+	if flow && flowIndicators || !flow && blockIndicators {
+		return yaml.SingleQuotedStyle
+	}
+	return 0
 }
 
 // flowLeaves marks collections without nested collections as flow style and

@@ -148,6 +148,17 @@ func TestFilters(t *testing.T) {
 			"items:\n- k: a\n  v: [1, 2]\n- k: b\n  v: {x: 1}\nnested:\n  a:\n    b: [1]\n  e: []\nq: 'yes'\n"},
 		{"{{ {'items': [{'k': 'a'}], 'nested': {'a': {'b': [1]}}} | to_yaml(indent=4) }}", "items:\n- {k: a}\nnested:\n    a:\n        b: [1]\n"},
 		{"{{ [[1, 2], [{'a': 1}]] | to_yaml }}", "- [1, 2]\n- - {a: 1}\n"},
+		// PyYAML's quoting, as ansible-playbook 2.14 printed it: keys and values read back as
+		// another type or holding an indicator are single-quoted; y, n, 0o7, 1e3 are strings.
+		{"{{ {'1': 'a', '': 'b', 'yes': 'on', '~': 'null', '0x1f': '2024-01-02', '*x': '&y', '!z': '=', 'y': 'n', '0o17': '1e3', '1.5': '+1', '- a': '-', 'a#b': 'a #b'} | to_yaml }}",
+			"{'': b, '!z': '=', '*x': '&y', '- a': '-', 0o17: 1e3, '0x1f': '2024-01-02', '1': a,\n  '1.5': '+1', a#b: 'a #b', y: n, 'yes': 'on', '~': 'null'}\n"},
+		{"{{ ['x,y', 'a: b', '?x', 'x?', ':x', 'x:', '', 'a:b', '-x', 'x]', '12:30', '1_000', '.inf', 'é'] | to_yaml }}",
+			"['x,y', 'a: b', '?x', 'x?', ':x', 'x:', '', 'a:b', -x, 'x]', '12:30', '1_000', '.inf',\n  é]\n"},
+		{"{{ {'a': 'x,y', 'b': 'a: b', 'g': '?x', 'h': 'x?', 'i': ':x', 'j': 'x:', 'p': 'x]', 'r': '2024-1-2 3:04:05'} | to_nice_yaml }}",
+			"a: x,y\nb: 'a: b'\ng: ?x\nh: x?\ni: :x\nj: 'x:'\np: x]\nr: '2024-1-2 3:04:05'\n"},
+		// Flow collections wrap past column 80 as PyYAML's best_width.
+		{"{{ {'n': {'x': range(30) | list}} | to_yaml(indent=4) }}",
+			"n:\n    x: [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20,\n        21, 22, 23, 24, 25, 26, 27, 28, 29]\n"},
 		{"{{ {'a': {'c': 'd'}} | to_nice_yaml }}", "a:\n    c: d\n"},
 		// PyYAML's block style (checked with python3-yaml, indent=4): sequences in a mapping
 		// not indented, collections in a sequence on the dash's line, single quotes.
