@@ -30,6 +30,17 @@ func (s Sections) Has(name string) bool {
 // Line is the section's text without surrounding white space.
 func (s Sections) Line(name string) string { return strings.TrimSpace(s[name]) }
 
+// Lines is a section's lines without the empty ones.
+func (s Sections) Lines(name string) []string {
+	var out []string
+	for _, l := range strings.Split(s[name], "\n") {
+		if l != "" {
+			out = append(out, l)
+		}
+	}
+	return out
+}
+
 // parseSections splits an observation script's output into its sections;
 // text before the first marker is dropped.
 func parseSections(out string) Sections {
