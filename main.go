@@ -142,6 +142,9 @@ func action(ctx context.Context, cmd *cli.Command, stdin io.Reader, stdout, stde
 			errs = append(errs, err)
 			continue
 		}
+		for _, w := range pb.Warnings {
+			fmt.Fprintf(stderr, "[WARNING]: %s\n", w)
+		}
 		books = append(books, pb)
 	}
 	if len(errs) > 0 {

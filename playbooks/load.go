@@ -23,6 +23,7 @@ func Load(path string) (*Playbook, error) {
 	if err := p.err(); err != nil {
 		return nil, err
 	}
+	pb.Warnings = p.warnings
 	return pb, nil
 }
 

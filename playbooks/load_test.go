@@ -4,6 +4,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -361,5 +362,31 @@ func TestReadVarsFile(t *testing.T) {
 		case tt.want == "" && !reflect.DeepEqual(vars, tt.vars):
 			t.Errorf("%s: %#v, want %#v", tt.file, vars, tt.vars)
 		}
+	}
+}
+
+// TestDuplicateKeysWarn: a repeated key keeps its last value with the
+// warning ansible-playbook 2.14 printed for the same file (the position is
+// the mapping's).
+func TestDuplicateKeysWarn(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "dup.yml")
+	pbText := "- hosts: localhost\n  gather_facts: false\n  tasks:\n    - name: one\n      name: two\n      debug: {msg: a, msg: b}\n"
+	if err := os.WriteFile(path, []byte(pbText), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	pb, err := Load(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{
+		"While constructing a mapping from " + path + ", line 4, column 7, found a duplicate dict key (name). Using last defined value only.",
+		"While constructing a mapping from " + path + ", line 6, column 14, found a duplicate dict key (msg). Using last defined value only.",
+	}
+	if !slices.Equal(pb.Warnings, want) {
+		t.Errorf("warnings:\n%q\nwant\n%q", pb.Warnings, want)
+	}
+	task := pb.Plays[0].Tasks[0]
+	if task.Name != "two" || task.Args["msg"] != "b" {
+		t.Errorf("name %q, msg %v: want the last values, two and b", task.Name, task.Args["msg"])
 	}
 }

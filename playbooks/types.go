@@ -11,6 +11,9 @@ type Playbook struct {
 	Path  string // as given
 	Dir   string // absolute directory of the playbook (for relative paths)
 	Plays []*Play
+	// Warnings are what Ansible warns about while reading the files
+	// (duplicate mapping keys), for the caller to print.
+	Warnings []string
 }
 
 // Play is one play. Raw values (any) may hold templates.

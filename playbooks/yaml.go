@@ -22,8 +22,9 @@ const maxErrors = 20
 
 // problems collects every error found while loading, up to maxErrors.
 type problems struct {
-	errs    []error
-	dropped int
+	errs     []error
+	dropped  int
+	warnings []string
 }
 
 func (p *problems) add(err error) {
@@ -130,6 +131,7 @@ func (s *source) read(ref *diag.Pos) *yaml.Node {
 	if !s.checkKeys(&doc) {
 		return nil
 	}
+	s.warnings = append(s.warnings, yamlerr.DuplicateKeys(s.abs(filepath.Base(s.path)), doc.Content[0])...)
 	return doc.Content[0]
 }
 

@@ -12,6 +12,7 @@ package yamlerr
 
 import (
 	"bytes"
+	"fmt"
 	"regexp"
 	"strconv"
 	"strings"
@@ -50,6 +51,31 @@ func Error(path string, data []byte, err error) *diag.Error {
 	e.Pos.Line, e.Pos.Col = lineCol(data, off)
 	e.Hint = hint(e.Msg, lineAt(data, e.Pos.Line), e.Pos.Col)
 	return e
+}
+
+// DuplicateKeys is Ansible's warning for each key a mapping under n
+// repeats: YAML forbids it, but Ansible keeps the last value. path is the
+// file's absolute path, as Ansible names it.
+func DuplicateKeys(path string, n *yaml.Node) []string {
+	var warnings []string
+	if n.Kind == yaml.MappingNode {
+		seen := map[string]bool{}
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			k := n.Content[i]
+			if k.Kind != yaml.ScalarNode || k.Tag == "!!merge" {
+				continue
+			}
+			if seen[k.Value] {
+				warnings = append(warnings, fmt.Sprintf("While constructing a mapping from %s, line %d, column %d, found a duplicate dict key (%s). Using last defined value only.",
+					path, n.Line, n.Column, k.Value))
+			}
+			seen[k.Value] = true
+		}
+	}
+	for _, c := range n.Content {
+		warnings = append(warnings, DuplicateKeys(path, c)...)
+	}
+	return warnings
 }
 
 // offset is where in data the parser failed: the start of the shortest
