@@ -319,20 +319,32 @@ func TestBecomeAnotherUser(t *testing.T) {
 }
 
 // A host that goes away in the middle of a run is reported unreachable; the
-// others finish, and the exit code is 4.
+// others finish, and the exit code is 4: whether its sshd dies (the
+// connection closes) or stops answering with the connection open (found by
+// the keepalive: 1s x 2 here, so nothing can wait longer).
 func TestHostLostMidRun(t *testing.T) {
-	l, err := sshtest.Start(2)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer l.Close()
-	inv := filepath.Join(t.TempDir(), "hosts.yml")
-	if err := l.WriteInventory(inv, nil); err != nil {
-		t.Fatal(err)
-	}
-	marker := filepath.Join(t.TempDir(), "stop-now")
-	pb := filepath.Join(t.TempDir(), "lost.yml")
-	writeFile(t, pb, `- hosts: all
+	for _, tt := range []struct {
+		name string
+		lose func(*sshtest.Server) error
+	}{
+		{"killed", (*sshtest.Server).Stop},
+		{"frozen", (*sshtest.Server).Freeze},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			l, err := sshtest.Start(2)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer l.Close()
+			inv := filepath.Join(t.TempDir(), "hosts.yml")
+			if err := l.WriteInventory(inv, nil); err != nil {
+				t.Fatal(err)
+			}
+			data, _ := os.ReadFile(inv)
+			writeFile(t, inv, strings.ReplaceAll(string(data), "StrictHostKeyChecking=yes", "StrictHostKeyChecking=yes -o ServerAliveInterval=1 -o ServerAliveCountMax=2"))
+			marker := filepath.Join(t.TempDir(), "stop-now")
+			pb := filepath.Join(t.TempDir(), "lost.yml")
+			writeFile(t, pb, `- hosts: all
   gather_facts: false
   tasks:
     - command: "true"
@@ -342,25 +354,38 @@ func TestHostLostMidRun(t *testing.T) {
     - command: sleep 0.5
     - command: "true"
 `)
-	go func() {
-		for range 100 {
-			if _, err := os.Stat(marker); err == nil {
-				l.Servers[1].Stop()
-				return
+			finished := make(chan struct{})
+			lost := make(chan error, 1)
+			go func() {
+				defer close(lost)
+				for {
+					if _, err := os.Stat(marker); err == nil {
+						lost <- tt.lose(l.Servers[1])
+						return
+					}
+					select {
+					case <-finished:
+						return
+					case <-time.After(20 * time.Millisecond):
+					}
+				}
+			}()
+			res := play(t, "-i", inv, pb)
+			close(finished)
+			if err := <-lost; err != nil {
+				t.Fatal(err)
 			}
-			time.Sleep(20 * time.Millisecond)
-		}
-	}()
-	res := play(t, "-i", inv, pb)
-	if res.code != 4 {
-		t.Fatalf("exit %d, want 4\n%s%s", res.code, res.stdout, res.stderr)
-	}
-	rc := recap(t, res.stdout)
-	if rc["h2"][2] != 1 {
-		t.Errorf("h2 should be unreachable once: %v\n%s", rc["h2"], res.stdout)
-	}
-	if rc["h1"] != [7]int{3, 3, 0, 0, 1, 0, 0} {
-		t.Errorf("h1 should finish every task: %v\n%s", rc["h1"], res.stdout)
+			if res.code != 4 {
+				t.Fatalf("exit %d, want 4\n%s%s", res.code, res.stdout, res.stderr)
+			}
+			rc := recap(t, res.stdout)
+			if rc["h2"][2] != 1 {
+				t.Errorf("h2 should be unreachable once: %v\n%s", rc["h2"], res.stdout)
+			}
+			if rc["h1"] != [7]int{3, 3, 0, 0, 1, 0, 0} {
+				t.Errorf("h1 should finish every task: %v\n%s", rc["h1"], res.stdout)
+			}
+		})
 	}
 }
 

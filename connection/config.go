@@ -31,6 +31,12 @@ type Config struct {
 	ProxyJump             string        // user@host:port[,more], as written
 	Jumps                 []Config      // ProxyJump resolved by ConfigFor, first hop first
 	Timeout               time.Duration // connect timeout (default 10s)
+	// AliveInterval and AliveCountMax are ServerAliveInterval and
+	// ServerAliveCountMax: a keepalive every AliveInterval, and the host is
+	// unreachable once one goes unanswered for AliveCountMax intervals.
+	// AliveInterval 0 turns keepalives off.
+	AliveInterval time.Duration
+	AliveCountMax int
 }
 
 // Options are the command-line overrides (-u, --private-key, -T, ...).
@@ -46,6 +52,17 @@ type Options struct {
 
 // DefaultTimeout is the connect timeout when neither -T nor ConnectTimeout says.
 const DefaultTimeout = 10 * time.Second
+
+// DefaultAliveInterval and DefaultAliveCountMax apply when neither -o nor
+// ssh_config sets ServerAliveInterval/ServerAliveCountMax. OpenSSH's default
+// is no keepalive, relying on TCP; play keeps every host's connection for
+// the whole run, and a host that stops answering without closing it (hung,
+// frozen, a firewall dropping packets) would otherwise stall its work
+// forever: it is found within a minute instead.
+const (
+	DefaultAliveInterval = 15 * time.Second
+	DefaultAliveCountMax = 3
+)
 
 // settings collects ssh options from several sources the way OpenSSH does:
 // the first value obtained for an option wins, so sources are applied from
@@ -71,7 +88,7 @@ func (s *settings) set(key, value string) {
 
 // sshOptions are the ssh options ConfigFor understands, from -o and ssh_config.
 var sshOptions = []string{"HostName", "Port", "User", "IdentityFile", "ProxyJump",
-	"UserKnownHostsFile", "StrictHostKeyChecking", "ConnectTimeout"}
+	"UserKnownHostsFile", "StrictHostKeyChecking", "ConnectTimeout", "ServerAliveInterval", "ServerAliveCountMax"}
 
 // ConfigVars are the host variables ConfigFor reads. A host's variables also
 // hold large values (facts, lists of every host in the play): the runner
@@ -184,6 +201,8 @@ func jumpConfig(hop string, target Config, sshConfig *ssh_config.Config) (Config
 	}
 	s.set("UserKnownHostsFile", strings.Join(target.KnownHostsFiles, " "))
 	s.set("ConnectTimeout", target.Timeout.String())
+	s.set("ServerAliveInterval", target.AliveInterval.String())
+	s.set("ServerAliveCountMax", strconv.Itoa(target.AliveCountMax))
 	s.identities = append(s.identities, target.KeyFiles...)
 	jump := Config{Name: alias, Connection: "ssh"}
 	if err := s.fill(&jump, alias); err != nil {
@@ -264,6 +283,27 @@ func (s *settings) fill(cfg *Config, alias string) error {
 		}
 		cfg.Timeout = timeout
 	}
+	return s.fillAlive(cfg)
+}
+
+// fillAlive reads ServerAliveInterval (seconds, or a duration such as 1m,
+// 0 for none) and ServerAliveCountMax.
+func (s *settings) fillAlive(cfg *Config) error {
+	cfg.AliveInterval, cfg.AliveCountMax = DefaultAliveInterval, DefaultAliveCountMax
+	if t := s.values["serveraliveinterval"]; t != "" {
+		d, err := parseSeconds(t)
+		if err != nil || d < 0 {
+			return fmt.Errorf("ServerAliveInterval %q is not a number of seconds (0 turns keepalives off)", t)
+		}
+		cfg.AliveInterval = d
+	}
+	if n := s.values["serveralivecountmax"]; n != "" {
+		count, err := strconv.Atoi(n)
+		if err != nil || count < 0 {
+			return fmt.Errorf("ServerAliveCountMax %q is not a number of keepalives (0 or more)", n)
+		}
+		cfg.AliveCountMax = count
+	}
 	return nil
 }
 
@@ -271,14 +311,19 @@ const globalKnownHosts = "/etc/ssh/ssh_known_hosts"
 
 // parseTimeout reads ssh's ConnectTimeout (seconds) or a Go duration (-T).
 func parseTimeout(t string) (time.Duration, error) {
-	d, err := time.ParseDuration(t)
-	if secs, atoiErr := strconv.Atoi(t); atoiErr == nil {
-		d, err = time.Duration(secs)*time.Second, nil
-	}
+	d, err := parseSeconds(t)
 	if err != nil || d <= 0 {
 		return 0, fmt.Errorf("ConnectTimeout %q is not a positive number of seconds", t)
 	}
 	return d, nil
+}
+
+// parseSeconds reads an ssh time: seconds, or a Go duration (1m, 500ms).
+func parseSeconds(t string) (time.Duration, error) {
+	if secs, err := strconv.Atoi(t); err == nil {
+		return time.Duration(secs) * time.Second, nil
+	}
+	return time.ParseDuration(t)
 }
 
 // loadSSHConfig reads the ssh_config file (default ~/.ssh/config); a file

@@ -26,6 +26,10 @@ Host web
   StrictHostKeyChecking accept-new
 Host db
   ProxyJump jumper@bastion:2022
+Host slow
+  ServerAliveInterval 2
+  ServerAliveCountMax 9
+  ProxyJump 127.0.0.1:2
 Host bastion
   HostName 192.0.2.1
   IdentityFile /keys/bastion
@@ -55,7 +59,8 @@ Host bastion
 			want: func(c *Config) {
 				c.Port, c.User, c.KeyFiles, c.ProxyJump = 24, "bob", []string{"/k"}, "root@127.0.0.1:2"
 				c.Jumps = []Config{{Name: "127.0.0.1", Connection: "ssh", Host: "127.0.0.1", Port: 2, User: "root", KeyFiles: []string{"/k"},
-					KnownHostsFiles: c.KnownHostsFiles, StrictHostKeyChecking: "yes", Timeout: DefaultTimeout}}
+					KnownHostsFiles: c.KnownHostsFiles, StrictHostKeyChecking: "yes", Timeout: DefaultTimeout,
+					AliveInterval: DefaultAliveInterval, AliveCountMax: DefaultAliveCountMax}}
 			}},
 		{name: "vars beat CLI beat args", vars: map[string]any{"ansible_user": "var", "ansible_ssh_common_args": "-l arg -p 99", "ansible_port": 98},
 			opts: Options{User: "cli", PrivateKey: "/cli_key", Timeout: 5 * time.Second},
@@ -81,8 +86,21 @@ Host bastion
 			want: func(c *Config) {
 				c.Host, c.ProxyJump = "db", "jumper@bastion:2022"
 				c.Jumps = []Config{{Name: "bastion", Connection: "ssh", Host: "192.0.2.1", Port: 2022, User: "jumper", KeyFiles: []string{"/keys/bastion"},
-					KnownHostsFiles: c.KnownHostsFiles, StrictHostKeyChecking: "yes", Timeout: DefaultTimeout}}
+					KnownHostsFiles: c.KnownHostsFiles, StrictHostKeyChecking: "yes", Timeout: DefaultTimeout,
+					AliveInterval: DefaultAliveInterval, AliveCountMax: DefaultAliveCountMax}}
 			}},
+		{name: "keepalive from -o", vars: map[string]any{"ansible_ssh_common_args": "-o ServerAliveInterval=5 -o ServerAliveCountMax=4"},
+			want: func(c *Config) { c.AliveInterval, c.AliveCountMax = 5*time.Second, 4 }},
+		{name: "keepalive off, interval as a duration", vars: map[string]any{"ansible_ssh_common_args": "-o ServerAliveInterval=0", "ansible_ssh_extra_args": "-o ServerAliveInterval=1m"},
+			want: func(c *Config) { c.AliveInterval = 0 }},
+		{name: "keepalive from ssh_config, inherited by a jump host", vars: map[string]any{"ansible_host": "slow"}, opts: Options{SSHConfigFile: sshConfig},
+			want: func(c *Config) {
+				c.Host, c.ProxyJump, c.AliveInterval, c.AliveCountMax = "slow", "127.0.0.1:2", 2*time.Second, 9
+				c.Jumps = []Config{{Name: "127.0.0.1", Connection: "ssh", Host: "127.0.0.1", Port: 2, User: "root",
+					KnownHostsFiles: c.KnownHostsFiles, StrictHostKeyChecking: "yes", Timeout: DefaultTimeout, AliveInterval: 2 * time.Second, AliveCountMax: 9}}
+			}},
+		{name: "bad keepalive interval", vars: map[string]any{"ansible_ssh_common_args": "-o ServerAliveInterval=soon"}, wantErr: `ServerAliveInterval "soon" is not a number of seconds`},
+		{name: "bad keepalive count", vars: map[string]any{"ansible_ssh_common_args": "-o ServerAliveCountMax=-1"}, wantErr: `ServerAliveCountMax "-1" is not a number of keepalives`},
 		{name: "ANSIBLE_HOST_KEY_CHECKING=False wins", vars: map[string]any{"ansible_ssh_common_args": "-o StrictHostKeyChecking=yes"},
 			opts: Options{HostKeyChecking: &off}, want: func(c *Config) { c.StrictHostKeyChecking = "no" }},
 		{name: "paramiko is ssh", vars: map[string]any{"ansible_connection": "paramiko"}, want: func(c *Config) {}},
@@ -112,7 +130,8 @@ Host bastion
 				t.Fatal(err)
 			}
 			want := Config{Name: "h", Connection: "ssh", Host: "h", Port: 22, User: "root",
-				KnownHostsFiles: []string{home + "/.ssh/known_hosts"}, StrictHostKeyChecking: "yes", Timeout: DefaultTimeout}
+				KnownHostsFiles: []string{home + "/.ssh/known_hosts"}, StrictHostKeyChecking: "yes", Timeout: DefaultTimeout,
+				AliveInterval: DefaultAliveInterval, AliveCountMax: DefaultAliveCountMax}
 			if _, err := os.Stat(globalKnownHosts); err == nil {
 				want.KnownHostsFiles = append(want.KnownHostsFiles, globalKnownHosts)
 			}

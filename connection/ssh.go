@@ -47,7 +47,7 @@ func Dial(ctx context.Context, cfg Config) (Conn, error) {
 			return nil, &UnreachableError{Host: cfg.Name, Err: err}
 		}
 	}
-	c := &sshConn{cfg: cfg, sessions: make(chan struct{}, maxSessions), spare: make(chan *ssh.Session, 1)}
+	c := &sshConn{cfg: cfg, sessions: make(chan struct{}, maxSessions), spare: make(chan *ssh.Session, 1), alive: newLiveness()}
 	var via *ssh.Client
 	for _, hop := range append(slices.Clip(jumps), cfg) {
 		client, err := dialSSH(ctx, hop, via)
@@ -61,6 +61,8 @@ func Dial(ctx context.Context, cfg Config) (Conn, error) {
 		c.clients = append(c.clients, client)
 		via = client
 	}
+	go func() { c.alive.end(c.lost(via.Wait())) }()
+	go c.keepAlive()
 	c.openSpare()
 	return c, nil
 }
@@ -265,6 +267,8 @@ type sshConn struct {
 	// rather than opening a session of its own, which would arrive later.
 	mu      sync.Mutex
 	opening chan struct{}
+
+	alive *liveness
 }
 
 func (c *sshConn) Exec(ctx context.Context, cmd Command) (Result, error) {
@@ -322,7 +326,7 @@ func (c *sshConn) session(ctx context.Context) (s *ssh.Session, fromSpare bool, 
 }
 
 func (c *sshConn) newSession() (*ssh.Session, error) {
-	session, err := c.clients[len(c.clients)-1].NewSession()
+	session, err := c.openSession()
 	if err != nil {
 		var refused *ssh.OpenChannelError
 		if errors.As(err, &refused) {
@@ -443,8 +447,12 @@ func (c *sshConn) runIn(ctx context.Context, session *ssh.Session, spare bool, l
 	return -1, c.lost(err)
 }
 
-// lost reports the connection as gone.
+// lost reports the connection as gone: why it ended if it has (the host
+// stopped answering), else err.
 func (c *sshConn) lost(err error) error {
+	if ended := c.alive.ended(); ended != nil {
+		return ended
+	}
 	return &UnreachableError{Host: c.cfg.Name, Err: fmt.Errorf("connection to %s port %d lost: %w", c.cfg.Host, c.cfg.Port, err)}
 }
 
@@ -463,6 +471,8 @@ func signalRC(sig string) int {
 
 // Close closes the connection to the host, then those to its jump hosts.
 func (c *sshConn) Close() error {
+	lostBefore := c.alive.ended() != nil
+	c.alive.end(errClosed)
 	select {
 	case s := <-c.spare:
 		s.Close()
@@ -471,7 +481,7 @@ func (c *sshConn) Close() error {
 	}
 	var errs []error
 	for i := len(c.clients) - 1; i >= 0; i-- {
-		if err := c.clients[i].Close(); err != nil && !errors.Is(err, net.ErrClosed) {
+		if err := c.clients[i].Close(); err != nil && !errors.Is(err, net.ErrClosed) && !lostBefore {
 			errs = append(errs, err)
 		}
 	}

@@ -253,6 +253,26 @@ func (s *Server) Stop() error {
 	}
 }
 
+// Freeze stops (SIGSTOP) this sshd and every process it forked: the host
+// stops answering while its TCP connections stay open, as a hung or
+// overloaded host does. Thaw resumes it; Stop still kills it.
+func (s *Server) Freeze() error { return s.signalAll(syscall.SIGSTOP) }
+
+// Thaw resumes (SIGCONT) a frozen server.
+func (s *Server) Thaw() error { return s.signalAll(syscall.SIGCONT) }
+
+// signalAll sends sig to sshd first (so it forks nothing meanwhile), then
+// to every process below it.
+func (s *Server) signalAll(sig syscall.Signal) error {
+	if err := syscall.Kill(s.PID, sig); err != nil {
+		return fmt.Errorf("signal sshd %s (pid %d): %w", s.Name, s.PID, err)
+	}
+	for _, pid := range descendants(s.PID) {
+		_ = syscall.Kill(pid, sig)
+	}
+	return nil
+}
+
 // descendants lists every process below pid, read from /proc.
 func descendants(pid int) []int {
 	entries, _ := os.ReadDir("/proc")
