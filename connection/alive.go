@@ -48,9 +48,9 @@ var errClosed = errors.New("the connection was closed")
 // AliveInterval it sends keepalive@openssh.com wanting a reply (sshd
 // answers it, even with a failure, whatever its commands are doing); a
 // reply that has not come AliveCountMax intervals later ends the
-// connection: closing it makes every wait on the host return. One
-// goroutine and one timer per connection. AliveCountMax 0 (OpenSSH gives
-// up after one silent interval) waits one interval for the reply.
+// connection: closing it makes every wait on the host return. Timers only:
+// no goroutine waits between keepalives. AliveCountMax 0 (OpenSSH gives up
+// after one silent interval) waits one interval for the reply.
 func (c *sshConn) keepAlive() {
 	interval, count := c.cfg.AliveInterval, max(c.cfg.AliveCountMax, 1)
 	if interval <= 0 {
@@ -59,25 +59,19 @@ func (c *sshConn) keepAlive() {
 	client := c.clients[len(c.clients)-1]
 	silent := fmt.Errorf("Timeout, server %s not responding: no answer to a keepalive for %s (ServerAliveInterval=%s, ServerAliveCountMax=%d): the host stopped answering",
 		c.cfg.Host, interval*time.Duration(count), interval, count)
-	tick := time.NewTimer(interval)
-	defer tick.Stop()
-	for {
-		select {
-		case <-tick.C:
-		case <-c.alive.gone:
-			return
-		}
+	var tick *time.Timer
+	ping := func() {
 		watchdog := time.AfterFunc(interval*time.Duration(count), func() {
 			c.alive.end(&UnreachableError{Host: c.cfg.Name, Err: silent})
 			_ = c.clients[0].Close() // the TCP connection: whatever runs over it fails
 		})
 		_, _, err := client.SendRequest("keepalive@openssh.com", true, nil)
 		watchdog.Stop()
-		if err != nil {
-			return // the connection has ended: see Dial
+		if err == nil && c.alive.ended() == nil {
+			tick.Reset(interval)
 		}
-		tick.Reset(interval)
 	}
+	tick = time.AfterFunc(interval, ping)
 }
 
 // openSession opens a session on the host, or returns once the connection

@@ -62,7 +62,7 @@ func Dial(ctx context.Context, cfg Config) (Conn, error) {
 		via = client
 	}
 	go func() { c.alive.end(c.lost(via.Wait())) }()
-	go c.keepAlive()
+	c.keepAlive()
 	c.openSpare()
 	return c, nil
 }
