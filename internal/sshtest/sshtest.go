@@ -238,7 +238,13 @@ func (s *Server) Stop() error {
 		return nil
 	default:
 	}
-	// Children first: once the listener is gone they are reparented away.
+	// Freeze the tree first, twice (to catch what forked as the first
+	// pass ran): a process forked while the kill goes on would escape it,
+	// and may hold the connection's socket open. Then children first: once
+	// the listener is gone they are reparented away.
+	for range 2 {
+		_ = s.signalAll(syscall.SIGSTOP)
+	}
 	for _, pid := range descendants(s.PID) {
 		_ = syscall.Kill(pid, syscall.SIGKILL)
 	}
