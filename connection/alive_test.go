@@ -3,6 +3,7 @@ package connection
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -10,15 +11,13 @@ import (
 	"play/internal/sshtest"
 )
 
-// fastKeepAlive finds a silent host within 1s x 2 keepalives (+1s before
-// the first).
-const fastKeepAlive = " -o ServerAliveInterval=1 -o ServerAliveCountMax=2"
-
-func fastKeepAliveConfig(t *testing.T, s *sshtest.Server, keyFile, knownHosts string) Config {
+// keepAliveConfig is s's configuration with keepalives every second, to be
+// answered within count seconds.
+func keepAliveConfig(t *testing.T, s *sshtest.Server, keyFile, knownHosts string, count int) Config {
 	t.Helper()
 	vars := map[string]any{"ansible_host": s.Addr, "ansible_port": s.Port, "ansible_user": "root",
 		"ansible_ssh_private_key_file": keyFile,
-		"ansible_ssh_common_args":      "-o UserKnownHostsFile=" + knownHosts + fastKeepAlive}
+		"ansible_ssh_common_args":      fmt.Sprintf("-o UserKnownHostsFile=%s -o ServerAliveInterval=1 -o ServerAliveCountMax=%d", knownHosts, count)}
 	cfg, err := ConfigFor(s.Name, vars, noSSHConfig)
 	if err != nil {
 		t.Fatal(err)
@@ -81,7 +80,7 @@ func TestHostStopsAnswering(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			c := dial(t, fastKeepAliveConfig(t, s, own.KeyFile, own.KnownHosts))
+			c := dial(t, keepAliveConfig(t, s, own.KeyFile, own.KnownHosts, 2))
 			if _, err := c.Exec(context.Background(), Command{Script: "true"}); err != nil {
 				t.Fatal(err)
 			}
@@ -119,12 +118,13 @@ func TestHostStopsAnswering(t *testing.T) {
 }
 
 // A healthy host answers keepalives while a command runs longer than
-// interval x count: the command is never cut.
+// interval x count: the command is never cut. (3 s to answer: a loaded
+// machine's sshd may be slow, not silent.)
 func TestKeepAliveSparesLongCommand(t *testing.T) {
-	c := dial(t, fastKeepAliveConfig(t, lab.Servers[0], lab.KeyFile, lab.KnownHosts))
-	r, err := c.Exec(context.Background(), Command{Script: "sleep 5; echo done"})
+	c := dial(t, keepAliveConfig(t, lab.Servers[0], lab.KeyFile, lab.KnownHosts, 3))
+	r, err := c.Exec(context.Background(), Command{Script: "sleep 7; echo done"})
 	if err != nil || r.RC != 0 || string(r.Stdout) != "done\n" {
-		t.Fatalf("sleep 5 with keepalives every 1s: %q rc %d, %v", r.Stdout, r.RC, err)
+		t.Fatalf("sleep 7 with keepalives every 1s, 3s to answer: %q rc %d, %v", r.Stdout, r.RC, err)
 	}
 }
 
