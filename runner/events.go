@@ -80,8 +80,8 @@ func (r *Runner) playStarted(pc *playCtx) {
 	r.emit(func(l Listener) { l.PlayStart(ev) })
 }
 
-func (r *Runner) taskEvent(pc *playCtx, t *playbooks.Task, kind string) TaskEvent {
-	ev := TaskEvent{Play: playName(pc.play), Name: r.taskTitle(pc, t), Action: t.Module, Handler: kind != "TASK"}
+func (r *Runner) taskEvent(pc *playCtx, t *playbooks.Task, kind, title string) TaskEvent {
+	ev := TaskEvent{Play: playName(pc.play), Name: title, Action: t.Module, Handler: kind != "TASK"}
 	if t.Pos.File != "" {
 		ev.Path = fmt.Sprintf("%s:%d", t.Pos.File, t.Pos.Line)
 	}
@@ -89,21 +89,21 @@ func (r *Runner) taskEvent(pc *playCtx, t *playbooks.Task, kind string) TaskEven
 }
 
 // taskStarted tells the listeners a task begins.
-func (r *Runner) taskStarted(pc *playCtx, t *playbooks.Task, kind string) {
+func (r *Runner) taskStarted(pc *playCtx, t *playbooks.Task, kind, title string) {
 	if len(r.opts.Listeners) == 0 {
 		return
 	}
-	ev := r.taskEvent(pc, t, kind)
+	ev := r.taskEvent(pc, t, kind, title)
 	ev.Start = time.Now()
 	r.emit(func(l Listener) { l.TaskStart(ev) })
 }
 
 // hostFinished tells the listeners a host's result for a task.
-func (r *Runner) hostFinished(pc *playCtx, t *playbooks.Task, kind string, res *taskResult, start time.Time) {
+func (r *Runner) hostFinished(pc *playCtx, t *playbooks.Task, kind, title string, res *taskResult, start time.Time) {
 	if len(r.opts.Listeners) == 0 {
 		return
 	}
-	ev := HostEvent{Task: r.taskEvent(pc, t, kind), Host: res.host, Status: res.status(), Ignored: res.ignored, Result: res.reported(), Start: start, End: time.Now()}
+	ev := HostEvent{Task: r.taskEvent(pc, t, kind, title), Host: res.host, Status: res.status(), Ignored: res.ignored, Result: res.reported(), Start: start, End: time.Now()}
 	r.emit(func(l Listener) { l.HostResult(ev) })
 }
 

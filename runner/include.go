@@ -101,7 +101,7 @@ type inclusionResolver func(ex *execution, vars map[string]any, key, label strin
 func (r *Runner) includeGroups(pc *playCtx, sc *scope, t *playbooks.Task, hosts []*hostState, resolve inclusionResolver) []*inclusion {
 	pc.taskBoundary()
 	pc.resetHostvars()
-	r.taskBanner(pc, t, hosts, "TASK ["+r.taskTitle(pc, t)+"]")
+	r.taskBanner(pc, t, hosts, "TASK ["+r.hostTaskTitle(pc, sc, t, hosts[0])+"]")
 	perHost := make([][]*inclusion, len(hosts))
 	results := make([]*taskResult, len(hosts))
 	index := map[*hostState]int{}

@@ -17,7 +17,7 @@ var perHostMeta = map[string]bool{"noop": true, "flush_handlers": true, "end_hos
 // and no host lines but a skipped one; noop does nothing.
 func (r *Runner) runMeta(ctx context.Context, pc *playCtx, sc *scope, t *playbooks.Task, hosts []*hostState) {
 	action := strings.TrimSpace(fmt.Sprint(t.Args["_raw_params"]))
-	banner := "TASK [" + r.taskTitle(pc, t) + "]"
+	banner := "TASK [" + r.hostTaskTitle(pc, sc, t, hosts[0]) + "]"
 	if !perHostMeta[action] {
 		r.taskBanner(pc, t, hosts, banner)
 	}

@@ -64,7 +64,11 @@ func (r *taskResult) printable(verbosity int) map[string]any {
 // runTask runs one task on hosts in parallel and waits for all of them
 // (the linear strategy). kind is "TASK" or "RUNNING HANDLER".
 func (r *Runner) runTask(ctx context.Context, pc *playCtx, sc *scope, t *playbooks.Task, kind string, hosts []*hostState) {
-	if !r.confirmStep(r.taskTitle(pc, t)) {
+	title := r.taskTitle(pc, t)
+	if len(hosts) > 0 {
+		title = r.hostTaskTitle(pc, sc, t, hosts[0])
+	}
+	if !r.confirmStep(title) {
 		return
 	}
 	pc.taskBoundary()
@@ -72,8 +76,8 @@ func (r *Runner) runTask(ctx context.Context, pc *playCtx, sc *scope, t *playboo
 	if pc.free != nil && !r.freeTaskAllowed(pc, sc, t, hosts[0]) {
 		return
 	}
-	r.taskBanner(pc, t, hosts, kind+" ["+r.taskTitle(pc, t)+"]")
-	r.taskStarted(pc, t, kind)
+	r.taskBanner(pc, t, hosts, kind+" ["+title+"]")
+	r.taskStarted(pc, t, kind, title)
 	var others []*hostState // the hosts a run_once task ran for
 	if len(hosts) > 1 && r.runsOnce(pc, sc, t, hosts) {
 		before := hosts[0].snapshot()
@@ -88,7 +92,7 @@ func (r *Runner) runTask(ctx context.Context, pc *playCtx, sc *scope, t *playboo
 	r.forEachHost(hosts, r.width(pc, sc, t, hosts), func(h *hostState) {
 		start := time.Now()
 		res := r.runTaskOnHost(ctx, pc, sc, t, h)
-		r.hostFinished(pc, t, kind, res, start)
+		r.hostFinished(pc, t, kind, title, res, start)
 		r.out.done(h.name())
 	})
 	r.applyInventoryChanges(pc, hosts)
@@ -112,17 +116,32 @@ func runOnceFailed(ran *hostState) bool {
 
 // taskTitle is the task name, templated with play-level variables when it can be.
 func (r *Runner) taskTitle(pc *playCtx, t *playbooks.Task) string {
-	if isIncludeRole(t) {
-		return includeRoleTitle(t)
-	}
-	name := t.DisplayName()
-	if t.Name != "" && strings.Contains(name, "{{") {
+	return r.titleWith(t, func() map[string]any {
 		vars := maps.Clone(pc.play.Vars)
 		if vars == nil {
 			vars = map[string]any{}
 		}
 		maps.Copy(vars, r.opts.ExtraVars)
-		if s, err := jinja.RenderString(name, vars); err == nil {
+		return vars
+	})
+}
+
+// hostTaskTitle is the title as Ansible's linear strategy shows it: the name
+// templated with the variables of the first host that runs the task, so an
+// included task sees its include's loop variable and vars.
+func (r *Runner) hostTaskTitle(pc *playCtx, sc *scope, t *playbooks.Task, h *hostState) string {
+	return r.titleWith(t, func() map[string]any { return r.taskVars(pc, sc, t, h) })
+}
+
+// titleWith templates the task's name with vars (only built when the name
+// is a template); a name that does not render stays as written, as in Ansible.
+func (r *Runner) titleWith(t *playbooks.Task, vars func() map[string]any) string {
+	if isIncludeRole(t) {
+		return includeRoleTitle(t)
+	}
+	name := t.DisplayName()
+	if t.Name != "" && strings.Contains(name, "{{") {
+		if s, err := jinja.RenderString(name, vars()); err == nil {
 			name = s
 		}
 	}

@@ -62,7 +62,7 @@ func (ex *execution) runUntil(ctx context.Context, vars map[string]any, res *tas
 			delete(res.result, "skipped")
 			return
 		}
-		ex.r.out.line(colorDebug, fmt.Sprintf("FAILED - RETRYING: %s: %s (%d retries left).", hostLabel(res), ex.r.taskTitle(ex.pc, ex.t), attempts-attempt))
+		ex.r.out.line(colorDebug, fmt.Sprintf("FAILED - RETRYING: %s: %s (%d retries left).", hostLabel(res), ex.r.hostTaskTitle(ex.pc, ex.sc, ex.t, ex.h), attempts-attempt))
 		select {
 		case <-ctx.Done():
 			ex.fail(res, ctx.Err())
