@@ -32,3 +32,24 @@ func TestTaskTitlesUseTheFirstHostsVars(t *testing.T) {
 		"TASK [Directory for bob on a]", `"msg": "bob"`, `"msg": "bob"`,
 		"TASK [Loop {{ item }}]")
 }
+
+// A delegated command skipped by --check is labelled with its host alone, as
+// ansible-playbook 2.14 prints it; a delegated task that runs shows both.
+func TestCheckSkippedDelegationLabel(t *testing.T) {
+	dir := project(t, map[string]string{
+		"hosts": sshHosts("a"),
+		"site.yml": `- hosts: all
+  gather_facts: false
+  tasks:
+    - name: command on the controller
+      command: "true"
+      delegate_to: localhost
+      changed_when: false
+    - name: debug on the controller
+      debug: msg=x
+      delegate_to: localhost
+`,
+	})
+	res := playIn(t, dir, "--check")
+	wantOutput(t, res, 0, "TASK [command on the controller]", "skipping: [a]\n", "TASK [debug on the controller]", "ok: [a -> localhost]")
+}

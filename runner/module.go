@@ -103,6 +103,9 @@ func (ex *execution) runModule(ctx context.Context, vars map[string]any, res *ta
 		// "failed" too: a module's result always has it in Ansible, skipped or not.
 		maps.Copy(result, map[string]any{"changed": false, "failed": false, "msg": msg, "skipped": true})
 		res.result = result
+		// Ansible's result of a module skipped in check mode carries no
+		// delegation: the host line reads [web1], not [web1 -> localhost].
+		res.delegatedTo = ""
 		ex.applyConditions(res, vars)
 		res.changed = false
 		return
