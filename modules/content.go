@@ -23,7 +23,10 @@ type fileWrite struct {
 	Owner, Group string // "" keeps the old file's (or the default) owner
 	Backup       bool   // copy the old file to dest.<pid>.<time>~ first
 	Validate     string // a command with %s for the temporary file
-	MkdirParents bool   // create the parent directories
+	// BareValidateMsg fails validation with copy's (and template's) "failed to validate",
+	// without the rc and error lineinfile and the other editors add.
+	BareValidateMsg bool
+	MkdirParents    bool // create the parent directories
 	// Source, when set, is a file on the host to copy instead of Data.
 	Source string
 }
@@ -74,9 +77,13 @@ func (w fileWrite) step() Step {
 	if w.Validate != "" {
 		b.WriteString("umask \"$umask\"\n")
 		cmd := strings.ReplaceAll(w.Validate, "%s", `"$tmp"`)
+		msg := `'failed to validate: rc:%s error:%s\n' "$rc" "$err"`
+		if w.BareValidateMsg {
+			msg = `'failed to validate\n'`
+		}
 		fmt.Fprintf(&b, `err=$( { %s ; } 2>&1 >/dev/null ); rc=$?
-if [ $rc -ne 0 ]; then printf 'failed to validate: rc:%%s error:%%s\n' "$rc" "$err" >&2; exit 1; fi
-`, cmd)
+if [ $rc -ne 0 ]; then printf %s >&2; exit 1; fi
+`, cmd, msg)
 	}
 	if w.Backup {
 		b.WriteString(backupScript)

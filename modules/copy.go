@@ -190,7 +190,7 @@ func (c *Copy) planOne(p *Plan, pr *Probed, src copySource, target *FileState, m
 		writeTo = target.RealPath
 	}
 	p.Steps = append(p.Steps, fileWrite{Dest: writeTo, Data: src.data, Source: src.remote, Mode: mode,
-		Owner: c.Owner, Group: c.Group, Backup: c.Backup && target.Exists, Validate: c.ValidateCmd, MkdirParents: mkdir}.step())
+		Owner: c.Owner, Group: c.Group, Backup: c.Backup && target.Exists, Validate: c.ValidateCmd, BareValidateMsg: true, MkdirParents: mkdir}.step())
 	if c.Backup && target.Exists {
 		p.Finish = finishBackup("backup_file")
 	}

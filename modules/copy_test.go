@@ -134,7 +134,7 @@ func TestCopyValidateFailureKeepsOldFile(t *testing.T) {
 		t.Fatal(err)
 	}
 	_, err = e.apply(p)
-	if err == nil || !strings.Contains(err.Error(), "failed to validate: rc:1") {
+	if err == nil || !strings.Contains(err.Error(), "failed to validate") || strings.Contains(err.Error(), "rc:") {
 		t.Fatalf("apply error = %v", err)
 	}
 	if got, _ := e.read("$DIR/v"); got != "old\n" {

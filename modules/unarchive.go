@@ -111,7 +111,7 @@ func (u *Unarchive) probe() string {
 		b.WriteString("src=$(mktemp) || exit 1\ntrap 'rm -f -- \"$src\"' EXIT\ncat > \"$src\" || exit 1\n")
 	}
 	fmt.Fprintf(&b, "[ -s \"$src\" ] || fail %s\n", Quote(fmt.Sprintf("Invalid archive '%s', the file is 0 bytes", u.Src)))
-	fmt.Fprintf(&b, "[ -d \"$dest\" ] || fail %s\n", Quote(fmt.Sprintf("Destination '%s' is not a directory", u.Dest)))
+	fmt.Fprintf(&b, "[ -d \"$dest\" ] || fail %s\n", Quote(fmt.Sprintf("dest '%s' must be an existing dir", u.Dest)))
 	fmt.Fprintf(&b, `magic=$(head -c 6 "$src" | od -An -tx1 | tr -d ' \n')
 case $magic in 504b0304*|504b0506*) kind=zip;; 1f8b*) kind=gz;; 425a68*) kind=bz2;; fd377a585a00) kind=xz;; 28b52ffd*) kind=zst;; *) kind=tar;; esac
 %s; echo "$kind"; %s; id -u

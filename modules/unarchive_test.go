@@ -49,7 +49,7 @@ func TestUnarchivePlan(t *testing.T) {
 		{"zip, changed size", map[string]any{"src": "/tmp/app.zip", "dest": "/srv/z", "remote_src": true},
 			zipList + strings.Replace(zipDone, "b.txt|regular file|6|", "b.txt|regular file|7|", 1), 1, ">f.st......? app/sub/b.txt\n", "unzip", ""},
 		{"creates", map[string]any{"src": "/tmp/app.zip", "dest": "/srv/z", "remote_src": true, "creates": "/srv/z/app"}, "::play:: created\n", 0, "", "", ""},
-		{"no dest", remote, "::play:: fail\nDestination '/srv/t' is not a directory\n", 0, "", "", "Destination '/srv/t' is not a directory"},
+		{"no dest", remote, "::play:: fail\ndest '/srv/t' must be an existing dir\n", 0, "", "", "dest '/srv/t' must be an existing dir"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
