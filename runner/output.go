@@ -156,7 +156,7 @@ func (o *output) hostResult(r *taskResult) {
 			fmt.Fprintln(w, o.paint(colorSkip, "...ignoring"))
 		}
 	case r.skipped:
-		s := "skipping: [" + r.host + "]" + item // Ansible's skipped line names no delegate
+		s := "skipping: " + label + item
 		if r.isItem {
 			s += " " // Ansible's callback leaves a space after skipped items
 		}

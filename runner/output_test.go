@@ -65,8 +65,6 @@ func TestHostResultLines(t *testing.T) {
 		{"ok", taskResult{host: "h", result: map[string]any{"changed": false}}, "ok: [h]\n"},
 		{"changed", taskResult{host: "h", changed: true, result: map[string]any{"changed": true}}, "changed: [h]\n"},
 		{"skipped item", taskResult{host: "h", skipped: true, isItem: true, itemLabel: "1"}, "skipping: [h] => (item=1) \n"},
-		{"skipped delegated", taskResult{host: "h", delegatedTo: "d", skipped: true}, "skipping: [h]\n"},
-		{"ok delegated", taskResult{host: "h", delegatedTo: "d", result: map[string]any{"changed": false}}, "ok: [h -> d]\n"},
 		{"failed", taskResult{host: "h", failed: true, result: map[string]any{"changed": false, "failed": true, "msg": "x"}},
 			"fatal: [h]: FAILED! => {\"changed\": false, \"msg\": \"x\"}\n"},
 		{"failed ignored", taskResult{host: "h", failed: true, ignored: true, result: map[string]any{"msg": "x"}},
