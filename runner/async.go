@@ -110,7 +110,7 @@ func (ex *execution) foregroundDone(l *taskLimits, res *taskResult, cut bool) {
 	} else {
 		res.result["ansible_job_id"], res.result["started"], res.result["finished"] = l.jid, 1, 1
 	}
-	ex.r.out.line(colorDebug, fmt.Sprintf("ASYNC %s on %s: jid=%s", word, ex.h.name(), l.jid))
+	res.asyncLine = fmt.Sprintf("ASYNC %s on %s: jid=%s", word, ex.h.name(), l.jid)
 }
 
 // runJob starts the plan's step as a background job on the host. With
@@ -139,7 +139,7 @@ func (ex *execution) runJob(ctx context.Context, host modules.Host, plan *module
 		res.changed, _ = result["changed"].(bool)
 	}
 	if !res.unreachable {
-		ex.r.out.line(colorDebug, fmt.Sprintf("ASYNC %s on %s: jid=%s", word, ex.h.name(), job.ID))
+		res.asyncLine = fmt.Sprintf("ASYNC %s on %s: jid=%s", word, ex.h.name(), job.ID)
 	}
 	ex.applyConditions(res, vars)
 }

@@ -131,6 +131,9 @@ func (o *output) hostResult(r *taskResult) {
 	defer o.drawLive()
 	o.deferredBannerLocked(r.host)
 	w := o.w
+	if r.asyncLine != "" {
+		fmt.Fprintln(w, o.paint(colorDebug, r.asyncLine))
+	}
 	if r.diffText != "" && !r.noLog {
 		fmt.Fprint(w, o.colorDiff(r.diffText))
 	}

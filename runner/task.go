@@ -27,6 +27,9 @@ type taskResult struct {
 	isItem      bool
 	itemLabel   string
 	diffText    string
+	// asyncLine is Ansible's "ASYNC OK on h: jid=..." line, printed with the
+	// result so that another host's lines never come between them.
+	asyncLine string
 	// verboseAlways prints the result even without -v (debug, assert).
 	verboseAlways bool
 	// hideChanged leaves "changed" out of the printed result (debug).
