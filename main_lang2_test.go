@@ -11,40 +11,7 @@ import (
 // the next plays; group_by puts each host in a group under its parents.
 // Output and counts as ansible-playbook 2.14 prints them.
 func TestAddHostAndGroupBy(t *testing.T) {
-	dir := project(t, map[string]string{
-		"hosts": sshHosts("a", "b"),
-		"site.yml": `- hosts: all
-  gather_facts: false
-  tasks:
-    - add_host:
-        name: "new{{ item }}"
-        groups: [extra, more]
-        color: blue
-        <<: &ssh
-          ansible_host: "{{ ansible_host }}"
-          ansible_port: "{{ ansible_port }}"
-          ansible_user: root
-          ansible_ssh_private_key_file: "{{ ansible_ssh_private_key_file }}"
-          ansible_ssh_common_args: "{{ ansible_ssh_common_args }}"
-      loop: [1, 2]
-    - add_host: {name: c, groups: extra, <<: *ssh}
-    - add_host: {name: c, groups: extra, <<: *ssh}
-    - group_by: key=os_{{ inventory_hostname }}
-    - group_by:
-        key: kind
-        parents: [parentg]
-    - debug: msg="{{ groups.extra }} {{ groups.kind }} {{ hostvars.new1.color }}"
-      run_once: true
-- hosts: extra
-  gather_facts: false
-  tasks:
-    - debug: msg="{{ color | default('none') }} {{ group_names }}"
-- hosts: parentg
-  gather_facts: false
-  tasks:
-    - debug: var=group_names
-`,
-	})
+	dir := projectFrom(t, "testdata/lang/add_host", map[string]string{"hosts": sshHosts("a", "b")})
 	res := playIn(t, dir)
 	wantOutput(t, res, 0,
 		"TASK [add_host] ***", "\nchanged: [a] => (item=1)\nchanged: [a] => (item=2)\n\n",
@@ -70,23 +37,7 @@ func TestAddHostAndGroupBy(t *testing.T) {
 
 // environment at play, block and task level adds up; the innermost wins.
 func TestEnvironmentLevels(t *testing.T) {
-	dir := project(t, map[string]string{
-		"hosts": sshHosts("a"),
-		"site.yml": `- hosts: all
-  gather_facts: false
-  environment: {P: play, B: play, T: play}
-  tasks:
-    - block:
-        - shell: echo $P $B $T
-          environment: {T: task}
-          register: r
-        - debug: var=r.stdout
-      environment: {B: block, T: block}
-    - shell: echo $P $B $T
-      register: r
-    - debug: var=r.stdout
-`,
-	})
+	dir := projectFrom(t, "testdata/lang/environment", map[string]string{"hosts": sshHosts("a")})
 	wantOutput(t, playIn(t, dir), 0, `"r.stdout": "play block task"`, `"r.stdout": "play play play"`)
 }
 
@@ -94,27 +45,7 @@ func TestEnvironmentLevels(t *testing.T) {
 // entry for the module) fill arguments the tasks leave out, required ones
 // included; files and output as ansible-playbook 2.14 leaves them.
 func TestModuleDefaults(t *testing.T) {
-	dir := project(t, map[string]string{
-		"hosts": sshHosts("a"),
-		"site.yml": `- hosts: all
-  gather_facts: false
-  module_defaults:
-    ansible.builtin.file: {state: touch, mode: "0600"}
-    command: {chdir: /}
-  tasks:
-    - file: path={{ playbook_dir }}/f1
-    - block:
-        - file: path={{ playbook_dir }}/f2
-        - command: pwd
-          register: r
-        - debug: var=r.stdout
-      module_defaults:
-        file: {state: directory}
-    - file:
-      module_defaults:
-        file: {path: "{{ playbook_dir }}/f3", state: touch}
-`,
-	})
+	dir := projectFrom(t, "testdata/lang/module_defaults", map[string]string{"hosts": sshHosts("a")})
 	wantOutput(t, playIn(t, dir), 0, "TASK [file]", "changed: [a]", `"r.stdout": "/"`, "ok=5    changed=4")
 	for name, want := range map[string]os.FileMode{"f1": 0o600, "f2": os.ModeDir | 0o755, "f3": 0o644} {
 		info, err := os.Stat(filepath.Join(dir, name))
@@ -130,30 +61,7 @@ func TestModuleDefaults(t *testing.T) {
 // --start-at-task, --list-tags and --flush-cache as ansible-playbook 2.14
 // handles the same playbook.
 func TestStartAtTaskAndListTags(t *testing.T) {
-	dir := project(t, map[string]string{
-		"hosts": sshHosts("a"),
-		"site.yml": `- hosts: all
-  gather_facts: false
-  tags: [p]
-  tasks:
-    - name: first
-      debug: msg=one
-      tags: [z, b]
-    - block:
-        - name: second
-          debug: msg=two
-          tags: [a]
-        - name: third
-          debug: msg=three
-      tags: blk
-- hosts: all
-  name: last
-  gather_facts: false
-  tasks:
-    - name: fourth
-      debug: msg=four
-`,
-	})
+	dir := projectFrom(t, "testdata/lang/start_at_task", map[string]string{"hosts": sshHosts("a")})
 	for _, tc := range []struct {
 		start string
 		want  []string
@@ -215,15 +123,7 @@ func TestVarsPromptWithoutTerminal(t *testing.T) {
 // throttle: 1 runs the task on one host at a time even with -f 5; without
 // it the hosts overlap.
 func TestThrottle(t *testing.T) {
-	dir := project(t, map[string]string{
-		"hosts": sshHosts("a", "b", "c"),
-		"site.yml": `- hosts: all
-  gather_facts: false
-  tasks:
-    - shell: "echo start >> {{ playbook_dir }}/{{ log }}; sleep 0.5; echo end >> {{ playbook_dir }}/{{ log }}"
-      throttle: "{{ width }}"
-`,
-	})
+	dir := projectFrom(t, "testdata/lang/throttle", map[string]string{"hosts": sshHosts("a", "b", "c")})
 	for _, tc := range []struct{ width, want string }{
 		{"1", "start end start end start end "},
 		{"0", "start start start end end end "},

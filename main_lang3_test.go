@@ -1,9 +1,7 @@
 package main
 
 import (
-	"fmt"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"testing"
 )
@@ -11,22 +9,7 @@ import (
 // A template lookup in a loop sees the item; string methods' results compare
 // equal to strings (an -e value here). Output as ansible-playbook 2.14 prints it.
 func TestLookupInLoopAndStrMethods(t *testing.T) {
-	dir := project(t, map[string]string{
-		"hosts": sshHosts("a"),
-		"t.j2":  "{{ item }}-{{ x }}\n",
-		"site.yml": `- hosts: all
-  gather_facts: false
-  vars: {x: X}
-  tasks:
-    - debug: msg="{{ lookup('template', 't.j2') }}"
-      loop: [1, 2]
-    - command: echo a b 127.0.0.11
-      register: r
-      changed_when: r.stdout.split(' ')[2] != addr
-    - assert:
-        that: r.stdout.split()[2] == addr
-`,
-	})
+	dir := projectFrom(t, "testdata/lang/lookup_loop", map[string]string{"hosts": sshHosts("a")})
 	res := playIn(t, dir, "-e", "addr=127.0.0.11")
 	wantOutput(t, res, 0,
 		"ok: [a] => (item=1) => {\n    \"msg\": \"1-X\\n\"\n}\nok: [a] => (item=2) => {\n    \"msg\": \"2-X\\n\"\n}",
@@ -43,54 +26,12 @@ func TestLookupInLoopAndStrMethods(t *testing.T) {
 // hash_behaviour=replace and omit inside dicts. Output as ansible-playbook
 // 2.14 prints it for the same files (its omit token differs).
 func TestVariablePrecedenceLevels(t *testing.T) {
-	pair := func(a, b int) string {
-		return fmt.Sprintf("v%02d: %q\nv%02d: %q\n", a, strconv.Itoa(b), b, strconv.Itoa(b))
-	}
-	dir := project(t, map[string]string{
+	dir := projectFrom(t, "testdata/lang/precedence_levels", map[string]string{
 		"inv/hosts": "[g]\n" + sshHost("a", 0) + " v07=7 v06=7\n" + `[g:vars]
 v01=2
 v02=2
 [h]
 ` + sshHost("other", 1) + " ov=fromother\n",
-		"inv/group_vars/all.yml":    pair(2, 3),
-		"group_vars/all.yml":        pair(3, 4) + "d: {a: 1, n: {x: 1}}\n",
-		"inv/group_vars/g.yml":      pair(4, 5),
-		"group_vars/g.yml":          pair(5, 6),
-		"inv/host_vars/a.yml":       pair(7, 8),
-		"host_vars/a.yml":           pair(8, 9) + "ansible_system: host_vars\n",
-		"roles/r/defaults/main.yml": `v01: "1"` + "\n",
-		"vars/vf.yml":               pair(12, 13),
-		"roles/r/vars/main.yml":     pair(13, 14),
-		"vars/iv.yml":               pair(16, 17),
-		"roles/r/tasks/main.yml": `- include_vars: "{{ playbook_dir }}/vars/iv.yml"
-- set_fact: {v17: "18", v18: "18"}
-- block:
-    - include_tasks: inc.yml
-      vars: {v19: "20", v20: "20"}
-  vars: {v14: "15", v15: "15"}
-`,
-		"roles/r/tasks/inc.yml": `- debug:
-    msg: "{{ v01 }} {{ v02 }} {{ v03 }} {{ v04 }} {{ v05 }} {{ v06 }} {{ v07 }} {{ v08 }} {{ v09 }} {{ ansible_system }} {{ v11 }} {{ v12 }} {{ v13 }} {{ v14 }} {{ v15 }} {{ v16 }} {{ v17 }} {{ v18 }} {{ v19 }} {{ v20 }}"
-  vars: {v15: "16", v16: "16"}
-- debug: msg="{{ role_path }}"
-`,
-		"site.yml": `- hosts: g
-  gather_facts: true
-  gather_subset: [min]
-  vars: {v11: "11", ansible_os_family: play, d: {b: 2, n: {y: 2}}}
-  vars_prompt:
-    - {name: v11, prompt: eleven, default: "12", private: false}
-    - {name: v12, prompt: twelve, default: "12", private: false}
-  vars_files: [vars/vf.yml]
-  roles:
-    - {role: r, v18: "19", v19: "19"}
-  tasks:
-    - debug: msg="{{ ansible_os_family }}"
-    - debug: msg="{{ d }} {{ hostvars['other'].ov }} {{ hostvars.other.inventory_dir }} {{ inventory_dir }} {{ inventory_file }} {{ role_path | default('no role_path') }}"
-    - set_fact:
-        x: {a: "{{ omit }}", b: 1, l: [{c: "{{ omit }}", d: 2}], n: {e: "{{ omit }}"}}
-    - debug: var=x
-`,
 	})
 	res := play(t, "-i", filepath.Join(dir, "inv", "hosts"), filepath.Join(dir, "site.yml"), "-e", "v20=21")
 	res.stdout = strings.ReplaceAll(res.stdout, dir, "DIR")
@@ -114,21 +55,7 @@ func TestMetaEndPlayAndBatch(t *testing.T) {
 		"end_batch": {"TASK [meta] ***", "PLAY [all] ***", "ok: [b] => {\n    \"msg\": \"one\"\n}", "TASK [meta] ***", "PLAY [all] ***", "\"msg\": \"next\""},
 	} {
 		t.Run(action, func(t *testing.T) {
-			dir := project(t, map[string]string{
-				"hosts": sshHosts("a", "b"),
-				"site.yml": `- hosts: all
-  gather_facts: false
-  serial: 1
-  tasks:
-    - debug: msg=one
-    - meta: ` + action + `
-    - debug: msg=two
-- hosts: all
-  gather_facts: false
-  tasks:
-    - debug: msg=next
-`,
-			})
+			dir := projectFrom(t, "testdata/lang/meta_end/"+action, map[string]string{"hosts": sshHosts("a", "b")})
 			res := playIn(t, dir)
 			wantOutput(t, res, 0, want...)
 			if strings.Contains(res.stdout, `"msg": "two"`) {

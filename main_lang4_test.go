@@ -10,24 +10,7 @@ import (
 // whose first use was skipped on a host runs there. Listing, results and
 // recap are ansible-playbook 2.14's for the same files.
 func TestRoleRepeatedIsListedAndSkipped(t *testing.T) {
-	dir := project(t, map[string]string{
-		"hosts":                     sshHosts("a", "b"),
-		"roles/r/tasks/main.yml":    "- name: r task\n  debug: msg=\"r {{ p | default(0) }}\"\n",
-		"roles/base/tasks/main.yml": "- name: base task\n  debug: msg=base\n",
-		"roles/app/meta/main.yml":   "dependencies: [base]\n",
-		"roles/app/tasks/main.yml":  "- name: app task\n  debug: msg=app\n",
-		"site.yml": `- hosts: all
-  gather_facts: false
-  roles:
-    - {role: r, when: inventory_hostname == 'a'}
-    - r
-    - r
-    - {role: r, p: 1}
-    - app
-    - base
-    - app
-`,
-	})
+	dir := projectFrom(t, "testdata/lang/role_repeated", map[string]string{"hosts": sshHosts("a", "b")})
 	list := playIn(t, dir, "--list-tasks")
 	wantList := `
   play #1 (all): all	TAGS: []
@@ -95,20 +78,7 @@ PLAY RECAP ***`)
 // role's handlers (notify works), and its tasks stay that role's even when
 // a role's include_tasks reads the file; as ansible-playbook 2.14.
 func TestImportRoleInIncludedFileKeepsHandlers(t *testing.T) {
-	dir := project(t, map[string]string{
-		"hosts":                      sshHosts("a", "b"),
-		"roles/w/tasks/main.yml":     "- name: w task\n  command: \"true\"\n  notify: w handler\n",
-		"roles/w/handlers/main.yml":  "- name: w handler\n  debug: msg=handled\n",
-		"roles/outer/tasks/main.yml": "- include_tasks: more.yml\n",
-		"roles/outer/tasks/more.yml": "- import_role: name=w\n- name: outer more\n  debug: msg=\"{{ role_name }}\"\n",
-		"tasks/inc.yml":              "- import_role: name=w\n",
-		"site.yml": `- hosts: all
-  gather_facts: false
-  roles: [outer]
-  tasks:
-    - include_tasks: tasks/inc.yml
-`,
-	})
+	dir := projectFrom(t, "testdata/lang/import_role_handlers", map[string]string{"hosts": sshHosts("a", "b")})
 	wantOutput(t, playIn(t, dir), 0, `
 TASK [outer : include_tasks] ***************************************************
 included: DIR/roles/outer/tasks/more.yml for a, b
@@ -153,21 +123,8 @@ b                          : ok=6    changed=2    unreachable=0    failed=0    s
 // import_role, also one read at run time); ansible_role_names adds the
 // dependencies (Ansible's is a set: compared sorted).
 func TestRoleNameVariables(t *testing.T) {
-	show := `  debug: msg="{{ [ansible_parent_role_names | default('U'), ansible_parent_role_paths | default('U'), role_names, ansible_role_names | sort, ansible_play_role_names, ansible_dependent_role_names] }}"` + "\n"
-	dir := project(t, map[string]string{
-		"hosts":                     sshHosts("a"),
-		"roles/top/meta/main.yml":   "dependencies: [dep]\n",
-		"roles/top/tasks/main.yml":  "- name: top\n" + show + "- include_role: name=mid\n",
-		"roles/mid/tasks/main.yml":  "- import_role: name=leaf\n",
-		"roles/leaf/tasks/main.yml": "- name: leaf\n" + show,
-		"roles/dep/tasks/main.yml":  "- name: dep\n" + show,
-		"site.yml": `- hosts: all
-  gather_facts: false
-  roles: [top]
-  tasks:
-    - name: play
-    ` + show + `    - import_role: name=leaf
-`,
+	dir := projectFrom(t, "testdata/lang/role_names", map[string]string{
+		"hosts": sshHosts("a"),
 	})
 	oneLine := strings.NewReplacer("\n", "", " ", "")
 	res := playIn(t, dir)
@@ -191,26 +148,9 @@ func TestRoleNameVariables(t *testing.T) {
 // appended shows in groups and ansible_play_hosts_all at once and runs
 // from the next play on; as ansible-playbook 2.14.
 func TestRefreshInventory(t *testing.T) {
-	dir := project(t, map[string]string{
+	dir := projectFrom(t, "testdata/lang/refresh_inventory", map[string]string{
 		"hosts":    sshHosts("a", "b"),
 		"more.ini": sshHost("c", 2) + "\n[new]\nc\n",
-		"site.yml": `- hosts: all
-  gather_facts: false
-  tasks:
-    - name: add c to the inventory file
-      run_once: true
-      shell: cat {{ playbook_dir }}/more.ini >> {{ inventory_file }}
-    - name: before
-      debug: msg="{{ groups.all }} {{ ansible_play_hosts_all }}"
-    - meta: refresh_inventory
-    - name: after
-      debug: msg="{{ groups.all }} {{ groups.new | default('none') }} {{ ansible_play_hosts_all }}"
-- hosts: all
-  gather_facts: false
-  tasks:
-    - name: second play
-      debug: msg="{{ groups.all }} {{ group_names }}"
-`,
 	})
 	wantOutput(t, playIn(t, dir), 0, `
 TASK [before] ******************************************************************

@@ -10,21 +10,7 @@ import (
 // it), forks going round the hosts; ansible_play_batch is the batch, not
 // the one host. Output as ansible-playbook 2.14 -f 1 prints it.
 func TestFreeStrategyForksAndBatch(t *testing.T) {
-	dir := project(t, map[string]string{
-		"hosts": sshHosts("a", "b", "c"),
-		"site.yml": `- hosts: all
-  gather_facts: false
-  strategy: free
-  serial: 2
-  tasks:
-    - name: first
-      command: "{{ 'touch ' ~ playbook_dir ~ '/b1' if inventory_hostname == 'b' else 'true' }}"
-    - name: second
-      command: "{{ 'test -e ' ~ playbook_dir ~ '/b1' if inventory_hostname == 'a' else 'true' }}"
-    - name: batch
-      debug: msg="{{ ansible_play_batch }} {{ ansible_play_hosts }}"
-`,
-	})
+	dir := projectFrom(t, "testdata/lang/free_forks", map[string]string{"hosts": sshHosts("a", "b", "c")})
 	wantOutput(t, playIn(t, dir), 0, `
 PLAY [all] *********************************************************************
 
@@ -64,28 +50,7 @@ ok: [c] => {
 // honoured under free, with ansible-playbook 2.14's warnings (printed once;
 // Ansible prints them on stderr).
 func TestFreeStrategyEndPlayAndWarnings(t *testing.T) {
-	dir := project(t, map[string]string{
-		"hosts": sshHosts("a", "b", "c"),
-		"site.yml": `- hosts: all
-  gather_facts: false
-  strategy: free
-  tasks:
-    - command: "true"
-    - meta: end_play
-      when: inventory_hostname == 'a'
-    - debug: msg="after {{ inventory_hostname }}"
-- hosts: all
-  gather_facts: false
-  strategy: free
-  any_errors_fatal: true
-  max_fail_percentage: 10
-  tasks:
-    - command: "{{ 'false' if inventory_hostname == 'a' else 'true' }}"
-    - debug: msg="second {{ inventory_hostname }}"
-      run_once: true
-    - debug: msg=third
-`,
-	})
+	dir := projectFrom(t, "testdata/lang/free_end_play", map[string]string{"hosts": sshHosts("a", "b", "c")})
 	res := playIn(t, dir)
 	wantOutput(t, res, 2, `
 PLAY [all] *********************************************************************

@@ -12,6 +12,27 @@ import (
 func project(t *testing.T, files map[string]string) string {
 	t.Helper()
 	dir := t.TempDir()
+	writeTree(t, dir, files)
+	return dir
+}
+
+// projectFrom copies the playbook tree src (testdata/lang/<feature>) into a
+// fresh directory, writes files over it as project does (the inventory names
+// the sshd lab's ports and keys, so tests generate it), and returns the
+// directory.
+func projectFrom(t *testing.T, src string, files map[string]string) string {
+	t.Helper()
+	dir := t.TempDir()
+	if err := os.CopyFS(dir, os.DirFS(src)); err != nil {
+		t.Fatal(err)
+	}
+	writeTree(t, dir, files)
+	return dir
+}
+
+// writeTree writes files (path relative to dir -> content) under dir.
+func writeTree(t *testing.T, dir string, files map[string]string) {
+	t.Helper()
 	for name, content := range files {
 		path := filepath.Join(dir, name)
 		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
@@ -19,7 +40,6 @@ func project(t *testing.T, files map[string]string) string {
 		}
 		writeFile(t, path, content)
 	}
-	return dir
 }
 
 // playIn runs play in dir with its "hosts" inventory and site.yml, one fork
@@ -49,32 +69,7 @@ func wantOutput(t *testing.T, res result, code int, parts ...string) {
 
 // Output and counts as ansible-playbook 2.14 prints them for the same files.
 func TestIncludeTasksAndVars(t *testing.T) {
-	dir := project(t, map[string]string{
-		"hosts": sshHosts("a", "b"),
-		"site.yml": `- hosts: all
-  gather_facts: false
-  tasks:
-    - include_tasks: sub.yml
-    - include_tasks: "{{ item }}.yml"
-      loop: [sub, sub2]
-    - include_tasks:
-        file: sub2.yml
-        apply:
-          tags: [x]
-      when: inventory_hostname == 'a'
-    - include_vars: vars/one.yml
-    - debug: var=one
-    - include_vars:
-        dir: vars
-        name: all_vars
-    - debug: var=all_vars
-    - include_tasks: nope.yml
-`,
-		"sub.yml":       "- debug: msg=\"in sub {{ item | default('none') }}\"\n",
-		"sub2.yml":      "- name: sub2 task\n  command: \"true\"\n  changed_when: false\n",
-		"vars/one.yml":  "one: 1\n",
-		"vars/two.yaml": "two: 2\n",
-	})
+	dir := projectFrom(t, "testdata/lang/include", map[string]string{"hosts": sshHosts("a", "b")})
 	res := playIn(t, dir)
 	wantOutput(t, res, 2,
 		"TASK [include_tasks] ***", "\nincluded: DIR/sub.yml for a, b\n",
@@ -104,31 +99,7 @@ func TestIncludeTasksAndVars(t *testing.T) {
 // the included tasks while the include itself runs for any tag selection
 // it matches.
 func TestIncludeVarsPrecedenceAndApplyTags(t *testing.T) {
-	dir := project(t, map[string]string{
-		"hosts": sshHosts("a"),
-		"site.yml": `- hosts: all
-  gather_facts: false
-  vars: {v: play}
-  tasks:
-    - include_vars: {file: v.yml}
-      tags: [t]
-    - assert: {that: "v == 'include_vars'"}
-      vars: {v: task}
-      tags: [t]
-    - set_fact: {v: set_fact}
-      tags: [t]
-    - include_vars: v.yml
-      tags: [t]
-    - assert: {that: "v == 'set_fact'"}
-      tags: [t]
-    - include_tasks:
-        file: tagged.yml
-        apply: {tags: [t]}
-      tags: [t]
-`,
-		"v.yml":      "v: include_vars\n",
-		"tagged.yml": "- name: applied\n  debug: msg=hi\n- name: also applied\n  debug: msg=hi\n  tags: [other]\n",
-	})
+	dir := projectFrom(t, "testdata/lang/include_vars", map[string]string{"hosts": sshHosts("a")})
 	res := playIn(t, dir, "-t", "t")
 	wantOutput(t, res, 0, "TASK [applied] ***", "TASK [also applied] ***")
 	if got, want := recap(t, res.stdout)["a"], [7]int{8, 0, 0, 0, 0, 0, 0}; got != want {
@@ -139,28 +110,7 @@ func TestIncludeVarsPrecedenceAndApplyTags(t *testing.T) {
 // until/retries/delay print Ansible's retry lines and attempts counts:
 // retries+1 attempts, and attempts=retries when all of them failed.
 func TestUntilRetries(t *testing.T) {
-	dir := project(t, map[string]string{
-		"hosts": sshHosts("a"),
-		"site.yml": `- hosts: all
-  gather_facts: false
-  tasks:
-    - name: count up
-      shell: "echo x >> {{ playbook_dir }}/cnt; wc -l < {{ playbook_dir }}/cnt"
-      register: r
-      until: r.stdout | int >= 3
-      retries: 5
-      delay: 0
-    - assert: {that: r.attempts == 3}
-    - name: never
-      command: "false"
-      register: n
-      until: n.rc == 0
-      retries: 2
-      delay: 0
-      ignore_errors: true
-    - assert: {that: [n.attempts == 2, n is failed]}
-`,
-	})
+	dir := projectFrom(t, "testdata/lang/until", map[string]string{"hosts": sshHosts("a")})
 	res := playIn(t, dir)
 	wantOutput(t, res, 0,
 		"TASK [count up] ***", "\nFAILED - RETRYING: [a]: count up (5 retries left).\nFAILED - RETRYING: [a]: count up (4 retries left).\nchanged: [a]\n",
@@ -174,56 +124,7 @@ func TestUntilRetries(t *testing.T) {
 
 // Each lookup's value as ansible-playbook 2.14 computed it for the same files.
 func TestLookups(t *testing.T) {
-	dir := project(t, map[string]string{
-		"hosts":           sshHosts("a"),
-		"files/greet.txt": "hello file  \n",
-		"files/a.conf":    "a\n",
-		"files/b.conf":    "b\n",
-		"templates/t.j2":  "T={{ x }}\n",
-		"site.yml": `- hosts: all
-  gather_facts: false
-  vars:
-    x: 42
-    dd: {k: 1}
-    users:
-      - {name: u1, keys: [k1, k2]}
-      - {name: u2, keys: [k3]}
-  tasks:
-    - assert:
-        that:
-          - lookup('file', 'greet.txt') == 'hello file'
-          - lookup('template', 't.j2') == 'T=42\n'
-          - lookup('env', 'PLAY_LOOKUP_TEST') == 'from env'
-          - lookup('env', 'PLAY_UNSET_VAR', default='d') == 'd'
-          - lookup('pipe', 'echo hi; echo there') == 'hi\nthere'
-          - lookup('sequence', 'start=1 end=3') == '1,2,3'
-          - query('sequence', 'count=2 format=h%02d') == ['h01', 'h02']
-          - query('sequence', '4-8/2') == ['4', '6', '8']
-          - lookup('items', ['a', 'b']) == 'a,b'
-          - lookup('list', ['a', 'b'], wantlist=True) == [['a', 'b']]
-          - lookup('list', 'a', 'b', wantlist=True) == ['a', 'b']
-          - "lookup('dict', dd) == {'key': 'k', 'value': 1}"
-          - lookup('vars', 'x') == 42
-          - lookup('first_found', ['nope.txt', 'b.conf']) == playbook_dir + '/files/b.conf'
-          - lookup('file', 'missing', errors='ignore') == ''
-          - q('file', 'missing', errors='warn') == []
-          - q('indexed_items', ['a', 'b']) == [[0, 'a'], [1, 'b']]
-          - q('fileglob', '*.conf') == [playbook_dir + '/files/a.conf', playbook_dir + '/files/b.conf']
-          - q('nested', [1, 2], ['a']) == [[1, 'a'], [2, 'a']]
-          - q('together', [1, 2], ['a']) == [[1, 'a'], [2, None]]
-    - debug: {msg: "{{ item }}"}
-      with_sequence: start=1 end=2 format=n%d
-    - debug: {msg: "{{ item.0.name }} {{ item.1 }}"}
-      with_subelements: ["{{ users }}", keys]
-    - debug: {msg: "{{ item }}"}
-      with_indexed_items: [x, y]
-    - debug: {msg: "{{ item }}"}
-      with_fileglob: "*.conf"
-    - set_fact: {pw: "{{ lookup('password', 'pw/secret length=8 chars=digits') }}"}
-    - assert: {that: ["pw is match('^[0-9]{8}$')", "pw == lookup('file', playbook_dir + '/pw/secret')"]}
-    - debug: {msg: "{{ lookup('file', 'missing') }}"}
-`,
-	})
+	dir := projectFrom(t, "testdata/lang/lookups", map[string]string{"hosts": sshHosts("a")})
 	t.Setenv("PLAY_LOOKUP_TEST", "from env")
 	res := playIn(t, dir)
 	wantOutput(t, res, 2,
@@ -346,44 +247,14 @@ func TestSerialBatches(t *testing.T) {
 // under max_fail_percentage does not; force_handlers runs the failed
 // host's handlers.
 func TestAbortAndForceHandlers(t *testing.T) {
-	fatal := project(t, map[string]string{
-		"hosts": sshHosts("a", "b", "c"),
-		"site.yml": `- hosts: all
-  gather_facts: false
-  any_errors_fatal: true
-  tasks:
-    - fail:
-      when: inventory_hostname == 'b'
-    - debug: msg=after
-- hosts: all
-  gather_facts: false
-  tasks:
-    - debug: msg=next_play
-`,
-	})
+	fatal := projectFrom(t, "testdata/lang/abort/any_errors_fatal", map[string]string{"hosts": sshHosts("a", "b", "c")})
 	res := playIn(t, fatal)
 	wantOutput(t, res, 2, "skipping: [a]\nfatal: [b]: FAILED! => {\"changed\": false, \"msg\": \"Failed as requested from task\"}\nskipping: [c]\n\nNO MORE HOSTS LEFT ***", "PLAY RECAP")
 	if strings.Contains(res.stdout, "msg=after") || strings.Contains(res.stdout, "next_play") {
 		t.Errorf("tasks ran after any_errors_fatal:\n%s", res.stdout)
 	}
 
-	tolerated := project(t, map[string]string{
-		"hosts": sshHosts("a", "b", "c"),
-		"site.yml": `- hosts: all
-  gather_facts: false
-  max_fail_percentage: 40
-  tasks:
-    - debug: msg=x
-      changed_when: true
-      notify: h
-    - fail:
-      when: inventory_hostname == 'b'
-    - debug: msg=after
-  handlers:
-    - name: h
-      debug: msg=handler
-`,
-	})
+	tolerated := projectFrom(t, "testdata/lang/abort/max_fail_percentage", map[string]string{"hosts": sshHosts("a", "b", "c")})
 	res = playIn(t, tolerated, "--force-handlers")
 	wantOutput(t, res, 2, "TASK [debug] ***", "ok: [a]", "ok: [c]", "RUNNING HANDLER [h] ***", "ok: [a]", "ok: [b]", "ok: [c]")
 	if got, want := recap(t, res.stdout)["b"], [7]int{2, 1, 0, 1, 0, 0, 0}; got != want {

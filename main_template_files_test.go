@@ -7,68 +7,14 @@ import (
 	"testing"
 )
 
-// templateRole is a role whose template extends a base, imports macros and
-// includes files from the role's templates/ (a subdir) and the playbook's;
-// another template sets its options with a #jinja2: header.
-func templateRole(location string) map[string]string {
-	return map[string]string{
-		"hosts": sshHosts("a", "b"),
-		"site.yml": `- hosts: all
-  gather_facts: false
-  vars:
-    out: "{{ playbook_dir }}/out"
-    upstreams: [{name: app1, port: 8001}, {name: app2, port: 8002}]
-  roles: [web]
-`,
-		"roles/web/tasks/main.yml": `- file: {path: "{{ out }}", state: directory}
-  run_once: true
-- template: {src: site.conf.j2, dest: "{{ out }}/{{ inventory_hostname }}.conf", lstrip_blocks: true}
-- template: {src: crlf.j2, dest: "{{ out }}/{{ inventory_hostname }}.crlf", newline_sequence: '\r\n'}
-- debug: {msg: "{{ lookup('template', 'site.conf.j2') }}"}
-`,
-		"roles/web/templates/base.conf.j2": `# {{ ansible_managed }} for {{ inventory_hostname }}
-{% block upstreams %}{% endblock %}
-server {
-    {% block server %}
-    listen 80;
-    {% endblock %}
-}
-`,
-		"roles/web/templates/macros.j2": `{% macro upstream(u) -%}
-upstream {{ u.name }} { server 127.0.0.1:{{ u.port }}; }
-{%- endmacro %}
-`,
-		"roles/web/templates/site.conf.j2": `{% extends 'base.conf.j2' %}
-{% import 'macros.j2' as m %}
-{% block upstreams %}
-{% for u in upstreams %}
-{{ m.upstream(u) }}
-{% endfor %}
-{% endblock %}
-{% block server %}
-    {{ super() }}
-    {% for u in upstreams %}
-    {% include 'partials/location.j2' %}
-    {% endfor %}
-    {% include 'footer.j2' %}
-{% endblock %}
-`,
-		"roles/web/templates/partials/location.j2": location,
-		"templates/footer.j2": `    # footer from the playbook's templates/ ({{ upstreams | length }} upstreams)
-`,
-		"roles/web/templates/crlf.j2": `#jinja2: trim_blocks: False
-{% for u in upstreams %}{{ u.name }}
-{% endfor %}
-`,
-	}
-}
-
-const goodLocation = "    location /{{ u.name }} { proxy_pass http://{{ u.name }}; } # {{ inventory_hostname }}\n"
-
+// testdata/lang/template_files is a role whose template extends a base,
+// imports macros and includes files from the role's templates/ (a subdir)
+// and the playbook's; another template sets its options with a #jinja2:
+// header.
 // The files and output are ansible-playbook 2.14's for the same project
 // (same sha1 for every file written).
 func TestTemplateFilesIncludeExtendsImport(t *testing.T) {
-	dir := project(t, templateRole(goodLocation))
+	dir := projectFrom(t, "testdata/lang/template_files", map[string]string{"hosts": sshHosts("a", "b")})
 	if res := playIn(t, dir, "--syntax-check"); res.code != 0 {
 		t.Fatalf("--syntax-check: exit %d\n%s%s", res.code, res.stdout, res.stderr)
 	}
@@ -105,7 +51,10 @@ func TestTemplateFilesIncludeExtendsImport(t *testing.T) {
 // contacted and points at that file (ansible-playbook fails the task on
 // every host with "TemplateSyntaxError: unexpected 'end of template'").
 func TestTemplateFilesIncludedSyntaxError(t *testing.T) {
-	dir := project(t, templateRole("    location /{{ u.name }\n"))
+	dir := projectFrom(t, "testdata/lang/template_files", map[string]string{
+		"hosts": sshHosts("a", "b"),
+		"roles/web/templates/partials/location.j2": "    location /{{ u.name }\n",
+	})
 	res := playIn(t, dir, "--syntax-check")
 	if res.code != 4 {
 		t.Fatalf("exit %d, want 4\n%s%s", res.code, res.stdout, res.stderr)
