@@ -10,21 +10,7 @@ import (
 // while b still sleeps in the first task; each result comes under its
 // task's banner, as ansible-playbook 2.14 prints it (same playbook, -c local).
 func TestFreeStrategyHostsDoNotWait(t *testing.T) {
-	dir := t.TempDir()
-	pb := filepath.Join(dir, "site.yml")
-	writeFile(t, pb, `- hosts: all
-  gather_facts: false
-  strategy: free
-  tasks:
-    - name: first
-      command: sleep {{ 1 if inventory_hostname == 'b' else 0 }}
-      notify: h
-    - name: second
-      debug: msg="second {{ inventory_hostname }}"
-  handlers:
-    - name: h
-      debug: msg=handler
-`)
+	pb := filepath.Join(projectFrom(t, "testdata/lang/free_wait", nil), "site.yml")
 	res := play(t, "-i", sshInventory(t, "a", "b"), pb)
 	want := `
 PLAY [all] *********************************************************************
@@ -71,23 +57,7 @@ PLAY RECAP *********************************************************************
 // is later sees the groups every earlier host made, and the next play sees
 // them all. A failed host stops alone.
 func TestFreeStrategyInventoryChangesAndFailures(t *testing.T) {
-	dir := t.TempDir()
-	pb := filepath.Join(dir, "site.yml")
-	writeFile(t, pb, `- hosts: all
-  gather_facts: false
-  strategy: free
-  tasks:
-    - command: sleep {{ 1 if inventory_hostname == 'a' else 0 }}
-    - group_by: key=g_{{ inventory_hostname }}
-    - debug: msg="{{ groups | dict2items | map(attribute='key') | select('match', 'g_') | sort | join(',') }}"
-    - fail: msg=stop
-      when: inventory_hostname == 'b'
-    - debug: msg=after
-- hosts: g_a:g_b
-  gather_facts: false
-  tasks:
-    - debug: msg="{{ groups.g_a }} {{ groups.g_b }}"
-`)
+	pb := filepath.Join(projectFrom(t, "testdata/lang/free_inventory", nil), "site.yml")
 	// One fork makes the interleaving fixed (a, b, a, b, ...: the hosts take
 	// turns at each task) instead of depending on how fast the machine is:
 	// b's debug comes after both group_by, in ansible-playbook too.

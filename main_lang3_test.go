@@ -75,22 +75,7 @@ func TestMetaEndPlayAndBatch(t *testing.T) {
 // meta: reset_connection closes the host's SSH connection: the next task
 // comes from a new client port; without it, tasks share one connection.
 func TestMetaResetConnection(t *testing.T) {
-	pb := filepath.Join(t.TempDir(), "site.yml")
-	writeFile(t, pb, `- hosts: h1
-  gather_facts: false
-  tasks:
-    - shell: echo $SSH_CONNECTION
-      register: first
-    - shell: echo $SSH_CONNECTION
-      register: same
-    - meta: reset_connection
-    - shell: echo $SSH_CONNECTION
-      register: after
-    - assert:
-        that:
-          - first.stdout == same.stdout
-          - first.stdout != after.stdout
-`)
+	pb := filepath.Join(projectFrom(t, "testdata/lang/reset_connection", nil), "site.yml")
 	res := play(t, pb, "-i", labInventory(t))
 	wantOutput(t, res, 0, "TASK [meta] ***", "TASK [assert] ***", "All assertions passed")
 }

@@ -467,39 +467,9 @@ func TestImportPlaybookAndListings(t *testing.T) {
 // Each level sets the variable named for it and every variable of the levels
 // below; the play checks that the highest level wins each time.
 func TestVariablePrecedence(t *testing.T) {
-	dir := t.TempDir()
-	writeFile(t, filepath.Join(dir, "hosts.ini"), "[web]\n"+sshHost("a", 0)+" a=host b=host\n[web:vars]\na=group\nb=group\nc=group\n")
-	if err := os.MkdirAll(filepath.Join(dir, "group_vars"), 0o755); err != nil {
-		t.Fatal(err)
-	}
-	writeFile(t, filepath.Join(dir, "group_vars", "web.yml"), "a: pb_group\nb: pb_group\nc: pb_group\nd: pb_group\n")
-	writeFile(t, filepath.Join(dir, "vars.yml"), "e: vars_file\nf: vars_file\ng: vars_file\n")
-	writeFile(t, filepath.Join(dir, "site.yml"), `- hosts: web
-  gather_facts: false
-  vars:
-    d: play
-    e: play
-    f: play
-    g: play
-  vars_files: [vars.yml]
-  tasks:
-    - set_fact:
-        g: set_fact
-        h: set_fact
-    - assert:
-        that:
-          - a == 'host'
-          - b == 'host'
-          - c == 'pb_group'
-          - d == 'play'
-          - e == 'vars_file'
-          - f == 'task'
-          - g == 'set_fact'
-          - h == 'extra'
-      vars:
-        f: task
-        g: task
-`)
+	dir := projectFrom(t, "testdata/lang/precedence_simple", map[string]string{
+		"hosts.ini": "[web]\n" + sshHost("a", 0) + " a=host b=host\n[web:vars]\na=group\nb=group\nc=group\n",
+	})
 	res := play(t, "-i", filepath.Join(dir, "hosts.ini"), filepath.Join(dir, "site.yml"), "-e", "h=extra")
 	if res.code != 0 {
 		t.Fatalf("exit %d\n%s%s", res.code, res.stdout, res.stderr)
@@ -525,9 +495,7 @@ func TestCreatesSkips(t *testing.T) {
 // Templates see ansible_managed as Ansible's default header text, so files
 // written by play and by ansible-playbook are the same.
 func TestAnsibleManagedInTemplates(t *testing.T) {
-	dir := t.TempDir()
-	writeFile(t, filepath.Join(dir, "t.j2"), "# {{ ansible_managed }}\n")
-	writeFile(t, filepath.Join(dir, "t.yml"), "- hosts: a\n  gather_facts: false\n  tasks:\n    - template: src=t.j2 dest="+dir+"/out\n")
+	dir := projectFrom(t, "testdata/lang/ansible_managed", nil)
 	if res := play(t, filepath.Join(dir, "t.yml"), "-i", sshInventory(t, "a")); res.code != 0 {
 		t.Fatalf("exit %d\n%s%s", res.code, res.stdout, res.stderr)
 	}
