@@ -247,7 +247,7 @@ func TestInterruptHelper(t *testing.T) {
 }
 
 func TestIgnoreUnreachableAndConnectRetries(t *testing.T) {
-	dir := t.TempDir()
+	dir := projectFrom(t, "testdata/lang/ignore_unreachable", nil)
 	inv := filepath.Join(dir, "hosts.yml")
 	key := filepath.Join(dir, "id")
 	if out, err := exec.Command("ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", key).CombinedOutput(); err != nil {
@@ -255,7 +255,6 @@ func TestIgnoreUnreachableAndConnectRetries(t *testing.T) {
 	}
 	writeFile(t, inv, "all:\n  hosts:\n    down: {ansible_host: 127.0.0.1, ansible_port: 1, ansible_ssh_private_key_file: "+key+"}\n    up: {ansible_connection: local}\n")
 	pb := filepath.Join(dir, "site.yml")
-	writeFile(t, pb, "- hosts: all\n  gather_facts: false\n  tasks:\n    - ping:\n      ignore_unreachable: true\n    - ping:\n")
 	start := time.Now()
 	res := play(t, "-i", inv, pb, "--connect-retries", "0")
 	if res.code != 4 || time.Since(start) > 900*time.Millisecond {

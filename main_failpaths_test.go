@@ -7,10 +7,12 @@ import (
 )
 
 // failPathCase is a playbook run on two local hosts, a and b, with the exit
-// code, recap and output ansible-playbook 2.14 gives for it.
+// code, recap and output ansible-playbook 2.14 gives for it; or, with lang, a
+// testdata/lang tree's site.yml run on two sshd lab hosts a and b.
 type failPathCase struct {
 	name     string
 	playbook string
+	lang     string
 	args     []string
 	code     int
 	recap    map[string][7]int // ok changed unreachable failed skipped rescued ignored; nil: not checked
@@ -24,9 +26,16 @@ func runFailPathCases(t *testing.T, tests []failPathCase) {
 		t.Run(tt.name, func(t *testing.T) {
 			dir := t.TempDir()
 			pb := filepath.Join(dir, "site.yml")
-			writeFile(t, pb, tt.playbook)
+			args := []string{"-i", "a,b,", "-c", "local", pb}
+			if tt.lang != "" {
+				dir = projectFrom(t, tt.lang, map[string]string{"hosts": sshHosts("a", "b")})
+				pb = filepath.Join(dir, "site.yml")
+				args = []string{"-i", filepath.Join(dir, "hosts"), pb}
+			} else {
+				writeFile(t, pb, tt.playbook)
+			}
 			t.Chdir(dir)
-			res := play(t, append([]string{"-i", "a,b,", "-c", "local", pb}, tt.args...)...)
+			res := play(t, append(args, tt.args...)...)
 			out := res.stdout + res.stderr
 			if res.code != tt.code {
 				t.Errorf("exit %d, want %d\n%s", res.code, tt.code, out)
@@ -126,26 +135,8 @@ func TestAbortExitsTwo(t *testing.T) {
 
 func TestClearHostErrors(t *testing.T) {
 	runFailPathCases(t, []failPathCase{
-		{name: "meta end_play runs once: the first host's when decides", playbook: `- hosts: all
-  gather_facts: false
-  tasks:
-    - name: End play when b
-      meta: end_play
-      when: inventory_hostname == 'b'
-    - debug: msg=two
-`, recap: map[string][7]int{"a": {1, 0, 0, 0, 0, 0, 0}, "b": {1, 0, 0, 0, 0, 0, 0}}, out: []string{"TASK [End play when b] *********************************************************\nskipping: [a]\n"}},
-		{name: "a cleared host skips the rest of the play, runs the next, and exits 0", playbook: `- hosts: all
-  gather_facts: false
-  tasks:
-    - fail: msg=broke
-      when: inventory_hostname == 'b'
-    - meta: clear_host_errors
-    - debug: msg=after
-- hosts: all
-  gather_facts: false
-  tasks:
-    - debug: msg=next
-`, recap: map[string][7]int{"a": {2, 0, 0, 0, 1, 0, 0}, "b": {1, 0, 0, 1, 0, 0, 0}}},
+		{name: "meta end_play runs once: the first host's when decides", lang: "testdata/lang/clear_host_errors/end_play_when", recap: map[string][7]int{"a": {1, 0, 0, 0, 0, 0, 0}, "b": {1, 0, 0, 0, 0, 0, 0}}, out: []string{"TASK [End play when b] *********************************************************\nskipping: [a]\n"}},
+		{name: "a cleared host skips the rest of the play, runs the next, and exits 0", lang: "testdata/lang/clear_host_errors/cleared", recap: map[string][7]int{"a": {2, 0, 0, 0, 1, 0, 0}, "b": {1, 0, 0, 1, 0, 0, 0}}},
 	})
 }
 
