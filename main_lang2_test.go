@@ -91,21 +91,7 @@ func TestStartAtTaskAndListTags(t *testing.T) {
 // with neither stops the run before any host is contacted (Ansible warns
 // and goes on with an empty value: play refuses on purpose).
 func TestVarsPromptWithoutTerminal(t *testing.T) {
-	dir := project(t, map[string]string{
-		"hosts": sshHosts("a"),
-		"site.yml": `- hosts: all
-  gather_facts: false
-  vars: {withdef: play}
-  vars_prompt:
-    - name: withdef
-      prompt: Give it
-      default: dflt
-    - name: nodef
-      prompt: No default
-  tasks:
-    - debug: msg="{{ withdef }} {{ nodef }}"
-`,
-	})
+	dir := projectFrom(t, "testdata/lang/vars_prompt", map[string]string{"hosts": sshHosts("a")})
 	// As ansible-playbook 2.14 with stdin not a terminal: one warning,
 	// before the play's banner, and the default.
 	res := playIn(t, dir, "-e", "nodef=x")

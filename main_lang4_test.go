@@ -195,17 +195,6 @@ c                          : ok=1    changed=0    unreachable=0    failed=0    s
 // ansible-playbook 2.14 shows for the same inventory; a host's entry
 // follows its set_fact and register.
 func TestHostvarsKeysAndUpdates(t *testing.T) {
-	dir := project(t, map[string]string{
-		"hosts": sshHosts("a", "b"),
-		"site.yml": `- hosts: a
-  gather_facts: false
-  tasks:
-    - debug: msg="{{ hostvars | length }} {{ hostvars.keys() | list | sort }} {{ hostvars.localhost.inventory_hostname }}"
-    - set_fact: {x: 1}
-    - command: echo hi
-      register: out
-    - debug: msg="{{ hostvars.a.x }} {{ hostvars.a.out.stdout }} {{ hostvars.b.x | default('unset') }}"
-`,
-	})
+	dir := projectFrom(t, "testdata/lang/hostvars", map[string]string{"hosts": sshHosts("a", "b")})
 	wantOutput(t, playIn(t, dir), 0, `"msg": "3 ['a', 'b', 'localhost'] localhost"`, `"msg": "1 hi unset"`)
 }

@@ -149,32 +149,7 @@ func TestLookups(t *testing.T) {
 // ansible-playbook 2.14 does: run_once runs on the first host and counts
 // there only, while every host gets its result.
 func TestDelegateAndRunOnce(t *testing.T) {
-	dir := project(t, map[string]string{
-		"hosts": sshHosts("a", "b"),
-		"site.yml": `- hosts: all
-  gather_facts: false
-  tasks:
-    - command: echo {{ inventory_hostname }}
-      delegate_to: localhost
-      register: d
-    - assert: {that: "d.stdout == inventory_hostname"}
-    - command: echo once
-      run_once: true
-      register: o
-    - assert: {that: "o.stdout == 'once'"}
-    - set_fact: {sf: "{{ inventory_hostname }}"}
-      run_once: true
-    - assert: {that: "sf == 'a'"}
-    - local_action: command echo local
-    - command: echo other
-      delegate_to: b
-    - setup: {gather_subset: [min]}
-      delegate_to: b
-      delegate_facts: true
-      run_once: true
-    - assert: {that: "hostvars['b'].ansible_hostname is defined and (ansible_hostname is defined) == (inventory_hostname == 'b')"}
-`,
-	})
+	dir := projectFrom(t, "testdata/lang/delegate", map[string]string{"hosts": sshHosts("a", "b")})
 	res := playIn(t, dir)
 	wantOutput(t, res, 0,
 		"TASK [command] ***", "\nchanged: [a -> localhost]\nchanged: [b -> localhost]\n",
@@ -195,14 +170,7 @@ func TestDelegateAndRunOnce(t *testing.T) {
 
 // A delegated task connects with the delegate's connection variables.
 func TestDelegateToUsesTheDelegatesConnection(t *testing.T) {
-	dir := project(t, map[string]string{"site.yml": `- hosts: h1
-  gather_facts: false
-  tasks:
-    - shell: echo $SSH_CONNECTION
-      delegate_to: h2
-      register: r
-    - assert: {that: "(' ' + addr + ' ') in r.stdout"}
-`})
+	dir := projectFrom(t, "testdata/lang/delegate_connection", nil)
 	res := play(t, "-i", labInventory(t), filepath.Join(dir, "site.yml"), "-e", "addr="+lab.Servers[1].Addr)
 	wantOutput(t, res, 0, "changed: [h1 -> h2]")
 }
@@ -210,27 +178,7 @@ func TestDelegateToUsesTheDelegatesConnection(t *testing.T) {
 // serial batches with order, a PLAY banner per batch, handlers flushed per
 // batch, and the playbook stopped when a whole batch fails (Ansible 2.14).
 func TestSerialBatches(t *testing.T) {
-	dir := project(t, map[string]string{
-		"hosts": sshHosts("a", "b", "c"),
-		"site.yml": `- hosts: all
-  gather_facts: false
-  serial: [1, "50%"]
-  order: reverse_inventory
-  tasks:
-    - debug: msg="{{ ansible_play_batch }} {{ ansible_play_hosts }} {{ play_hosts }}"
-      changed_when: true
-      notify: h
-    - fail:
-      when: inventory_hostname == 'b'
-  handlers:
-    - name: h
-      debug: msg=handler
-- hosts: all
-  gather_facts: false
-  tasks:
-    - debug: msg=never_reached
-`,
-	})
+	dir := projectFrom(t, "testdata/lang/serial_batches", map[string]string{"hosts": sshHosts("a", "b", "c")})
 	res := playIn(t, dir)
 	wantOutput(t, res, 2,
 		"PLAY [all] ***", "TASK [debug] ***", "changed: [c] => {\n    \"msg\": \"['c'] ['a', 'b', 'c'] ['c']\"\n}",
