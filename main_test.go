@@ -449,10 +449,7 @@ func TestUndefinedVariableNamesItsPlace(t *testing.T) {
 }
 
 func TestImportPlaybookAndListings(t *testing.T) {
-	dir := t.TempDir()
-	writeFile(t, filepath.Join(dir, "site.yml"), "- import_playbook: web.yml\n- hosts: all\n  gather_facts: false\n  tasks:\n    - ping:\n")
-	writeFile(t, filepath.Join(dir, "web.yml"), "- name: Web\n  hosts: web\n  tags: [w]\n  tasks:\n    - name: first\n      debug: msg=x\n      tags: [t1]\n")
-	writeFile(t, filepath.Join(dir, "hosts.ini"), "[web]\nw1\nw2\n[db]\nd1\n")
+	dir := projectFrom(t, "testdata/lang/import_playbook", nil)
 	res := play(t, "-i", filepath.Join(dir, "hosts.ini"), filepath.Join(dir, "site.yml"), "--list-tasks", "--list-hosts")
 	if res.code != 0 {
 		t.Fatalf("exit %d\n%s%s", res.code, res.stdout, res.stderr)
@@ -507,20 +504,7 @@ func TestAnsibleManagedInTemplates(t *testing.T) {
 // A rescue section sees the failure as ansible_failed_task and
 // ansible_failed_result; the recap counts the host rescued, not failed.
 func TestRescueSeesTheFailure(t *testing.T) {
-	pb := filepath.Join(t.TempDir(), "rescue.yml")
-	writeFile(t, pb, `- hosts: a
-  gather_facts: false
-  tasks:
-    - block:
-        - name: breaks
-          command: /bin/false
-      rescue:
-        - assert:
-            that:
-              - ansible_failed_result.rc == 1
-              - ansible_failed_task.name == 'breaks'
-    - debug: msg="{{ ansible_failed_result | default('gone') }}"
-`)
+	pb := filepath.Join(projectFrom(t, "testdata/lang/rescue_failure", nil), "rescue.yml")
 	res := play(t, pb, "-i", sshInventory(t, "a"))
 	if res.code != 0 {
 		t.Fatalf("exit %d\n%s%s", res.code, res.stdout, res.stderr)
