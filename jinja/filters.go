@@ -3,6 +3,7 @@ package jinja
 import (
 	"fmt"
 	"math"
+	"reflect"
 	"strconv"
 	"strings"
 
@@ -322,6 +323,15 @@ func items(v any) ([]any, error) {
 		out := make([]any, 0, len(t))
 		for _, r := range t {
 			out = append(out, string(r))
+		}
+		return out, nil
+	}
+	// gonja's own filters return named slice types (dictsort's pairs are
+	// []builtins.tupleValue): walk any slice as Python walks a sequence.
+	if rv := reflect.ValueOf(v); rv.Kind() == reflect.Slice || rv.Kind() == reflect.Array {
+		out := make([]any, rv.Len())
+		for i := range out {
+			out[i] = rv.Index(i).Interface()
 		}
 		return out, nil
 	}

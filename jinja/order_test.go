@@ -170,3 +170,20 @@ func TestHostVarsOrder(t *testing.T) {
 		t.Errorf("got %q, %v; want %q", got, err, want)
 	}
 }
+
+// TestForUnpacksFilterPairs: `for k, v in` takes the pairs gonja's own
+// filters return (dictsort's are a named slice type), as Jinja2 does.
+func TestForUnpacksFilterPairs(t *testing.T) {
+	vars := map[string]any{"d": map[string]any{"b": 2, "a": 1}, "l": []any{1, 2}, "m": []any{"x", "y"}}
+	tests := map[string]string{
+		"{% for k, v in d | dictsort %}{{ k }}={{ v }};{% endfor %}":               "a=1;b=2;",
+		"{% for k, v in d | dictsort(reverse=true) %}{{ k }}={{ v }};{% endfor %}": "b=2;a=1;",
+		"{% for a, b in l | zip(m) %}{{ a }}{{ b }};{% endfor %}":                  "1x;2y;",
+		"{% for a, b in [(1, 'x'), [2, 'y']] %}{{ a }}{{ b }};{% endfor %}":        "1x;2y;",
+	}
+	for src, want := range tests {
+		if got, err := RenderString(src, vars); err != nil || got != want {
+			t.Errorf("%s: %q, %v; want %q", src, got, err, want)
+		}
+	}
+}
