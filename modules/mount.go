@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+
+	"play/connection"
 )
 
 func init() {
@@ -143,9 +145,6 @@ func (m *Mount) plan(obs Sections) (*Plan, error) {
 	}
 	if changed {
 		p.Steps = append(p.Steps, fileWrite{Dest: m.fstab(), Data: []byte(after), Mode: 0o644, Backup: m.Backup, MkdirParents: !obs.Has("fstab")}.step())
-		if m.Backup {
-			p.Finish = finishBackup("backup_file")
-		}
 	}
 	name := Quote(m.Path)
 	umount := fmt.Sprintf("out=$(umount %s 2>&1) || { echo %s\"$out\" >&2; exit 1; }\n", name, Quote("Error unmounting "+m.Path+": "))
@@ -173,7 +172,29 @@ func (m *Mount) plan(obs Sections) (*Plan, error) {
 	if script != "" {
 		p.Steps = append(p.Steps, Step{Script: script, Stdin: []byte(before)})
 	}
+	if len(p.Steps) > 0 {
+		p.Finish = finishMount(changed && m.Backup)
+	}
 	return p, nil
+}
+
+// finishMount fails a step as Ansible's mount module does: a failed mount or
+// umount's message ends with the command's output and its newline, and has no
+// rc; with backup, a written fstab's backup_file is returned.
+func finishMount(backup bool) func([]connection.Result) (map[string]any, error) {
+	return func(out []connection.Result) (map[string]any, error) {
+		if last := out[len(out)-1]; last.RC != 0 {
+			msg := string(last.Stderr)
+			if !strings.HasPrefix(msg, "Error mounting ") && !strings.HasPrefix(msg, "Error unmounting ") && !strings.HasPrefix(msg, "Error remounting ") {
+				msg = strings.TrimSpace(msg)
+			}
+			return nil, &Failure{Msg: msg}
+		}
+		if backup {
+			return finishBackup("backup_file")(out)
+		}
+		return nil, nil
+	}
 }
 
 // mountScript mounts (or remounts after an fstab change) for mounted and

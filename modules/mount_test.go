@@ -1,9 +1,12 @@
 package modules
 
 import (
+	"errors"
 	"reflect"
 	"strings"
 	"testing"
+
+	"play/connection"
 )
 
 func TestMountFstab(t *testing.T) {
@@ -108,5 +111,25 @@ func TestMountPlan(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// A failed mount's message is the command's output with its newline and no
+// rc, as ansible-playbook 2.14 returns it; other failures are trimmed.
+func TestFinishMount(t *testing.T) {
+	tests := []struct{ stderr, want string }{
+		{"Error mounting /mnt/x: mount: /mnt/x: special device /dev/no does not exist.\n", "Error mounting /mnt/x: mount: /mnt/x: special device /dev/no does not exist.\n"},
+		{"Error unmounting /mnt/x: umount: /mnt/x: not mounted.\n", "Error unmounting /mnt/x: umount: /mnt/x: not mounted.\n"},
+		{"Error rmdir /mnt/x: Directory not empty\n", "Error rmdir /mnt/x: Directory not empty"},
+	}
+	for _, tt := range tests {
+		_, err := finishMount(false)([]connection.Result{{RC: 0}, {RC: 1, Stderr: []byte(tt.stderr)}})
+		var f *Failure
+		if !errors.As(err, &f) || f.Msg != tt.want || f.Result != nil {
+			t.Errorf("%q: %#v, want Failure %q without rc", tt.stderr, err, tt.want)
+		}
+	}
+	if res, err := finishMount(false)([]connection.Result{{RC: 0}}); err != nil || res != nil {
+		t.Errorf("success: %v, %v", res, err)
 	}
 }
