@@ -26,7 +26,10 @@ func TestGalaxySupervisorctl(t *testing.T) {
     - community.general.supervisorctl: {name: app, state: present}
     - supervisorctl: {name: "web:", state: stopped}
 `, nil)
-	state := "supervisorctl status | awk '{print $1, $2}' | sort | tr '\\n' ';'"
+	// A program is STARTING for supervisord's startsecs (1 s) before RUNNING: wait that out,
+	// so the snapshot does not depend on how soon after a run it is taken.
+	state := "for i in $(seq 50); do supervisorctl status | grep -q STARTING || break; sleep 0.1; done; " +
+		"supervisorctl status | awk '{print $1, $2}' | sort | tr '\\n' ';'"
 	tl, _ := sameAsAnsible(t, l, host, shell(t, l, host, supervisorStart), site, state)
 	wantConverged(t, tl, "app RUNNING;web:w1 STOPPED;")
 }

@@ -214,7 +214,7 @@ func TestSysDUnarchive(t *testing.T) {
     - assert: {that: [not c.changed, 'c.msg == "skipped, since /srv/z/app exists"']}
     - unarchive: {src: /srv/app.zip, dest: /srv/none, remote_src: true}
 `, nil)
-	runWant(t, l, again, 2, `"msg": "Destination '/srv/none' is not a directory"`)
+	runWant(t, l, again, 2, `"msg": "dest '/srv/none' must be an existing dir"`)
 	wantOnHost(t, l, host, "cat /srv/t/app/a.txt", "hello")
 }
 
