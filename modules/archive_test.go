@@ -73,14 +73,8 @@ func TestArchiveSources(t *testing.T) {
 				t.Fatal(err)
 			}
 			s, err := m.(*Archive).sources(parseSections(tt.tree))
-			if tt.msg != "" {
-				if err == nil || err.Error() != tt.msg {
-					t.Fatalf("err = %v, want %q", err, tt.msg)
-				}
+			if wantPlanErr(t, err, tt.msg) {
 				return
-			}
-			if err != nil {
-				t.Fatal(err)
 			}
 			var archived []string
 			for _, mb := range s.members {

@@ -30,14 +30,8 @@ func TestModprobe(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			p, err := planFrom(t, "community.general.modprobe", tt.args, tt.obs)
-			if tt.msg != "" {
-				if err == nil || err.Error() != tt.msg {
-					t.Fatalf("err = %v, want %q", err, tt.msg)
-				}
+			if wantPlanErr(t, err, tt.msg) {
 				return
-			}
-			if err != nil {
-				t.Fatal(err)
 			}
 			var writes []string
 			var script string

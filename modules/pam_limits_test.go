@@ -30,14 +30,8 @@ func TestPamLimits(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			p, err := planFrom(t, "community.general.pam_limits", tt.args, "::play:: file\n"+tt.obs)
-			if tt.msg != "" {
-				if err == nil || err.Error() != tt.msg {
-					t.Fatalf("err = %v, want %q", err, tt.msg)
-				}
+			if wantPlanErr(t, err, tt.msg) {
 				return
-			}
-			if err != nil {
-				t.Fatal(err)
 			}
 			if tt.after == "" {
 				if p.Changed() {

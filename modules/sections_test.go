@@ -21,6 +21,22 @@ func planFrom(t *testing.T, name string, args map[string]any, out string) (*Plan
 	return m.(sectionPlanner).plan(parseSections(out))
 }
 
+// wantPlanErr checks a case's error against want ("" expects none) and says
+// whether the case ends there (it expected an error).
+func wantPlanErr(t *testing.T, err error, want string) bool {
+	t.Helper()
+	if want != "" {
+		if err == nil || err.Error() != want {
+			t.Fatalf("err = %v, want %q", err, want)
+		}
+		return true
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	return false
+}
+
 func TestParseSections(t *testing.T) {
 	out := "noise\n::play:: a\none\ntwo\n::play:: empty\n::play:: b\nlast"
 	want := Sections{"a": "one\ntwo\n", "empty": "", "b": "last"}
