@@ -91,13 +91,19 @@ func TestCI8SigtermDuringLongTasks(t *testing.T) {
 				t.Errorf("left on the host after the run:\n%s", left)
 			}
 			// Never a partial file: the old content, or (when the copy finished within the grace
-			// period, as on an idle machine) all of the new one, and then the task said changed.
+			// period, as on an idle machine) all of the new one. At the very end of the grace
+			// period the host may rename the whole file while play has stopped waiting for its
+			// answer: the task then reads as interrupted, and the file is still whole.
 			size := onHost(t, l, host, "stat -c %s /opt/ci8/big.bin")
 			switch {
 			case size == "4" && onHost(t, l, host, "cat /opt/ci8/big.bin") == "old":
 				t.Logf("the old content stays")
-			case size == fmt.Sprint(600<<20) && strings.HasPrefix(tt.task, "copy") && strings.Contains(text, "changed: ["+host+"]"):
-				t.Logf("the copy finished within the grace period")
+			case size == fmt.Sprint(600<<20) && strings.HasPrefix(tt.task, "copy"):
+				if strings.Contains(text, "changed: ["+host+"]") {
+					t.Logf("the copy finished within the grace period")
+				} else {
+					t.Logf("the copy finished as the grace period ended")
+				}
 				onHost(t, l, host, "echo old > /opt/ci8/big.bin") // the old content for the next case
 			default:
 				t.Errorf("/opt/ci8/big.bin holds %s bytes: neither the old content nor the whole copy", size)
